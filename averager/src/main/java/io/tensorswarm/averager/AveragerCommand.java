@@ -1,0 +1,20 @@
+package io.tensorswarm.averager;
+
+import io.tensorswarm.common.cli.VersionProvider;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+
+/** The {@code averager} command and its subcommands. */
+@Command(
+        name = "averager",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        subcommands = {HelpCommand.class})
+public final class AveragerCommand implements Runnable {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+    }
+}

@@ -1,0 +1,2 @@
+/** Shared picocli pieces for the daemons: exit codes, one-line errors, versions, logging flags. */
+package io.tensorswarm.common.cli;

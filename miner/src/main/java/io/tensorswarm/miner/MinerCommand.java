@@ -1,0 +1,20 @@
+package io.tensorswarm.miner;
+
+import io.tensorswarm.common.cli.VersionProvider;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+
+/** The {@code miner} command and its subcommands. */
+@Command(
+        name = "miner",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        subcommands = {HelpCommand.class})
+public final class MinerCommand implements Runnable {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+    }
+}

@@ -1,0 +1,20 @@
+package io.tensorswarm.validator;
+
+import io.tensorswarm.common.cli.VersionProvider;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+
+/** The {@code validator} command and its subcommands. */
+@Command(
+        name = "validator",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        subcommands = {HelpCommand.class})
+public final class ValidatorCommand implements Runnable {
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+    }
+}
