@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -62,7 +63,8 @@ class SafetensorsFuzzTest {
                     at++;
                 }
                 if (at < headerEnd) {
-                    String[] swaps = {"99999999999", "-1", "18446744073709551616", "1e3", "0", "3000000000"};
+                    String[] swaps = {"99999999999", "-1", "18446744073709551616", "1e3", "0", "3000000000",
+                        "4611686018427387904", "9223372036854775807"};
                     b = splice(b, at, swaps[r.nextInt(swaps.length)].getBytes(), headerEnd);
                 }
             }
@@ -99,7 +101,7 @@ class SafetensorsFuzzTest {
             } catch (SafetensorsException e) {
                 rejected++;
             } catch (Throwable t) {
-                fail("round " + i + ": stream read threw " + t + " for " + Arrays.toString(bytes), t);
+                fail("round " + i + ": stream read threw " + t + " for " + new String(bytes, StandardCharsets.ISO_8859_1), t);
             }
             if (i % 10 == 0) {
                 Files.write(file, bytes);
@@ -108,7 +110,7 @@ class SafetensorsFuzzTest {
                 } catch (SafetensorsException e) {
                     // expected for most mutations
                 } catch (Throwable t) {
-                    fail("round " + i + ": path read threw " + t + " for " + Arrays.toString(bytes), t);
+                    fail("round " + i + ": path read threw " + t + " for " + new String(bytes, StandardCharsets.ISO_8859_1), t);
                 }
             }
         }
