@@ -1,0 +1,136 @@
+package io.tensorswarm.common.eval;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import io.tensorswarm.common.model.CausalLmLoss;
+import io.tensorswarm.common.model.GptModel;
+import io.tensorswarm.common.model.GptParameterLayout;
+import io.tensorswarm.common.model.GradMode;
+import io.tensorswarm.common.model.ModelWeightsException;
+import io.tensorswarm.common.tensor.NamedTensor;
+import io.tensorswarm.common.tensor.ParameterSet;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Measures a model's mean next-token cross-entropy on pages: the sum of {@code -log p(target)}
+ * over every predicted, non-padding position of every page, divided by the number of such
+ * positions (token-weighted, not page-weighted). Inputs are {@code page[0..L-2]}, targets {@code
+ * page[1..L-1]}; a target of -1 is skipped.
+ *
+ * <p>Pages are processed in batches of {@code batchSize} in the given order, without recording
+ * gradients, each batch in its own NDManager scope; one pair of numbers per batch comes back to the
+ * host, where sums accumulate in double precision.
+ *
+ * <pre>{@code
+ * Evaluator eval = new Evaluator(16);
+ * double loss = eval.evaluate(model, pages).meanLoss();
+ * Evaluator.Comparison c = eval.compareWithDelta(model, base, delta, pages);
+ * }</pre>
+ */
+public final class Evaluator {
+    private final int batchSize;
+
+    /**
+     * Creates an evaluator.
+     *
+     * @throws IllegalArgumentException when {@code batchSize} is not positive
+     */
+    public Evaluator(int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("eval batch size must be positive");
+        }
+        this.batchSize = batchSize;
+    }
+
+    /**
+     * Returns a loss measurement.
+     *
+     * @param meanLoss mean cross-entropy in nats per predicted token (NaN when there are none)
+     * @param tokens number of predicted (non-padding) positions
+     */
+    public record Result(double meanLoss, long tokens) {}
+
+    /**
+     * Returns base and base-plus-delta losses on the same pages.
+     *
+     * @param base loss with the base weights
+     * @param withDelta loss with base + delta
+     */
+    public record Comparison(Result base, Result withDelta) {
+        /** Returns {@code base - withDelta}: positive when the delta helps. */
+        public double improvement() {
+            return base.meanLoss() - withDelta.meanLoss();
+        }
+    }
+
+    /**
+     * Returns the model's loss on {@code pages}.
+     *
+     * @throws IllegalArgumentException when a page is shorter than 2 or longer than
+     *     {@code n_positions + 1} tokens, or holds an id outside [-1, vocab)
+     */
+    public Result evaluate(GptModel model, List<int[]> pages) {
+        double nll = 0;
+        long tokens = 0;
+        int maxLength = model.config().nPositions() + 1;
+        try (NDManager root = NDManager.newBaseManager(model.device());
+                GradMode.Guard ignored = GradMode.disabled()) {
+            for (int from = 0; from < pages.size(); from += batchSize) {
+                List<int[]> batch = pages.subList(from, Math.min(pages.size(), from + batchSize));
+                try (NDManager scope = root.newSubManager()) {
+                    NDArray array = CausalLmLoss.pagesToDevice(scope, batch, maxLength, model.config().vocabSize());
+                    CausalLmLoss.Parts parts = CausalLmLoss.compute(model, array, false);
+                    float[] pair = NDArrays.stack(new NDList(parts.nllSum(), parts.count())).toFloatArray();
+                    nll += pair[0];
+                    tokens += Math.round(pair[1]);
+                }
+            }
+        }
+        return new Result(tokens == 0 ? Double.NaN : nll / tokens, tokens);
+    }
+
+    /**
+     * Loads {@code base} into {@code model}, evaluates, adds {@code delta} in place on the device,
+     * evaluates again, and loads {@code base} back, so the model ends holding exactly the base
+     * weights (also when an evaluation fails). Delta tensors use the model's names (prefixed or bare)
+     * and shapes; parameters the delta omits are unchanged.
+     *
+     * @throws ModelWeightsException when {@code base} does not fit the model, or a delta tensor is
+     *     unknown, mis-shaped or not floating-point
+     */
+    public Comparison compareWithDelta(GptModel model, ParameterSet base, ParameterSet delta, List<int[]> pages) {
+        Map<String, NDArray> params = model.parameterArrays();
+        for (NamedTensor t : delta) {
+            NDArray p = params.get(GptParameterLayout.canonicalName(t.name()));
+            if (p == null) {
+                throw new ModelWeightsException("delta tensor " + t.name() + " is not a model parameter");
+            }
+            if (!Arrays.equals(p.getShape().getShape(), t.shape())) {
+                throw new ModelWeightsException("delta tensor " + t.name() + " has shape " + Arrays.toString(t.shape())
+                        + ", the parameter has " + p.getShape());
+            }
+            if (!t.dtype().isFloatingPoint()) {
+                throw new ModelWeightsException("delta tensor " + t.name() + " has dtype " + t.dtype());
+            }
+        }
+        model.loadParameters(base);
+        try {
+            Result before = evaluate(model, pages);
+            try (NDManager scope = NDManager.newBaseManager(model.device());
+                    GradMode.Guard ignored = GradMode.disabled()) {
+                for (NamedTensor t : delta) {
+                    NDArray p = params.get(GptParameterLayout.canonicalName(t.name()));
+                    p.addi(scope.create(t.toFloats(), p.getShape()));
+                }
+            }
+            Result after = evaluate(model, pages);
+            return new Comparison(before, after);
+        } finally {
+            model.loadParameters(base);
+        }
+    }
+}

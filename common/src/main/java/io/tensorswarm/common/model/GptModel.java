@@ -1,0 +1,318 @@
+package io.tensorswarm.common.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.internal.NDArrayEx;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import io.tensorswarm.common.tensor.NamedTensor;
+import io.tensorswarm.common.tensor.ParameterSet;
+import io.tensorswarm.common.tensor.Shapes;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A decoder-only GPT with GPT-2's exact architecture, whose parameters are DJL NDArrays on one
+ * device, named and shaped as Hugging Face {@code GPT2LMHeadModel} names them.
+ *
+ * <p>Architecture: token embedding {@code wte} plus learned positions {@code wpe}; {@code n_layer}
+ * pre-LayerNorm blocks, each {@code x += c_proj(attn(ln_1(x)))} with a fused {@code c_attn}
+ * projection, causal mask and scale {@code 1/sqrt(head_dim)}, then {@code x += c_proj(gelu_new(
+ * c_fc(ln_2(x))))}; a final {@code ln_f}; and an LM head tied to {@code wte}. Conv1D weights are
+ * {@code [in, out]}.
+ *
+ * <p>The model owns an {@link NDManager} holding its parameters and a few cached constants (the
+ * causal mask of each sequence length seen, scalar constants); {@link #close()} frees them. Every
+ * array a method returns belongs to the manager the caller passes or to the input's manager, never
+ * to the model's. Instances are not safe for concurrent training; concurrent inference on distinct
+ * managers is safe.
+ *
+ * <pre>{@code
+ * try (GptModel model = GptModel.create(GptConfig.preset("tiny"), 42, Device.cpu());
+ *         NDManager scope = NDManager.newBaseManager()) {
+ *     NDArray logits = model.logits(scope, new int[][] {{72, 105}});   // (1, 2, 256)
+ * }
+ * }</pre>
+ */
+public final class GptModel implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(GptModel.class);
+
+    private final GptConfig config;
+    private final Device device;
+    private final NDManager manager;
+    private final GptParameterLayout layout;
+    private final Map<String, NDArray> params;
+    private final Map<Integer, NDArray> causalMasks = new ConcurrentHashMap<>();
+    private final Map<Float, NDArray> scalars = new ConcurrentHashMap<>();
+    private final Block[] blocks;
+
+    private record Block(
+            NDArray ln1W, NDArray ln1B, NDArray attnW, NDArray attnB, NDArray attnProjW, NDArray attnProjB,
+            NDArray ln2W, NDArray ln2B, NDArray fcW, NDArray fcB, NDArray mlpProjW, NDArray mlpProjB) {}
+
+    private GptModel(GptConfig config, Device device, Map<String, float[]> init) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.device = device == null ? Device.cpu() : device;
+        this.layout = new GptParameterLayout(config);
+        this.manager = NDManager.newBaseManager(this.device);
+        Map<String, NDArray> m = new LinkedHashMap<>();
+        try {
+            for (GptParameterLayout.Spec spec : layout.specs().values()) {
+                NDArray a = manager.create(init.get(spec.name()), new Shape(spec.shape()));
+                a.setName(spec.name());
+                a.setRequiresGradient(true);
+                m.put(spec.name(), a);
+            }
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+        this.params = Collections.unmodifiableMap(m);
+        this.blocks = new Block[config.nLayer()];
+        for (int i = 0; i < blocks.length; i++) {
+            String h = GptParameterLayout.PREFIX + "h." + i + ".";
+            blocks[i] = new Block(p(h + "ln_1.weight"), p(h + "ln_1.bias"), p(h + "attn.c_attn.weight"),
+                    p(h + "attn.c_attn.bias"), p(h + "attn.c_proj.weight"), p(h + "attn.c_proj.bias"),
+                    p(h + "ln_2.weight"), p(h + "ln_2.bias"), p(h + "mlp.c_fc.weight"), p(h + "mlp.c_fc.bias"),
+                    p(h + "mlp.c_proj.weight"), p(h + "mlp.c_proj.bias"));
+        }
+    }
+
+    private NDArray p(String name) {
+        return params.get(name);
+    }
+
+    /**
+     * Returns a new model with GPT-2 initialisation: weights normal(0, initializer_range), the two
+     * residual projections per block scaled by {@code 1/sqrt(2 * n_layer)}, LayerNorm weights 1 and
+     * all biases 0. The same seed gives bit-identical weights on every machine and device (values
+     * are drawn on the host).
+     */
+    public static GptModel create(GptConfig config, long seed, Device device) {
+        GptParameterLayout layout = new GptParameterLayout(config);
+        Map<String, float[]> init = new LinkedHashMap<>();
+        int index = 0;
+        for (GptParameterLayout.Spec spec : layout.specs().values()) {
+            float[] values = new float[Math.toIntExact(Shapes.elementCount(spec.shape()))];
+            if (spec.initStd() > 0) {
+                SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index);
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = (float) (rnd.nextGaussian() * spec.initStd());
+                }
+            } else if (spec.constant() != 0f) {
+                Arrays.fill(values, spec.constant());
+            }
+            init.put(spec.name(), values);
+            index++;
+        }
+        log.debug("created GPT with {} parameters on {}", config.parameterCount(), device);
+        return new GptModel(config, device, init);
+    }
+
+    /**
+     * Returns a new model holding the given weights; see {@link #loadParameters(ParameterSet)} for
+     * the names and dtypes accepted.
+     *
+     * @throws ModelWeightsException when the weights do not fit {@code config}
+     */
+    public static GptModel fromParameters(GptConfig config, ParameterSet weights, Device device) {
+        Map<String, float[]> init = new GptWeightsReader(new GptParameterLayout(config)).read(weights);
+        return new GptModel(config, device, init);
+    }
+
+    public GptConfig config() {
+        return config;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    /**
+     * Returns the live parameter arrays in Hugging Face order, keyed by prefixed name. Training
+     * updates them in place; callers must not close them.
+     */
+    public Map<String, NDArray> parameterArrays() {
+        return params;
+    }
+
+    /** Returns whether the named parameter takes weight decay: matrices yes, biases and LayerNorm no. */
+    public boolean isDecayed(String name) {
+        GptParameterLayout.Spec s = layout.specs().get(name);
+        return s != null && s.decayed();
+    }
+
+    /** Returns a host copy of every parameter (F32, Hugging Face order and names, no metadata). */
+    public ParameterSet parameters() {
+        ParameterSet.Builder b = ParameterSet.builder();
+        for (GptParameterLayout.Spec spec : layout.specs().values()) {
+            b.add(NamedTensor.ofFloats(spec.name(), spec.shape(), params.get(spec.name()).toFloatArray()));
+        }
+        return b.build();
+    }
+
+    /**
+     * Overwrites every parameter in place with {@code weights}. Accepts {@code transformer.}-prefixed
+     * names and the bare names of the original Hub checkpoint, ignores the {@code attn.bias} and
+     * {@code attn.masked_bias} buffers and an {@code lm_head.weight} equal to {@code wte}, and widens
+     * F16, BF16 (and narrows F64) to F32. Nothing is changed unless every tensor fits.
+     *
+     * @throws ModelWeightsException naming the first tensor that is missing, unexpected,
+     *     mis-shaped, not floating-point, or an untied {@code lm_head.weight}
+     */
+    public void loadParameters(ParameterSet weights) {
+        Map<String, float[]> values = new GptWeightsReader(layout).read(weights);
+        for (Map.Entry<String, float[]> e : values.entrySet()) {
+            params.get(e.getKey()).set(FloatBuffer.wrap(e.getValue()));
+        }
+    }
+
+    /**
+     * Returns next-token logits {@code (B, T, vocab)} for rectangular token rows, attached to
+     * {@code scope}. Ids of -1 (padding) are fed as token 0. Runs without recording gradients.
+     *
+     * @throws IllegalArgumentException when rows are empty, ragged, longer than n_positions, or
+     *     hold ids outside [-1, vocab)
+     */
+    public NDArray logits(NDManager scope, int[][] tokens) {
+        int b = tokens.length;
+        if (b == 0 || tokens[0].length == 0) {
+            throw new IllegalArgumentException("logits needs at least one non-empty row");
+        }
+        int t = tokens[0].length;
+        long[] ids = new long[b * t];
+        for (int i = 0; i < b; i++) {
+            if (tokens[i].length != t) {
+                throw new IllegalArgumentException("row " + i + " has " + tokens[i].length + " tokens, row 0 has " + t);
+            }
+            for (int j = 0; j < t; j++) {
+                int id = tokens[i][j];
+                if (id < -1 || id >= config.vocabSize()) {
+                    throw new IllegalArgumentException("token id " + id + " outside [-1, " + config.vocabSize() + ")");
+                }
+                ids[i * t + j] = Math.max(id, 0);
+            }
+        }
+        try (NDManager step = scope.newSubManager(device);
+                GradMode.Guard ignored = GradMode.disabled()) {
+            NDArray out = forward(step.create(ids, new Shape(b, t)), false);
+            out.attach(scope);
+            return out;
+        }
+    }
+
+    /**
+     * Runs the model on {@code (B, T)} int64 token ids (no -1: callers map padding to 0) and returns
+     * logits {@code (B, T, vocab)} in the ids' manager, as are all temporaries. Records gradients
+     * when called inside a gradient collector; {@code training} turns dropout on.
+     *
+     * @throws IllegalArgumentException when T exceeds n_positions
+     */
+    public NDArray forward(NDArray ids, boolean training) {
+        NDManager m = ids.getManager();
+        Shape s = ids.getShape();
+        long b = s.get(0);
+        long t = s.get(1);
+        if (t > config.nPositions() || t < 1) {
+            throw new IllegalArgumentException("sequence length " + t + " outside [1, " + config.nPositions() + "]");
+        }
+        int d = config.nEmbd();
+        int heads = config.nHead();
+        NDArray wte = p(GptParameterLayout.PREFIX + "wte.weight");
+        NDArray wpe = p(GptParameterLayout.PREFIX + "wpe.weight");
+        NDArray x = ids.getNDArrayInternal().embedding(ids, wte, SparseFormat.DENSE).singletonOrThrow();
+        NDArray pos = scoped(wpe.get(new NDIndex("0:{}", t)), m);
+        x = dropout(x.add(pos), config.embdPdrop(), training);
+        NDArray mask = causalMask((int) t);
+        NDArray scale = scalar((float) (1.0 / Math.sqrt(config.headDim())));
+        for (Block blk : blocks) {
+            NDArray h = layerNorm(x, blk.ln1W(), blk.ln1B());
+            NDArray qkv = conv1d(h, blk.attnW(), blk.attnB())
+                    .reshape(b, t, 3, heads, config.headDim())
+                    .transpose(2, 0, 3, 1, 4); // (3, B, H, T, hd)
+            NDArray q = qkv.get(0).mul(scale);
+            NDArray k = qkv.get(1);
+            NDArray v = qkv.get(2);
+            NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).add(mask).softmax(-1);
+            att = dropout(att, config.attnPdrop(), training);
+            NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, d);
+            y = dropout(conv1d(y, blk.attnProjW(), blk.attnProjB()), config.residPdrop(), training);
+            x = x.add(y);
+            h = layerNorm(x, blk.ln2W(), blk.ln2B());
+            h = geluNew(conv1d(h, blk.fcW(), blk.fcB()));
+            h = dropout(conv1d(h, blk.mlpProjW(), blk.mlpProjB()), config.residPdrop(), training);
+            x = x.add(h);
+        }
+        x = layerNorm(x, p(GptParameterLayout.PREFIX + "ln_f.weight"), p(GptParameterLayout.PREFIX + "ln_f.bias"));
+        return x.matMul(scoped(wte.transpose(), m));
+    }
+
+    /** Moves an array created by an op on a parameter (which DJL files under the model) into {@code m}. */
+    private static NDArray scoped(NDArray a, NDManager m) {
+        a.attach(m);
+        return a;
+    }
+
+    /** Returns {@code x @ w + b} for a Conv1D weight {@code w [in, out]}, as one fused addmm. */
+    private static NDArray conv1d(NDArray x, NDArray w, NDArray bias) {
+        NDArray wt = scoped(w.transpose(), x.getManager());
+        return x.getNDArrayInternal().linear(x, wt, bias).singletonOrThrow();
+    }
+
+    private NDArray layerNorm(NDArray x, NDArray w, NDArray bias) {
+        NDArrayEx ex = x.getNDArrayInternal();
+        return ex.layerNorm(x, new Shape(config.nEmbd()), w, bias, (float) config.layerNormEpsilon()).singletonOrThrow();
+    }
+
+    private static NDArray dropout(NDArray x, double p, boolean training) {
+        if (!training || p <= 0) {
+            return x;
+        }
+        return x.getNDArrayInternal().dropout(x, (float) p, true).singletonOrThrow();
+    }
+
+    /** GPT-2's gelu_new: {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}. */
+    private NDArray geluNew(NDArray x) {
+        NDArray inner = x.mul(x).mul(x).mul(scalar(0.044715f)).add(x).mul(scalar((float) Math.sqrt(2.0 / Math.PI)));
+        return x.mul(scalar(0.5f)).mul(inner.tanh().add(scalar(1f)));
+    }
+
+    /** Returns the cached additive causal mask {@code (T, T)}: 0 on and below the diagonal, -inf above. */
+    NDArray causalMask(int t) {
+        return causalMasks.computeIfAbsent(t, len -> {
+            float[] m = new float[len * len];
+            for (int i = 0; i < len; i++) {
+                for (int j = i + 1; j < len; j++) {
+                    m[i * len + j] = Float.NEGATIVE_INFINITY;
+                }
+            }
+            return manager.create(m, new Shape(len, len));
+        });
+    }
+
+    /** Returns a cached 0-d float constant on the model's device (avoids a host copy per op). */
+    NDArray scalar(float value) {
+        return scalars.computeIfAbsent(value, v -> manager.create(v));
+    }
+
+    /** Returns the number of arrays the model's manager holds (parameters plus cached constants). */
+    public int managedArrayCount() {
+        return ((ai.djl.ndarray.BaseNDManager) manager).getManagedArrays().size();
+    }
+
+    /** Frees the parameters and cached constants. */
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,138 @@
+package io.tensorswarm.common.train;
+
+/**
+ * Returns the hyper-parameters of one training run: AdamW with decoupled weight decay (matrices
+ * only), linear warm-up then cosine decay to {@code learningRate * minLrRatio}, and global-norm
+ * gradient clipping.
+ *
+ * <pre>{@code
+ * TrainConfig cfg = TrainConfig.defaults().withSteps(300).withBatchSize(16);
+ * }</pre>
+ *
+ * @param steps optimizer steps to run
+ * @param batchSize pages per step
+ * @param learningRate peak learning rate
+ * @param warmupSteps steps of linear warm-up from {@code learningRate / warmupSteps}
+ * @param minLrRatio final learning rate as a fraction of the peak, in [0, 1]
+ * @param weightDecay decoupled weight decay on weight matrices and embeddings (not on biases or
+ *     LayerNorm parameters)
+ * @param beta1 AdamW first-moment decay
+ * @param beta2 AdamW second-moment decay
+ * @param eps AdamW epsilon
+ * @param gradClip global L2 norm the gradients are scaled down to; 0 turns clipping off
+ * @param seed seed of the page order (and of dropout masks through the engine)
+ * @param logEvery how often, in steps, progress lines are printed
+ */
+public record TrainConfig(
+        int steps,
+        int batchSize,
+        double learningRate,
+        int warmupSteps,
+        double minLrRatio,
+        double weightDecay,
+        double beta1,
+        double beta2,
+        double eps,
+        double gradClip,
+        long seed,
+        int logEvery) {
+
+    /** Validates every field; see the record components. */
+    public TrainConfig {
+        if (steps < 1) {
+            throw new TrainConfigException("train steps " + steps + " must be at least 1");
+        }
+        if (batchSize < 1 || batchSize > 65_536) {
+            throw new TrainConfigException("train batch size " + batchSize + " must be in [1, 65536]");
+        }
+        if (!(learningRate > 0 && learningRate < 10)) {
+            throw new TrainConfigException("train learning rate " + learningRate + " must be in (0, 10)");
+        }
+        if (warmupSteps < 0) {
+            throw new TrainConfigException("train warmup steps " + warmupSteps + " must not be negative");
+        }
+        if (!(minLrRatio >= 0 && minLrRatio <= 1)) {
+            throw new TrainConfigException("train min lr ratio " + minLrRatio + " must be in [0, 1]");
+        }
+        if (!(weightDecay >= 0 && weightDecay < 1)) {
+            throw new TrainConfigException("train weight decay " + weightDecay + " must be in [0, 1)");
+        }
+        if (!(beta1 >= 0 && beta1 < 1)) {
+            throw new TrainConfigException("train beta1 " + beta1 + " must be in [0, 1)");
+        }
+        if (!(beta2 >= 0 && beta2 < 1)) {
+            throw new TrainConfigException("train beta2 " + beta2 + " must be in [0, 1)");
+        }
+        if (!(eps > 0 && eps < 1)) {
+            throw new TrainConfigException("train eps " + eps + " must be in (0, 1)");
+        }
+        if (!(gradClip >= 0) || Double.isInfinite(gradClip)) {
+            throw new TrainConfigException("train grad clip " + gradClip + " must be 0 (off) or positive");
+        }
+        if (logEvery < 1) {
+            throw new TrainConfigException("train log every " + logEvery + " must be at least 1");
+        }
+    }
+
+    /**
+     * Returns nanoGPT-style defaults: 1000 steps, batch 16, lr 6e-4, 100 warm-up steps, decay to
+     * 10%, weight decay 0.1, betas (0.9, 0.95), eps 1e-8, clip 1.0, seed 0, a log line every 10 steps.
+     */
+    public static TrainConfig defaults() {
+        return new TrainConfig(1000, 16, 6e-4, 100, 0.1, 0.1, 0.9, 0.95, 1e-8, 1.0, 0, 10);
+    }
+
+    public TrainConfig withSteps(int value) {
+        return new TrainConfig(value, batchSize, learningRate, warmupSteps, minLrRatio, weightDecay, beta1, beta2,
+                eps, gradClip, seed, logEvery);
+    }
+
+    public TrainConfig withBatchSize(int value) {
+        return new TrainConfig(steps, value, learningRate, warmupSteps, minLrRatio, weightDecay, beta1, beta2,
+                eps, gradClip, seed, logEvery);
+    }
+
+    public TrainConfig withLearningRate(double value) {
+        return new TrainConfig(steps, batchSize, value, warmupSteps, minLrRatio, weightDecay, beta1, beta2,
+                eps, gradClip, seed, logEvery);
+    }
+
+    public TrainConfig withWarmupSteps(int value) {
+        return new TrainConfig(steps, batchSize, learningRate, value, minLrRatio, weightDecay, beta1, beta2,
+                eps, gradClip, seed, logEvery);
+    }
+
+    public TrainConfig withWeightDecay(double value) {
+        return new TrainConfig(steps, batchSize, learningRate, warmupSteps, minLrRatio, value, beta1, beta2,
+                eps, gradClip, seed, logEvery);
+    }
+
+    public TrainConfig withGradClip(double value) {
+        return new TrainConfig(steps, batchSize, learningRate, warmupSteps, minLrRatio, weightDecay, beta1, beta2,
+                eps, value, seed, logEvery);
+    }
+
+    public TrainConfig withSeed(long value) {
+        return new TrainConfig(steps, batchSize, learningRate, warmupSteps, minLrRatio, weightDecay, beta1, beta2,
+                eps, gradClip, value, logEvery);
+    }
+
+    public TrainConfig withLogEvery(int value) {
+        return new TrainConfig(steps, batchSize, learningRate, warmupSteps, minLrRatio, weightDecay, beta1, beta2,
+                eps, gradClip, seed, value);
+    }
+
+    /**
+     * Returns the learning rate of 0-based {@code step}: {@code lr * (step + 1) / warmup} during
+     * warm-up, then a cosine from {@code lr} down to {@code lr * minLrRatio} at the last step.
+     */
+    public double learningRateAt(int step) {
+        if (step < warmupSteps) {
+            return learningRate * (step + 1) / warmupSteps;
+        }
+        double minLr = learningRate * minLrRatio;
+        int decaySteps = steps - warmupSteps - 1;
+        double progress = decaySteps <= 0 ? 0.0 : Math.min(1.0, (double) (step - warmupSteps) / decaySteps);
+        return minLr + 0.5 * (1 + Math.cos(Math.PI * progress)) * (learningRate - minLr);
+    }
+}

@@ -1,0 +1,106 @@
+package io.tensorswarm.common.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import io.tensorswarm.common.model.CausalLmLoss;
+import io.tensorswarm.common.model.GptModel;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains a {@link GptModel} in place on token pages with the causal language-model loss, AdamW,
+ * warm-up plus cosine learning rate and global-norm clipping, as {@link TrainConfig} says.
+ *
+ * <p>Each step draws {@code batchSize} pages from a {@link PageSampler} seeded with the config's
+ * seed, runs forward and backward inside its own NDManager sub-scope, updates the weights, and reads
+ * exactly one value back from the device: the loss. The optimizer state lives as long as the
+ * trainer, so consecutive {@link #train} calls continue the same AdamW moments (each call restarts
+ * the schedule). Not thread-safe; one trainer per model at a time.
+ *
+ * <pre>{@code
+ * try (Trainer trainer = new Trainer(model, TrainConfig.defaults().withSteps(300))) {
+ *     TrainResult r = trainer.train(pages, ConsoleProgress.stderr(10));
+ * }
+ * }</pre>
+ */
+public final class Trainer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Trainer.class);
+
+    private final GptModel model;
+    private final TrainConfig config;
+    private final AdamW optimizer;
+    private final NDManager root;
+
+    /** Creates a trainer for {@code model}; allocates the AdamW moments (twice the weights). */
+    public Trainer(GptModel model, TrainConfig config) {
+        this.model = model;
+        this.config = config;
+        this.optimizer = new AdamW(model.parameterArrays(), model::isDecayed, config.beta1(), config.beta2(),
+                config.eps(), config.weightDecay());
+        this.root = NDManager.newBaseManager(model.device());
+    }
+
+    public TrainConfig config() {
+        return config;
+    }
+
+    /**
+     * Runs {@code config.steps()} steps on {@code pages} and returns the per-step losses.
+     *
+     * @param pages token pages of 2 to {@code n_positions + 1} ids; -1 is padding
+     * @throws IllegalArgumentException when there are no pages or a page is malformed
+     * @throws TrainingDivergedException when a step's loss is not finite
+     */
+    public TrainResult train(List<int[]> pages, TrainingListener listener) {
+        PageSampler sampler = new PageSampler(pages, config.batchSize(), config.seed());
+        Engine engine = root.getEngine();
+        int maxLength = model.config().nPositions() + 1;
+        int vocab = model.config().vocabSize();
+        float[] losses = new float[config.steps()];
+        long tokens = 0;
+        long start = System.nanoTime();
+        for (int s = 0; s < config.steps(); s++) {
+            List<int[]> batch = sampler.nextBatch();
+            double lr = config.learningRateAt(s);
+            float loss;
+            try (NDManager scope = root.newSubManager()) {
+                NDArray batchArray = CausalLmLoss.pagesToDevice(scope, batch, maxLength, vocab);
+                tokens += batchArray.getShape().get(0) * (batchArray.getShape().get(1) - 1);
+                NDArray mean;
+                try (GradientCollector collector = engine.newGradientCollector()) {
+                    mean = CausalLmLoss.compute(model, batchArray, true).mean();
+                    collector.backward(mean);
+                }
+                optimizer.step(scope, lr, config.gradClip());
+                loss = mean.getFloat();
+            }
+            if (!Float.isFinite(loss)) {
+                throw new TrainingDivergedException("training diverged at step " + (s + 1) + ": loss " + loss
+                        + " (lower the learning rate or enable gradient clipping)");
+            }
+            losses[s] = loss;
+            double seconds = (System.nanoTime() - start) / 1e9;
+            log.debug("step {}/{} loss {} lr {}", s + 1, config.steps(), loss, lr);
+            listener.onStep(new TrainingListener.StepMetrics(s + 1, config.steps(), loss, lr,
+                    seconds > 0 ? tokens / seconds : 0));
+        }
+        TrainResult result = new TrainResult(config.steps(), losses, tokens, (System.nanoTime() - start) / 1e9);
+        listener.onFinish(result);
+        return result;
+    }
+
+    /** Returns the number of arrays the trainer's own scope holds (constant between steps). */
+    public int managedArrayCount() {
+        return ((ai.djl.ndarray.BaseNDManager) root).getManagedArrays().size();
+    }
+
+    /** Frees the optimizer state and the trainer's scope; the model stays open. */
+    @Override
+    public void close() {
+        optimizer.close();
+        root.close();
+    }
+}
