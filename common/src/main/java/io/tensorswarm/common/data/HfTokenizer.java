@@ -191,7 +191,7 @@ public final class HfTokenizer implements Tokenizer {
             Map<String, Integer> ids = new HashMap<>();
             JsonNode vocab = root.path("model").path("vocab");
             if (vocab.isObject()) {
-                vocab.fields().forEachRemaining(e -> ids.put(e.getKey(), e.getValue().asInt()));
+                vocab.properties().forEach(e -> ids.put(e.getKey(), e.getValue().asInt()));
             } else if (vocab.isArray()) {
                 for (int i = 0; i < vocab.size(); i++) {
                     ids.put(vocab.get(i).path(0).asText(), i);

@@ -35,7 +35,7 @@ class ParquetDocumentsTest {
                 .withConf(new PlainParquetConfiguration())
                 .withType(SCHEMA)
                 .withCompressionCodec(codec)
-                .withRowGroupSize(rowGroupBytes)
+                .withRowGroupSize((long) rowGroupBytes)
                 .withPageSize(1024)
                 .build()) {
             writer.write(rows.newGroup().append("id", 1L).append("text", "The jury said").append("body", "b1"));
@@ -69,7 +69,7 @@ class ParquetDocumentsTest {
         try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new LocalOutputFile(file))
                 .withConf(new PlainParquetConfiguration())
                 .withType(SCHEMA)
-                .withRowGroupSize(1)
+                .withRowGroupSize(1L)
                 .withPageSize(64)
                 .withMinRowCountForPageSizeCheck(1)
                 .withMaxRowCountForPageSizeCheck(1)
