@@ -9,7 +9,8 @@ import picocli.CommandLine.HelpCommand;
         name = "averager",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        subcommands = {HelpCommand.class})
+        subcommands = {InitCommand.class, HelpCommand.class},
+        description = "Tensorswarm averager: merges the best deltas into the next base model.")
 public final class AveragerCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

@@ -9,7 +9,8 @@ import picocli.CommandLine.HelpCommand;
         name = "miner",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        subcommands = {HelpCommand.class})
+        subcommands = {TrainCommand.class, HelpCommand.class},
+        description = "Tensorswarm miner: trains the base model and publishes weight deltas.")
 public final class MinerCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

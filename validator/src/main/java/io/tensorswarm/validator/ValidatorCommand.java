@@ -9,7 +9,8 @@ import picocli.CommandLine.HelpCommand;
         name = "validator",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        subcommands = {HelpCommand.class})
+        subcommands = {EvaluateCommand.class, HelpCommand.class},
+        description = "Tensorswarm validator: scores miners' deltas by held-out loss improvement.")
 public final class ValidatorCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

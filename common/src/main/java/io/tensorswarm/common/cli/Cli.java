@@ -1,6 +1,8 @@
 package io.tensorswarm.common.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -63,7 +65,7 @@ public final class Cli {
         if (e instanceof CommandLine.ParameterException) {
             return ExitCodes.USAGE;
         }
-        if (e instanceof UserFacingException) {
+        if (e instanceof UserFacingException || e instanceof IOException || e instanceof UncheckedIOException) {
             return ExitCodes.FAILURE;
         }
         return ExitCodes.INTERNAL;
@@ -74,6 +76,8 @@ public final class Cli {
         String msg = e.getMessage();
         if (msg == null || msg.isBlank()) {
             msg = e.getClass().getSimpleName();
+        } else if (e instanceof IOException || e instanceof UncheckedIOException) {
+            msg = "I/O error: " + msg;
         } else if (!(e instanceof ExitException || e instanceof UserFacingException)) {
             msg = e.getClass().getSimpleName() + ": " + msg;
         }

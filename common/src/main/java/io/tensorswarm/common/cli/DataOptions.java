@@ -1,0 +1,57 @@
+package io.tensorswarm.common.cli;
+
+import io.tensorswarm.common.data.TextDatasetOptions;
+import io.tensorswarm.common.data.TextDatasets;
+import io.tensorswarm.common.data.TokenPages;
+import io.tensorswarm.common.data.Tokenizer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * The data options shared by the commands that read a corpus: {@code --data}, {@code --text-field}
+ * and {@code --token-cache}.
+ */
+public final class DataOptions {
+    @Option(
+            names = "--data",
+            required = true,
+            paramLabel = "<path>",
+            description = "Text data: a .txt, .jsonl(.gz) or .parquet file, or a folder of them.")
+    Path data;
+
+    @Option(
+            names = "--text-field",
+            defaultValue = "text",
+            paramLabel = "<name>",
+            description = "JSON field / Parquet column holding the text (default: ${DEFAULT-VALUE}).")
+    String textField;
+
+    @Option(
+            names = "--token-cache",
+            paramLabel = "<dir>",
+            defaultValue = "${env:TS_TOKEN_CACHE:-${sys:user.home}/.cache/tensorswarm/tokens}",
+            description = "Where tokenized data is cached between runs (default: ${DEFAULT-VALUE}).")
+    Path tokenCache;
+
+    public Path data() {
+        return data;
+    }
+
+    /**
+     * Tokenizes the data (or reuses the cache) into pages of {@code pageLength} tokens.
+     *
+     * @throws ExitException when the data path does not exist
+     */
+    public TokenPages open(Tokenizer tokenizer, int pageLength) {
+        if (!Files.exists(data)) {
+            throw new ExitException(ExitCodes.FAILURE, "--data " + data + " does not exist");
+        }
+        return TokenPages.builder()
+                .setDataset(TextDatasets.open(data, TextDatasetOptions.DEFAULTS.withTextField(textField)))
+                .setTokenizer(tokenizer)
+                .setPageLength(pageLength)
+                .optCacheDir(tokenCache)
+                .build();
+    }
+}
