@@ -8,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +24,10 @@ import org.slf4j.LoggerFactory;
 final class TokenStreamBuilder {
     private static final Logger log = LoggerFactory.getLogger(TokenStreamBuilder.class);
     private static final int WRITE_BUFFER_INTS = 1 << 18;
+    /** At most this many documents are encoded in one batch. */
+    static final int BATCH_DOCUMENTS = 64;
+    /** A batch is encoded once its documents reach this many characters. */
+    static final long BATCH_CHARS = 4L << 20;
 
     private TokenStreamBuilder() {}
 
@@ -127,28 +133,47 @@ final class TokenStreamBuilder {
         buffer.clear();
     }
 
-    /** Feeds the ids of each non-empty document, preceded by the separator after the first one. */
+    /**
+     * Feeds the ids of each non-empty document, preceded by the separator after the first one.
+     * Documents are encoded in batches ({@link Tokenizer#encodeAll}) of up to {@link #BATCH_DOCUMENTS}
+     * documents or {@link #BATCH_CHARS} characters.
+     */
     private static long forEachDocument(TextDataset dataset, Tokenizer tokenizer, IdSink sink) {
         int[] separator = separator(tokenizer);
-        long documents = 0;
+        long[] documents = {0};
+        List<String> batch = new ArrayList<>();
+        long batchChars = 0;
         try (Stream<String> docs = dataset.documents()) {
             Iterator<String> it = docs.iterator();
             while (it.hasNext()) {
-                int[] ids = tokenizer.encode(it.next());
-                if (ids.length == 0) {
-                    continue;
+                String document = it.next();
+                batch.add(document);
+                batchChars += document.length();
+                if (batch.size() >= BATCH_DOCUMENTS || batchChars >= BATCH_CHARS) {
+                    feed(tokenizer.encodeAll(batch), separator, sink, documents);
+                    batch.clear();
+                    batchChars = 0;
                 }
-                if (documents > 0) {
-                    sink.accept(separator);
-                }
-                sink.accept(ids);
-                documents++;
             }
+            feed(tokenizer.encodeAll(batch), separator, sink, documents);
         } catch (java.io.UncheckedIOException e) {
             throw new DataException("cannot write token cache for " + dataset.name() + ": "
                     + e.getCause().getMessage(), e);
         }
-        return documents;
+        return documents[0];
+    }
+
+    private static void feed(List<int[]> encoded, int[] separator, IdSink sink, long[] documents) {
+        for (int[] ids : encoded) {
+            if (ids.length == 0) {
+                continue;
+            }
+            if (documents[0] > 0) {
+                sink.accept(separator);
+            }
+            sink.accept(ids);
+            documents[0]++;
+        }
     }
 
     @FunctionalInterface
