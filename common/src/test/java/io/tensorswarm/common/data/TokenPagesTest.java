@@ -167,6 +167,9 @@ class TokenPagesTest {
             assertArrayEquals(fromLong, pages.evalPageIndices(new byte[] {0, 0, 0, 0, 0, 0, 0, 42}, 5));
             assertFalse(java.util.Arrays.equals(fromLong, pages.evalPageIndices(43L, 5)));
             assertArrayEquals(pages.page(fromLong[2]), pages.evalPages(42L, 5).get(2));
+            Set<Long> assigned = Set.of(fromLong[0], fromLong[1]);
+            long[] unassigned = pages.evalPageIndices(new byte[] {0, 0, 0, 0, 0, 0, 0, 42}, 3, assigned::contains);
+            assertArrayEquals(java.util.Arrays.copyOfRange(fromLong, 2, 5), unassigned);
             long[] wrapped = pages.evalPageIndices(42L, 12);
             Set<Long> firstPass = new HashSet<>();
             for (int i = 0; i < 8; i++) {
