@@ -1,6 +1,7 @@
 package io.tensorswarm.common.data;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -79,8 +80,8 @@ final class TokenStreamBuilder {
                 out.force(false);
             }
             Files.move(temp, cacheFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            log.info("tokenized dataset {} with {}: {} documents, {} tokens in {} s -> {}", dataset.name(),
-                    tokenizer.name(), counts[0], counts[1], (System.nanoTime() - start) / 1_000_000_000L, cacheFile);
+            log.info("tokenized dataset {} with {}: {} documents, {} tokens in {} ms -> {}", dataset.name(),
+                    tokenizer.name(), counts[0], counts[1], (System.nanoTime() - start) / 1_000_000L, cacheFile);
         } catch (IOException e) {
             throw new DataException("cannot write token cache " + cacheFile + ": " + e.getMessage(), e);
         } finally {
@@ -128,7 +129,7 @@ final class TokenStreamBuilder {
                 out.write(buffer);
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         buffer.clear();
     }
@@ -156,7 +157,7 @@ final class TokenStreamBuilder {
                 }
             }
             feed(tokenizer.encodeAll(batch), separator, sink, documents);
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             throw new DataException("cannot write token cache for " + dataset.name() + ": "
                     + e.getCause().getMessage(), e);
         }
