@@ -6,7 +6,7 @@ the dataset fingerprint. Standard library only.
 
 Usage:
   page_sampler_reference.py assigned ROUND HOTKEY FINGERPRINT PAGE_COUNT N
-  page_sampler_reference.py eval SEED_HEX FINGERPRINT PAGE_COUNT N
+  page_sampler_reference.py eval SEED_HEX FINGERPRINT PAGE_COUNT N [EXCLUDED,INDICES]
 """
 import hashlib
 import struct
@@ -38,7 +38,8 @@ def words(seed):
             yield int.from_bytes(digest[8 * i:8 * i + 8], "big")
 
 
-def sample(seed, count, n):
+def sample(seed, count, n, excluded=frozenset()):
+    """Returns n indices below count; indices in `excluded` are skipped (PageSampler.sample)."""
     stream = words(seed)
 
     def uniform(bound):
@@ -50,14 +51,22 @@ def sample(seed, count, n):
 
     swapped = {}
     out = []
-    for i in range(n):
+    i = 0
+    kept_this_pass = False
+    while len(out) < n:
         p = i % count
         if p == 0:
+            if i > 0 and not kept_this_pass:
+                raise ValueError("all %d pages are excluded" % count)
             swapped.clear()
+            kept_this_pass = False
         j = p + uniform(count - p)
         at_p, at_j = swapped.get(p, p), swapped.get(j, j)
         swapped[j], swapped[p] = at_p, at_j
-        out.append(at_j)
+        if at_j not in excluded:
+            out.append(at_j)
+            kept_this_pass = True
+        i += 1
     return out
 
 
@@ -65,9 +74,10 @@ def main(argv):
     if len(argv) == 7 and argv[1] == "assigned":
         seed = assigned_seed(int(argv[2]), argv[3], argv[4])
         print(" ".join(map(str, sample(seed, int(argv[5]), int(argv[6])))))
-    elif len(argv) == 6 and argv[1] == "eval":
+    elif len(argv) in (6, 7) and argv[1] == "eval":
         seed = eval_seed(bytes.fromhex(argv[2]), argv[3])
-        print(" ".join(map(str, sample(seed, int(argv[4]), int(argv[5])))))
+        excluded = frozenset(int(x) for x in argv[6].split(",")) if len(argv) == 7 else frozenset()
+        print(" ".join(map(str, sample(seed, int(argv[4]), int(argv[5]), excluded))))
     else:
         print(__doc__, file=sys.stderr)
         return 2

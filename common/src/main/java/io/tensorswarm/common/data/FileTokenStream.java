@@ -6,6 +6,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -47,7 +48,7 @@ final class FileTokenStream implements TokenStream {
             header.get(magic);
             long count = header.getLong();
             long expectedSize = HEADER_BYTES + 4 * count;
-            if (!java.util.Arrays.equals(magic, MAGIC) || count < 0 || channel.size() != expectedSize) {
+            if (!Arrays.equals(magic, MAGIC) || count < 0 || channel.size() != expectedSize) {
                 throw new DataException("token cache " + file + " is damaged or incomplete");
             }
             return new FileTokenStream(file, channel, count);

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.LongPredicate;
 
 /**
  * Picks page indices deterministically from a seed, so that anyone can recompute a miner's
@@ -23,7 +24,11 @@ import java.util.Map;
  *       permutation; draw {@code j = p + uniform(count - p)}, swap positions {@code p} and
  *       {@code j}, output position {@code p}. So the first {@code count} outputs are distinct, and
  *       a larger {@code n} wraps into a fresh permutation.
+ *   <li>With an exclusion set, outputs in it are dropped and drawing goes on until {@code n} are
+ *       kept.
  * </ol>
+ *
+ * <p>{@code scripts/page_sampler_reference.py} implements the same steps in Python.
  */
 public final class PageSampler {
     static final String ASSIGNED_TAG = "tensorswarm/assigned-pages/v1";
@@ -66,23 +71,45 @@ public final class PageSampler {
      * @throws IllegalArgumentException when {@code count < 1} or {@code n < 0}
      */
     public static long[] sample(byte[] seed, long count, int n) {
+        return sample(seed, count, n, index -> false);
+    }
+
+    /**
+     * Returns {@code n} indices below {@code count} drawn from {@code seed}, skipping those for
+     * which {@code excluded} is true: the outputs of {@link #sample(byte[], long, int)} in order,
+     * with excluded ones dropped, until {@code n} are kept. Validators use it to draw evaluation
+     * pages that no miner was assigned.
+     *
+     * @throws IllegalArgumentException when {@code count < 1} or {@code n < 0}
+     * @throws DataException when {@code n > 0} and every index below {@code count} is excluded
+     */
+    public static long[] sample(byte[] seed, long count, int n, LongPredicate excluded) {
         if (count < 1 || n < 0) {
             throw new IllegalArgumentException("need count >= 1 and n >= 0, got count=" + count + " n=" + n);
         }
         PageSampler random = new PageSampler(seed);
         Map<Long, Long> swapped = new HashMap<>();
         long[] out = new long[n];
-        for (int i = 0; i < n; i++) {
+        int kept = 0;
+        boolean keptThisPass = false;
+        for (long i = 0; kept < n; i++) {
             long p = i % count;
             if (p == 0) {
+                if (i > 0 && !keptThisPass) {
+                    throw new DataException("all " + count + " pages are excluded: none left to sample");
+                }
                 swapped.clear();
+                keptThisPass = false;
             }
             long j = p + random.uniform(count - p);
             long atP = swapped.getOrDefault(p, p);
             long atJ = swapped.getOrDefault(j, j);
             swapped.put(j, atP);
             swapped.put(p, atJ);
-            out[i] = atJ;
+            if (!excluded.test(atJ)) {
+                out[kept++] = atJ;
+                keptThisPass = true;
+            }
         }
         return out;
     }

@@ -1,6 +1,7 @@
 package io.tensorswarm.common.data;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -71,7 +72,7 @@ public final class TextDatasets {
                     .map(p -> new FileSetDataset.Entry(relativeName(root, p), p))
                     .sorted(Comparator.comparing(FileSetDataset.Entry::relativeName))
                     .collect(Collectors.toList());
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw new DataException("cannot list data folder " + root + ": " + e.getMessage(), e);
         }
     }

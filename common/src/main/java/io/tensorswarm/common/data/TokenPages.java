@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.LongPredicate;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
@@ -181,6 +182,17 @@ public final class TokenPages implements AutoCloseable {
      */
     public long[] evalPageIndices(byte[] seed, int n) {
         return PageSampler.sample(PageSampler.evalSeed(seed, fingerprint), pageCount(), n);
+    }
+
+    /**
+     * Returns {@code n} evaluation page indices for {@code seed} that are not {@code excluded}
+     * (e.g. assigned to any miner this round): {@link #evalPageIndices(byte[], int)}'s sequence
+     * with excluded indices skipped.
+     *
+     * @throws DataException when every page is excluded
+     */
+    public long[] evalPageIndices(byte[] seed, int n, LongPredicate excluded) {
+        return PageSampler.sample(PageSampler.evalSeed(seed, fingerprint), pageCount(), n, excluded);
     }
 
     /** Returns {@link #evalPageIndices(byte[], int)} for the 8 big-endian bytes of {@code seed}. */

@@ -1,6 +1,7 @@
 package io.tensorswarm.common.data;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -8,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +25,10 @@ import org.slf4j.LoggerFactory;
 final class TokenStreamBuilder {
     private static final Logger log = LoggerFactory.getLogger(TokenStreamBuilder.class);
     private static final int WRITE_BUFFER_INTS = 1 << 18;
+    /** At most this many documents are encoded in one batch. */
+    static final int BATCH_DOCUMENTS = 64;
+    /** A batch is encoded once its documents reach this many characters. */
+    static final long BATCH_CHARS = 4L << 20;
 
     private TokenStreamBuilder() {}
 
@@ -73,8 +80,8 @@ final class TokenStreamBuilder {
                 out.force(false);
             }
             Files.move(temp, cacheFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            log.info("tokenized dataset {} with {}: {} documents, {} tokens in {} s -> {}", dataset.name(),
-                    tokenizer.name(), counts[0], counts[1], (System.nanoTime() - start) / 1_000_000_000L, cacheFile);
+            log.info("tokenized dataset {} with {}: {} documents, {} tokens in {} ms -> {}", dataset.name(),
+                    tokenizer.name(), counts[0], counts[1], (System.nanoTime() - start) / 1_000_000L, cacheFile);
         } catch (IOException e) {
             throw new DataException("cannot write token cache " + cacheFile + ": " + e.getMessage(), e);
         } finally {
@@ -122,33 +129,52 @@ final class TokenStreamBuilder {
                 out.write(buffer);
             }
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
         buffer.clear();
     }
 
-    /** Feeds the ids of each non-empty document, preceded by the separator after the first one. */
+    /**
+     * Feeds the ids of each non-empty document, preceded by the separator after the first one.
+     * Documents are encoded in batches ({@link Tokenizer#encodeAll}) of up to {@link #BATCH_DOCUMENTS}
+     * documents or {@link #BATCH_CHARS} characters.
+     */
     private static long forEachDocument(TextDataset dataset, Tokenizer tokenizer, IdSink sink) {
         int[] separator = separator(tokenizer);
-        long documents = 0;
+        long[] documents = {0};
+        List<String> batch = new ArrayList<>();
+        long batchChars = 0;
         try (Stream<String> docs = dataset.documents()) {
             Iterator<String> it = docs.iterator();
             while (it.hasNext()) {
-                int[] ids = tokenizer.encode(it.next());
-                if (ids.length == 0) {
-                    continue;
+                String document = it.next();
+                batch.add(document);
+                batchChars += document.length();
+                if (batch.size() >= BATCH_DOCUMENTS || batchChars >= BATCH_CHARS) {
+                    feed(tokenizer.encodeAll(batch), separator, sink, documents);
+                    batch.clear();
+                    batchChars = 0;
                 }
-                if (documents > 0) {
-                    sink.accept(separator);
-                }
-                sink.accept(ids);
-                documents++;
             }
-        } catch (java.io.UncheckedIOException e) {
+            feed(tokenizer.encodeAll(batch), separator, sink, documents);
+        } catch (UncheckedIOException e) {
             throw new DataException("cannot write token cache for " + dataset.name() + ": "
                     + e.getCause().getMessage(), e);
         }
-        return documents;
+        return documents[0];
+    }
+
+    private static void feed(List<int[]> encoded, int[] separator, IdSink sink, long[] documents) {
+        for (int[] ids : encoded) {
+            if (ids.length == 0) {
+                continue;
+            }
+            if (documents[0] > 0) {
+                sink.accept(separator);
+            }
+            sink.accept(ids);
+            documents[0]++;
+        }
     }
 
     @FunctionalInterface

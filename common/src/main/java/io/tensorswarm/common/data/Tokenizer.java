@@ -1,5 +1,7 @@
 package io.tensorswarm.common.data;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalInt;
 
 /**
@@ -22,6 +24,18 @@ public interface Tokenizer extends AutoCloseable {
 
     /** Returns the token ids of {@code text}, with no special tokens added. */
     int[] encode(String text);
+
+    /**
+     * Returns the ids of each text, in order; the same as calling {@link #encode} on each.
+     * Implementations may encode the batch in parallel.
+     */
+    default List<int[]> encodeAll(List<String> texts) {
+        List<int[]> out = new ArrayList<>(texts.size());
+        for (String text : texts) {
+            out.add(encode(text));
+        }
+        return out;
+    }
 
     /** Returns the text of {@code ids}; ids that do not form valid text decode to U+FFFD. */
     String decode(int[] ids);

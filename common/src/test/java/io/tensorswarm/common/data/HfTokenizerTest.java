@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,17 @@ class HfTokenizerTest {
         for (int i = 0; i < ids.length; i++) {
             assertEquals(perLine[i % perLine.length], ids[i], "id " + i);
         }
+    }
+
+    @Test
+    void encodesABatchLikeOneTextAtATime() {
+        List<String> texts = List.of("the theme", "", " thé", "theme\nthe");
+        List<int[]> batch = tokenizer.encodeAll(texts);
+        assertEquals(4, batch.size());
+        assertArrayEquals(new int[] {259, 260, 261}, batch.get(0));
+        assertArrayEquals(new int[] {}, batch.get(1));
+        assertArrayEquals(new int[] {258, 195, 169}, batch.get(2));
+        assertArrayEquals(new int[] {262, 10, 259}, batch.get(3));
     }
 
     @Test

@@ -50,6 +50,25 @@ class PageSamplerTest {
     }
 
     @Test
+    void skipsExcludedIndicesLikeTheReferenceImplementation() {
+        byte[] seed = PageSampler.evalSeed(new byte[] {0, 0, 0, 0, 0, 0, 0, 42}, FINGERPRINT);
+        Set<Long> assigned = Set.of(152L, 276L, 7L);
+        // page_sampler_reference.py eval 000000000000002a <FINGERPRINT> 1000 6 152,276,7
+        assertArrayEquals(new long[] {67, 885, 761, 404, 313, 729}, PageSampler.sample(seed, 1000, 6, assigned::contains));
+        // page_sampler_reference.py eval 0102 <FINGERPRINT> 10 6 0,1,2,3,4,5,6,7
+        byte[] small = PageSampler.evalSeed(new byte[] {1, 2}, FINGERPRINT);
+        assertArrayEquals(new long[] {9, 8, 8, 9, 8, 9}, PageSampler.sample(small, 10, 6, index -> index < 8));
+    }
+
+    @Test
+    void failsWhenEveryIndexIsExcluded() {
+        byte[] seed = PageSampler.evalSeed(new byte[] {1}, FINGERPRINT);
+        DataException e = assertThrows(DataException.class, () -> PageSampler.sample(seed, 4, 1, index -> true));
+        assertEquals("all 4 pages are excluded: none left to sample", e.getMessage());
+        assertArrayEquals(new long[0], PageSampler.sample(seed, 4, 0, index -> true));
+    }
+
+    @Test
     void drawsDistinctIndicesCoveringEveryPageWhenNEqualsCount() {
         long[] all = PageSampler.sample(PageSampler.evalSeed(new byte[] {1}, FINGERPRINT), 64, 64);
         Set<Long> seen = new HashSet<>();

@@ -14,6 +14,8 @@ import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.io.LocalInputFile;
 import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
@@ -77,6 +79,9 @@ class ParquetDocumentsTest {
             for (int i = 0; i < 50; i++) {
                 writer.write(rows.newGroup().append("id", (long) i).append("text", "row " + i));
             }
+        }
+        try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file))) {
+            assertTrue(reader.getRowGroups().size() > 1, "row groups: " + reader.getRowGroups().size());
         }
         List<String> docs = TextDatasetsTest.read(TextDatasets.open(file));
         assertEquals(50, docs.size());

@@ -13,6 +13,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalInt;
@@ -143,8 +144,8 @@ class TokenPagesTest {
             assertEquals(count, pages.pageCount());
             long[] a = pages.pageIndicesFor(3, HOTKEY_A, 20);
             assertArrayEquals(a, pages.pageIndicesFor(3, HOTKEY_A, 20));
-            assertFalse(java.util.Arrays.equals(a, pages.pageIndicesFor(3, HOTKEY_B, 20)));
-            assertFalse(java.util.Arrays.equals(a, pages.pageIndicesFor(4, HOTKEY_A, 20)));
+            assertFalse(Arrays.equals(a, pages.pageIndicesFor(3, HOTKEY_B, 20)));
+            assertFalse(Arrays.equals(a, pages.pageIndicesFor(4, HOTKEY_A, 20)));
             Set<Long> distinct = new HashSet<>();
             for (long index : a) {
                 assertTrue(index >= 0 && index < count, "index " + index);
@@ -165,8 +166,11 @@ class TokenPagesTest {
         try (TokenPages pages = build(twoDocuments(), new ByteTokenizer(), 1, null)) {
             long[] fromLong = pages.evalPageIndices(42L, 5);
             assertArrayEquals(fromLong, pages.evalPageIndices(new byte[] {0, 0, 0, 0, 0, 0, 0, 42}, 5));
-            assertFalse(java.util.Arrays.equals(fromLong, pages.evalPageIndices(43L, 5)));
+            assertFalse(Arrays.equals(fromLong, pages.evalPageIndices(43L, 5)));
             assertArrayEquals(pages.page(fromLong[2]), pages.evalPages(42L, 5).get(2));
+            Set<Long> assigned = Set.of(fromLong[0], fromLong[1]);
+            long[] unassigned = pages.evalPageIndices(new byte[] {0, 0, 0, 0, 0, 0, 0, 42}, 3, assigned::contains);
+            assertArrayEquals(Arrays.copyOfRange(fromLong, 2, 5), unassigned);
             long[] wrapped = pages.evalPageIndices(42L, 12);
             Set<Long> firstPass = new HashSet<>();
             for (int i = 0; i < 8; i++) {
