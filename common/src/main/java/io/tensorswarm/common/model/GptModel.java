@@ -14,10 +14,12 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +62,7 @@ public final class GptModel implements AutoCloseable {
             NDArray ln1W, NDArray ln1B, NDArray attnW, NDArray attnB, NDArray attnProjW, NDArray attnProjB,
             NDArray ln2W, NDArray ln2B, NDArray fcW, NDArray fcB, NDArray mlpProjW, NDArray mlpProjB) {}
 
-    private GptModel(GptConfig config, Device device, Map<String, float[]> init) {
+    private GptModel(GptConfig config, Device device, Function<GptParameterLayout.Spec, float[]> init) {
         this.config = Objects.requireNonNull(config, "config");
         this.device = device == null ? Device.cpu() : device;
         this.layout = new GptParameterLayout(config);
@@ -68,7 +70,7 @@ public final class GptModel implements AutoCloseable {
         Map<String, NDArray> m = new LinkedHashMap<>();
         try {
             for (GptParameterLayout.Spec spec : layout.specs().values()) {
-                NDArray a = manager.create(init.get(spec.name()), new Shape(spec.shape()));
+                NDArray a = manager.create(init.apply(spec), new Shape(spec.shape()));
                 a.setName(spec.name());
                 a.setRequiresGradient(true);
                 m.put(spec.name(), a);
@@ -99,24 +101,21 @@ public final class GptModel implements AutoCloseable {
      * are drawn on the host).
      */
     public static GptModel create(GptConfig config, long seed, Device device) {
-        GptParameterLayout layout = new GptParameterLayout(config);
-        Map<String, float[]> init = new LinkedHashMap<>();
-        int index = 0;
-        for (GptParameterLayout.Spec spec : layout.specs().values()) {
+        List<String> order = new GptParameterLayout(config).names();
+        log.debug("creating GPT with {} parameters on {}", config.parameterCount(), device);
+        // One tensor at a time, so the heap holds at most the largest tensor (wte).
+        return new GptModel(config, device, spec -> {
             float[] values = new float[Math.toIntExact(Shapes.elementCount(spec.shape()))];
             if (spec.initStd() > 0) {
-                SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index);
+                SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + order.indexOf(spec.name()));
                 for (int i = 0; i < values.length; i++) {
                     values[i] = (float) (rnd.nextGaussian() * spec.initStd());
                 }
             } else if (spec.constant() != 0f) {
                 Arrays.fill(values, spec.constant());
             }
-            init.put(spec.name(), values);
-            index++;
-        }
-        log.debug("created GPT with {} parameters on {}", config.parameterCount(), device);
-        return new GptModel(config, device, init);
+            return values;
+        });
     }
 
     /**
@@ -127,7 +126,7 @@ public final class GptModel implements AutoCloseable {
      */
     public static GptModel fromParameters(GptConfig config, ParameterSet weights, Device device) {
         Map<String, float[]> init = new GptWeightsReader(new GptParameterLayout(config)).read(weights);
-        return new GptModel(config, device, init);
+        return new GptModel(config, device, spec -> init.get(spec.name()));
     }
 
     public GptConfig config() {

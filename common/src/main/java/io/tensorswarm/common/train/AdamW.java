@@ -92,9 +92,9 @@ public final class AdamW implements AutoCloseable {
                 NDArray g = p.getGradient();
                 g.attach(scope);
                 grads.add(g);
-                squares.add(g.square().sum());
+                squares.add(g.norm());
             }
-            NDArray norm = NDArrays.stack(squares).sum().sqrt();
+            NDArray norm = NDArrays.stack(squares).square().sum().sqrt();
             // One host-to-device copy for everything that changes per step.
             NDArray perStep = scope.create(new float[] {
                 (float) (1 - lr * weightDecay), (float) (1 / Math.sqrt(bias2)), (float) (lr / bias1), (float) maxNorm
@@ -113,17 +113,23 @@ public final class AdamW implements AutoCloseable {
                 NDArray g = grads.get(i);
                 NDArray m = firstMoments.get(i);
                 NDArray v = secondMoments.get(i);
-                m.muli(beta1Array).addi(g.mul(oneMinusBeta1));
-                v.muli(beta2Array).addi(g.square().muli(oneMinusBeta2));
+                // At most two parameter-sized temporaries are alive at a time; the gradient itself is
+                // consumed in place (it is zeroed below anyway).
+                NDArray squared = g.square();
+                v.muli(beta2Array).addi(squared.muli(oneMinusBeta2));
+                squared.close();
+                m.muli(beta1Array).addi(g.muli(oneMinusBeta1));
                 NDArray denom = v.sqrt(); // receiver in the optimizer's manager: move the result
                 denom.attach(scope);
                 denom.muli(invSqrtBias2).addi(epsArray);
+                NDArray update = m.div(denom);
+                update.attach(scope);
+                denom.close();
                 if (decayed[i] && weightDecay > 0) {
                     p.muli(decayFactor);
                 }
-                NDArray update = m.div(denom);
-                update.attach(scope);
                 p.subi(update.muli(stepSize));
+                update.close();
                 JniUtils.zeroGrad((PtNDArray) p);
             }
             return norm;
