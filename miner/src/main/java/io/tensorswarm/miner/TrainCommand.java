@@ -99,7 +99,7 @@ public final class TrainCommand implements Callable<Integer> {
     double learningRate;
 
     @Option(names = "--warmup", defaultValue = "-1",
-            description = "Warm-up steps (default: 10% of --steps, at most 100).")
+            description = "Warm-up steps (default: 10%% of --steps, at most 100).")
     int warmup;
 
     @Option(names = "--weight-decay", defaultValue = "0.1", description = "AdamW weight decay (default: ${DEFAULT-VALUE}).")
