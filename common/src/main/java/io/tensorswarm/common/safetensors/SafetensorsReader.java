@@ -10,6 +10,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -19,7 +20,9 @@ import java.util.Objects;
  * <p>Content that breaks the format throws {@link SafetensorsException}; a failing device or
  * connection throws {@link IOException}. A hostile file can make a read fail, but never allocate
  * more than {@link ReadLimits#maxHeaderBytes()} for the header, nor more than {@link
- * ReadLimits#maxTotalBytes()} for the tensors.
+ * ReadLimits#maxTotalBytes()} for the tensors; from a stream, tensor buffers grow with the bytes
+ * that actually arrive, so a lying header costs at most twice what was received. One tensor is at
+ * most 2 GiB (one Java array).
  *
  * <pre>{@code
  * SafetensorsReader reader = new SafetensorsReader(ReadLimits.defaults().withMaxTotalBytes(2L << 30));
@@ -30,6 +33,8 @@ import java.util.Objects;
  * }</pre>
  */
 public final class SafetensorsReader {
+    private static final int FIRST_ALLOCATION = 1 << 20;
+
     private final ReadLimits limits;
 
     /** Creates a reader with {@link ReadLimits#defaults()}. */
@@ -122,13 +127,7 @@ public final class SafetensorsReader {
         SafetensorsHeader header = readHeader(in, source);
         ParameterSet.Builder set = ParameterSet.builder().putAllMetadata(header.metadata());
         for (TensorEntry e : header.entries()) {
-            int length = SafetensorsFile.checkTensorFits(e, source);
-            byte[] bytes = new byte[length];
-            int got = in.readNBytes(bytes, 0, length);
-            if (got < length) {
-                throw new SafetensorsException(Kind.TRUNCATED, source, "stream ends after " + got + " of "
-                        + length + " bytes of tensor " + HeaderParser.quote(e.name()));
-            }
+            byte[] bytes = readTensor(in, e, source);
             set.add(new NamedTensor(e.name(), e.dtype(), e.shape(), ByteBuffer.wrap(bytes)));
         }
         if (in.read() != -1) {
@@ -136,6 +135,28 @@ public final class SafetensorsReader {
                     "stream goes on after the last tensor ends at buffer offset " + header.dataLength());
         }
         return set.build();
+    }
+
+    /**
+     * Reads one tensor's bytes, growing the array as bytes arrive (doubling from 1 MiB), so a header
+     * that claims more than the stream holds costs at most twice the bytes actually received.
+     */
+    private static byte[] readTensor(InputStream in, TensorEntry e, String source) throws IOException {
+        int length = SafetensorsFile.checkTensorFits(e, source);
+        byte[] bytes = new byte[Math.min(length, FIRST_ALLOCATION)];
+        int got = 0;
+        while (got < length) {
+            if (got == bytes.length) {
+                bytes = Arrays.copyOf(bytes, (int) Math.min(length, 2L * bytes.length));
+            }
+            int n = in.read(bytes, got, bytes.length - got);
+            if (n < 0) {
+                throw new SafetensorsException(Kind.TRUNCATED, source, "stream ends after " + got + " of "
+                        + length + " bytes of tensor " + HeaderParser.quote(e.name()));
+            }
+            got += n;
+        }
+        return bytes;
     }
 
     private SafetensorsHeader readHeader(FileChannel ch, String source) throws IOException {
