@@ -50,6 +50,8 @@ if [[ ! -f "$DATA/.complete" ]]; then
 fi
 echo "train: $(ls "$DATA/train" | wc -l) documents, held out: $(ls "$DATA/heldout" | wc -l) documents"
 
+# libtorch's OpenMP threads spin-wait by default, which starves other processes on a busy host.
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 JAVA=(java -Xmx2g)
 BASE="$WORKDIR/base"
 DELTA="$WORKDIR/delta.safetensors"

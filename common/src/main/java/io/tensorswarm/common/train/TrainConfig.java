@@ -20,7 +20,7 @@ package io.tensorswarm.common.train;
  * @param beta2 AdamW second-moment decay
  * @param eps AdamW epsilon
  * @param gradClip global L2 norm the gradients are scaled down to; 0 turns clipping off
- * @param seed seed of the page order (and of dropout masks through the engine)
+ * @param seed seed of the page order, and of libtorch's generator for dropout masks
  * @param logEvery how often, in steps, progress lines are printed
  */
 public record TrainConfig(

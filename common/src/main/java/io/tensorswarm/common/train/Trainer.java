@@ -3,6 +3,7 @@ package io.tensorswarm.common.train;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import io.tensorswarm.common.model.CausalLmLoss;
 import io.tensorswarm.common.model.GptModel;
@@ -18,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * seed, runs forward and backward inside its own NDManager sub-scope, updates the weights, and reads
  * exactly one value back from the device: the loss. The optimizer state lives as long as the
  * trainer, so consecutive {@link #train} calls continue the same AdamW moments (each call restarts
- * the schedule). Not thread-safe; one trainer per model at a time.
+ * the schedule). With dropout on, each call reseeds libtorch's global generator with the config's
+ * seed. Not thread-safe, and only one trainer per process may be inside a step at a time: DJL's
+ * PyTorch gradient collector is a process-wide singleton.
  *
  * <pre>{@code
  * try (Trainer trainer = new Trainer(model, TrainConfig.defaults().withSteps(300))) {
@@ -56,6 +59,9 @@ public final class Trainer implements AutoCloseable {
      */
     public TrainResult train(List<int[]> pages, TrainingListener listener) {
         PageSampler sampler = new PageSampler(pages, config.batchSize(), config.seed());
+        if (model.config().embdPdrop() > 0 || model.config().attnPdrop() > 0 || model.config().residPdrop() > 0) {
+            JniUtils.setSeed(config.seed()); // dropout masks come from libtorch's global generator
+        }
         Engine engine = root.getEngine();
         int maxLength = model.config().nPositions() + 1;
         int vocab = model.config().vocabSize();

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class TrainerTest {
     static final GptConfig MICRO = new GptConfig(32, 8, 16, 1, 2, null, "gelu_new", 1e-5, 0.02, 0, 0, 0, true,
@@ -67,12 +69,13 @@ class TrainerTest {
         }
     }
 
-    @Test
-    void sameSeedGivesIdenticalWeightsAndLosses() {
+    @ParameterizedTest
+    @ValueSource(doubles = {0.0, 0.2})
+    void sameSeedGivesIdenticalWeightsAndLossesWithAndWithoutDropout(double dropout) {
         List<int[]> pages = List.of(new int[] {1, 2, 3, 4, 5}, new int[] {5, 4, 3, 2, 1}, new int[] {7, 7, 8, 8, 9});
         TrainConfig cfg = TrainConfig.defaults().withSteps(20).withBatchSize(2).withWarmupSteps(2).withLearningRate(1e-2);
-        try (GptModel a = GptModel.create(MICRO, 1, Device.cpu());
-                GptModel b = GptModel.create(MICRO, 1, Device.cpu());
+        try (GptModel a = GptModel.create(MICRO.withDropout(dropout), 1, Device.cpu());
+                GptModel b = GptModel.create(MICRO.withDropout(dropout), 1, Device.cpu());
                 Trainer ta = new Trainer(a, cfg);
                 Trainer tb = new Trainer(b, cfg)) {
             assertArrayEquals(ta.train(pages, TrainingListener.NONE).losses(), tb.train(pages, TrainingListener.NONE).losses());
