@@ -172,7 +172,13 @@ public final class GptModel implements AutoCloseable {
     public void loadParameters(ParameterSet weights) {
         Map<String, float[]> values = new GptWeightsReader(layout).read(weights);
         for (Map.Entry<String, float[]> e : values.entrySet()) {
-            params.get(e.getKey()).set(FloatBuffer.wrap(e.getValue()));
+            NDArray param = params.get(e.getKey());
+            // Swap in a fresh native tensor rather than NDArray.set: set copies under libtorch's
+            // deprecated AutoNonVariableTypeMode and prints a warning on every process start.
+            NDArray fresh = manager.create(FloatBuffer.wrap(e.getValue()), param.getShape());
+            fresh.setName(param.getName());
+            fresh.setRequiresGradient(true);
+            param.intern(fresh);
         }
     }
 
