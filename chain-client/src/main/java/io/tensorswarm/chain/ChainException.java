@@ -1,5 +1,7 @@
 package io.tensorswarm.chain;
 
+import io.tensorswarm.common.cli.UserFacingException;
+
 /**
  * Thrown when talking to or decoding data from the Bittensor chain fails; the unchecked root of
  * every chain-client error.
@@ -8,7 +10,7 @@ package io.tensorswarm.chain;
  * (a dropped connection) or never will (malformed bytes, an unknown call). Daemons branch on the
  * type and this flag, never on message text.
  */
-public class ChainException extends RuntimeException {
+public class ChainException extends RuntimeException implements UserFacingException {
     private static final long serialVersionUID = 1L;
 
     private final boolean retryable;
