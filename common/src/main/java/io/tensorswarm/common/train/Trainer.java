@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * Trains a {@link GptModel} in place on token pages with the causal language-model loss, AdamW,
  * warm-up plus cosine learning rate and global-norm clipping, as {@link TrainConfig} says.
  *
- * <p>Each step draws {@code batchSize} pages from a {@link PageSampler} seeded with the config's
+ * <p>Each step draws {@code batchSize} pages from a {@link BatchOrder} seeded with the config's
  * seed, runs forward and backward inside its own NDManager sub-scope, updates the weights, and reads
  * exactly one value back from the device: the loss. The optimizer state lives as long as the
  * trainer, so consecutive {@link #train} calls continue the same AdamW moments (each call restarts
@@ -58,7 +58,7 @@ public final class Trainer implements AutoCloseable {
      * @throws TrainingDivergedException when a step's loss is not finite
      */
     public TrainResult train(List<int[]> pages, TrainingListener listener) {
-        PageSampler sampler = new PageSampler(pages, config.batchSize(), config.seed());
+        BatchOrder sampler = new BatchOrder(pages, config.batchSize(), config.seed());
         if (model.config().embdPdrop() > 0 || model.config().attnPdrop() > 0 || model.config().residPdrop() > 0) {
             JniUtils.setSeed(config.seed()); // dropout masks come from libtorch's global generator
         }

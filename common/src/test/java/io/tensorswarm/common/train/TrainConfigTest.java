@@ -42,9 +42,9 @@ class TrainConfigTest {
         for (int i = 0; i < 10; i++) {
             pages.add(new int[] {i, i});
         }
-        PageSampler a = new PageSampler(pages, 4, 42);
-        PageSampler b = new PageSampler(pages, 4, 42);
-        PageSampler other = new PageSampler(pages, 4, 43);
+        BatchOrder a = new BatchOrder(pages, 4, 42);
+        BatchOrder b = new BatchOrder(pages, 4, 42);
+        BatchOrder other = new BatchOrder(pages, 4, 43);
         int[] seen = new int[10];
         int[] firstA = ids(a.nextBatch());
         assertArrayEquals(firstA, ids(b.nextBatch()));

@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
  * consumed batch by batch, and a fresh permutation from the same random stream when it runs out.
  * The same pages and seed give the same sequence of batches on every machine.
  */
-public final class PageSampler {
+public final class BatchOrder {
     private final List<int[]> pages;
     private final int batchSize;
     private final SplittableRandom random;
@@ -21,7 +21,7 @@ public final class PageSampler {
      *
      * @throws IllegalArgumentException when there are no pages or the batch size is not positive
      */
-    public PageSampler(List<int[]> pages, int batchSize, long seed) {
+    public BatchOrder(List<int[]> pages, int batchSize, long seed) {
         if (pages.isEmpty()) {
             throw new IllegalArgumentException("no training pages");
         }
