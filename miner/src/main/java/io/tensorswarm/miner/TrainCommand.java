@@ -7,7 +7,7 @@ import io.tensorswarm.common.cli.DeviceOption;
 import io.tensorswarm.common.cli.ExitCodes;
 import io.tensorswarm.common.cli.ExitException;
 import io.tensorswarm.common.cli.LoggingMixin;
-import io.tensorswarm.common.cli.ModelDirs;
+import io.tensorswarm.common.cli.ModelOption;
 import io.tensorswarm.common.cli.PagesSelection;
 import io.tensorswarm.common.data.TokenPages;
 import io.tensorswarm.common.data.Tokenizer;
@@ -69,9 +69,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin DataOptions data;
     @Mixin DeviceOption device;
 
-    @Option(names = "--model", required = true, paramLabel = "<dir>",
-            description = "Base model directory (config.json + model.safetensors).")
-    Path model;
+    @Mixin ModelOption modelOption;
 
     @Option(names = "--steps", required = true, paramLabel = "<n>", description = "Optimizer steps to run.")
     int steps;
@@ -141,7 +139,8 @@ public final class TrainCommand implements Callable<Integer> {
                 .withGradClip(gradClip)
                 .withSeed(seed)
                 .withLogEvery(logEvery);
-        String baseRevision = Sha256.ofFile(ModelDirs.require(model).resolve(ModelDirectory.WEIGHTS_FILE));
+        Path model = modelOption.dir();
+        String baseRevision = modelOption.revision();
 
         try (GptModel gpt = ModelDirectory.load(model, device.resolve());
                 Tokenizer tokenizer = Tokenizers.forModelDir(model, gpt.config().vocabSize());

@@ -7,7 +7,7 @@ import io.tensorswarm.common.cli.DeviceOption;
 import io.tensorswarm.common.cli.ExitCodes;
 import io.tensorswarm.common.cli.ExitException;
 import io.tensorswarm.common.cli.LoggingMixin;
-import io.tensorswarm.common.cli.ModelDirs;
+import io.tensorswarm.common.cli.ModelOption;
 import io.tensorswarm.common.cli.PagesSelection;
 import io.tensorswarm.common.data.TokenPages;
 import io.tensorswarm.common.data.Tokenizer;
@@ -54,9 +54,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Mixin DataOptions data;
     @Mixin DeviceOption device;
 
-    @Option(names = "--model", required = true, paramLabel = "<dir>",
-            description = "Base model directory (config.json + model.safetensors).")
-    Path model;
+    @Mixin ModelOption modelOption;
 
     @Option(names = "--delta", paramLabel = "<file>", description = "A weight delta (.safetensors) to score.")
     Path delta;
@@ -90,7 +88,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new ExitException(ExitCodes.USAGE, "--batch-size must be at least 1");
         }
-        String baseRevision = Sha256.ofFile(ModelDirs.require(model).resolve(ModelDirectory.WEIGHTS_FILE));
+        Path model = modelOption.dir();
+        String baseRevision = modelOption.revision();
         ParameterSet deltaSet = delta == null ? null : readDelta(baseRevision);
 
         try (GptModel gpt = ModelDirectory.load(model, device.resolve());
@@ -140,10 +139,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         String claimed = header.metadata().get(DeltaMetadata.BASE_REVISION);
         if (claimed != null && !claimed.equals(baseRevision) && !allowOtherBase) {
             throw new ExitException(ExitCodes.FAILURE, "delta " + delta + " was computed against base revision "
-                    + claimed + ", but " + model + " is revision " + baseRevision);
+                    + claimed + ", but " + modelOption.dir() + " is revision " + baseRevision);
         }
         if (claimed == null) {
-            log.warn("delta {} names no base revision; scoring it against {} anyway", delta, model);
+            log.warn("delta {} names no base revision; scoring it against {} anyway", delta, modelOption.dir());
         }
         ParameterSet set = reader.read(delta);
         Optional<NonFiniteValue> bad = Deltas.checkFinite(set);
