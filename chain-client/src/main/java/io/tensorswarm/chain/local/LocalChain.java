@@ -364,6 +364,7 @@ public final class LocalChain implements Chain {
         private boolean devAccounts = true;
         private final Map<String, Long> balances = new LinkedHashMap<>();
         private final Map<Integer, LocalSubnetConfig> subnets = new TreeMap<>();
+        private final Map<Integer, Map<String, Long>> stakes = new TreeMap<>();
 
         private Builder() {}
 
@@ -406,10 +407,24 @@ public final class LocalChain implements Chain {
             return this;
         }
 
+        /** Gives {@code hotkeySs58} {@code rao} of stake on subnet {@code netuid} (created with {@link #optSubnet}) at genesis. */
+        public Builder optStake(int netuid, String hotkeySs58, long rao) {
+            if (rao < 0) {
+                throw new IllegalArgumentException("stake must be non-negative: " + rao);
+            }
+            stakes.computeIfAbsent(netuid, k -> new LinkedHashMap<>()).put(hotkeySs58, rao);
+            return this;
+        }
+
         /** Opens the chain, creating its state on first use. */
         public LocalChain build() {
             if (directory == null) {
                 throw new IllegalArgumentException("You must specify the local chain's directory");
+            }
+            for (int netuid : stakes.keySet()) {
+                if (!subnets.containsKey(netuid)) {
+                    throw new IllegalArgumentException("optStake names subnet " + netuid + ", which optSubnet does not create");
+                }
             }
             return new LocalChain(this);
         }
@@ -427,6 +442,7 @@ public final class LocalChain implements Chain {
             }
             balances.forEach((k, v) -> state.balances.merge(k, v, Math::addExact));
             subnets.forEach((netuid, cfg) -> addSubnet(state, netuid, cfg, 0));
+            stakes.forEach((netuid, byHotkey) -> state.subnets.get(netuid).stake.putAll(byHotkey));
             log.info("Created local chain genesis: block time {} ms", state.blockTimeMillis);
             return state;
         }

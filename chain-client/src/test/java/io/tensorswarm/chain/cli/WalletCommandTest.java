@@ -185,6 +185,7 @@ class WalletCommandTest {
         CliRun wrong = run("sign", "--hex", "00", "--key", "coldkey");
         assertEquals(ExitCodes.FAILURE, wrong.exitCode());
         assertTrue(wrong.isOneLineError(), wrong.err());
+        assertTrue(wrong.err().contains("wrong password"), wrong.err());
         assertFalse(wrong.err().contains("not-the-password"));
         assertEquals("", wrong.out());
     }

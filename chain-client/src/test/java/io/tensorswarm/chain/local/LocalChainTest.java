@@ -334,6 +334,23 @@ class LocalChainTest {
     }
 
     @Test
+    void genesisCreatesSubnetsBalancesAndStake() {
+        LocalChain chain = LocalChain.builder().setDirectory(dir).optTime(time).optDevAccounts(false)
+                .optBalance(key("c").ss58Address(), 5 * TAO)
+                .optSubnet(3, LocalSubnetConfig.defaults().withBurnRao(2 * TAO))
+                .optStake(3, key("v").ss58Address(), 9)
+                .build();
+        assertEquals(0, chain.balance(key("Alice").ss58Address()));
+        chain.burnedRegister(3, key("c"), key("v").ss58Address());
+        assertEquals(3 * TAO, chain.balance(key("c").ss58Address()));
+        Neuron v = chain.metagraph(3).neurons().get(0);
+        assertEquals(9, v.stakeRao());
+        assertTrue(v.validatorPermit());
+        assertThrows(IllegalArgumentException.class, () -> LocalChain.builder().setDirectory(dir)
+                .optStake(4, key("v").ss58Address(), 1).build());
+    }
+
+    @Test
     void hyperparametersReportTheChainView() {
         LocalChain chain = chain();
         LocalSubnetConfig cfg = LocalSubnetConfig.defaults().withTempo(360).withWeightsVersionKey(5)
