@@ -13,6 +13,7 @@ import io.tensorswarm.chain.model.Neuron;
 import io.tensorswarm.chain.model.SubnetHyperparameters;
 import io.tensorswarm.chain.model.TxReceipt;
 import io.tensorswarm.chain.scale.ScaleWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -139,7 +140,7 @@ public final class LocalChain implements Chain {
             extrinsic.apply(state, block);
             state.extrinsicCount++;
             byte[] extHash = Hashing.blake2b256(new ScaleWriter(64).writeBytes(state.seed)
-                    .writeU64(state.extrinsicCount).writeBytes(call.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    .writeU64(state.extrinsicCount).writeBytes(call.getBytes(StandardCharsets.UTF_8))
                     .toByteArray());
             log.debug("{} in block {}", call, block);
             return new TxReceipt(block, hex(blockHash(state, block)), hex(extHash));
