@@ -30,7 +30,7 @@ public final class NaclKeyfileCipher {
     private final Argon2Settings settings;
 
     /** Returns a cipher with non-standard Argon2 costs; files it writes are not btwallet-compatible. */
-    static NaclKeyfileCipher withSettings(Argon2Settings settings) {
+    public static NaclKeyfileCipher withSettings(Argon2Settings settings) {
         return new NaclKeyfileCipher(settings);
     }
 

@@ -40,11 +40,7 @@ public final class Wallet {
      * @throws WalletException if the wallet directory does not exist
      */
     public static Wallet load(Path root, String name, String hotkey) {
-        WalletPaths paths = new WalletPaths(root, name, hotkey);
-        if (!Files.isDirectory(paths.walletDir())) {
-            throw new WalletException("Wallet '" + name + "' not found: " + paths.walletDir() + " is not a directory");
-        }
-        return new Wallet(paths, NaclKeyfileCipher.STANDARD);
+        return load(new WalletPaths(root, name, hotkey), NaclKeyfileCipher.STANDARD);
     }
 
     /** Returns a handle on {@code paths} whether or not the files exist yet (for regeneration). */
@@ -52,7 +48,20 @@ public final class Wallet {
         return new Wallet(paths, NaclKeyfileCipher.STANDARD);
     }
 
-    static Wallet at(WalletPaths paths, NaclKeyfileCipher cipher) {
+    /** Returns a handle on {@code paths} that encrypts and decrypts the coldkey with {@code cipher}. */
+    public static Wallet at(WalletPaths paths, NaclKeyfileCipher cipher) {
+        return new Wallet(paths, cipher);
+    }
+
+    /**
+     * Opens the existing wallet at {@code paths}, reading the coldkey with {@code cipher}.
+     *
+     * @throws WalletException if the wallet directory does not exist
+     */
+    public static Wallet load(WalletPaths paths, NaclKeyfileCipher cipher) {
+        if (!Files.isDirectory(paths.walletDir())) {
+            throw new WalletException("Wallet '" + paths.name() + "' not found: " + paths.walletDir() + " is not a directory");
+        }
         return new Wallet(paths, cipher);
     }
 
@@ -67,7 +76,8 @@ public final class Wallet {
         return create(paths, coldkeyPassword, NaclKeyfileCipher.STANDARD);
     }
 
-    static Created create(WalletPaths paths, PasswordSource coldkeyPassword, NaclKeyfileCipher cipher) {
+    /** Creates a new wallet like {@link #create(WalletPaths, PasswordSource)}, encrypting with {@code cipher}. */
+    public static Created create(WalletPaths paths, PasswordSource coldkeyPassword, NaclKeyfileCipher cipher) {
         for (Path p : new Path[] {paths.coldkeyFile(), paths.coldkeyPubFile(), paths.hotkeyFile(), paths.hotkeyPubFile()}) {
             if (Files.exists(p)) {
                 throw new WalletException("Refusing to create wallet '" + paths.name() + "': " + p + " already exists");
