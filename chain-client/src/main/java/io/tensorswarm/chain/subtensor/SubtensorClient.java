@@ -206,7 +206,9 @@ public final class SubtensorClient implements Chain {
         long block = headerNumber(rpc.send("chain_getHeader", List.of(at)));
         RuntimeApiCall call = RuntimeApiCall.of(md, "NeuronInfoRuntimeApi", "get_neurons_lite", netuid);
         JsonNode reply = rpc.send("state_call", List.of(call.method(), Hex.encodePrefixed(call.params()), at));
-        List<?> decoded = (List<?>) call.decodeResult(md, Hex.decode(reply.asText()));
+        Object result = call.decodeResult(md, Hex.decode(reply.asText()));
+        // Older runtimes (spec 218) return the SCALE bytes of Vec<NeuronInfoLite> as an opaque Vec<u8>.
+        List<?> decoded = result instanceof byte[] opaque ? LegacyNeuronInfoLite.decodeAll(opaque) : (List<?>) result;
         List<Neuron> neurons = new ArrayList<>(decoded.size());
         for (Object n : decoded) {
             neurons.add(ModelDecoders.neuron(n));
