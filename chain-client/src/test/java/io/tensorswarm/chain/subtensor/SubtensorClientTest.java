@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tensorswarm.chain.ChainVectors;
 import io.tensorswarm.chain.DispatchException;
+import io.tensorswarm.chain.extrinsic.FeeInfo;
 import io.tensorswarm.chain.crypto.Sr25519KeyPair;
 import io.tensorswarm.chain.hash.StorageKey;
 import io.tensorswarm.chain.metadata.RuntimeMetadata;
@@ -124,6 +125,47 @@ class SubtensorClientTest {
             assertEquals((byte) 0x84, xt[2]); // after the 2-byte compact length: signed v4
             // era mortal(64, 1000): (6 - 1) | (1000 % 64) << 4 = 0x0285 LE, then Compact(7) = 0x1c
             assertEquals("8502" + "1c", Hex.encode(java.util.Arrays.copyOfRange(xt, 2 + 1 + 33 + 65, 2 + 1 + 33 + 65 + 3)));
+        }
+    }
+
+    @Test
+    void feeQueryUsesTheRuntimeApiAndASpecVersionChangeReloadsTheMetadata() throws Exception {
+        int[] versionCalls = {0};
+        byte[] fee = new ValueEncoder(MD.types()).encode(
+                MD.runtimeApi("TransactionPaymentApi", "query_info").outputTypeId(),
+                Map.of("weight", Map.of("ref_time", 1000, "proof_size", 5), "class", "Normal", "partial_fee", 123));
+        BiFunction<JsonNode, WebSocket, String> script = (req, ws) -> {
+            String method = req.get("method").asText();
+            if (method.equals("state_getRuntimeVersion")) {
+                versionCalls[0]++;
+                return "{\"specVersion\":" + (versionCalls[0] == 1 ? 381 : 382) + ",\"transactionVersion\":1}";
+            }
+            String r = common(req);
+            if (r != null) {
+                return r;
+            }
+            return switch (method) {
+                case "system_accountNextIndex" -> "0";
+                case "chain_getFinalizedHead" -> "\"" + BLOCK_HASH + "\"";
+                case "chain_getHeader" -> "{\"number\":\"0x10\"}";
+                case "state_call" -> "\"" + Hex.encodePrefixed(fee) + "\"";
+                default -> throw new AssertionError("unexpected " + req);
+            };
+        };
+        try (RespondingNode node = new RespondingNode(script); SubtensorClient chain = client(node)) {
+            FeeInfo info = chain.estimateFee(
+                    io.tensorswarm.chain.calls.SubtensorCalls.commitWeights(MD, 3, new byte[32]), BOB);
+            assertEquals(new FeeInfo(BigInteger.valueOf(1000), BigInteger.valueOf(5), "Normal", BigInteger.valueOf(123)),
+                    info);
+            assertEquals(382, chain.specVersion());
+            long metadataFetches = node.requests.stream().filter(q -> q.get("method").asText().equals("state_call")
+                    && q.get("params").get(0).asText().equals("Metadata_metadata_at_version")).count();
+            assertEquals(2, metadataFetches);
+            JsonNode query = node.requests.stream().filter(q -> q.get("method").asText().equals("state_call")
+                    && q.get("params").get(0).asText().equals("TransactionPaymentApi_query_info")).findFirst().orElseThrow();
+            byte[] params = Hex.decode(query.get("params").get(1).asText());
+            int len = params.length - 4;
+            assertEquals(len, (params[len] & 0xff) | (params[len + 1] & 0xff) << 8); // trailing u32 LE length
         }
     }
 
