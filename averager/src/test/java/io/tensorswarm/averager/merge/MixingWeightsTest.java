@@ -80,6 +80,17 @@ class MixingWeightsTest {
     }
 
     @Test
+    void fittingLeavesNoArraysBehindInTheModel() {
+        try (GptModel model = model()) {
+            MixingWeights mw = new MixingWeights(MixingConfig.defaults().withIterations(1));
+            mw.fit(model, f.base, List.of(f.trainedA, f.noise), f.fitPages);
+            int settled = model.managedArrayCount();
+            mw.fit(model, f.base, List.of(f.trainedA, f.noise), f.fitPages);
+            assertEquals(settled, model.managedArrayCount());
+        }
+    }
+
+    @Test
     void oneDeltaTakesTheWholeWeightWithoutEvaluating() {
         try (GptModel model = model()) {
             MixingWeights.Fit fit = new MixingWeights(MixingConfig.defaults())
