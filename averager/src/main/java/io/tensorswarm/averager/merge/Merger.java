@@ -1,0 +1,107 @@
+package io.tensorswarm.averager.merge;
+
+import io.tensorswarm.common.eval.Evaluator;
+import io.tensorswarm.common.model.GptModel;
+import io.tensorswarm.common.tensor.Deltas;
+import io.tensorswarm.common.tensor.NamedTensor;
+import io.tensorswarm.common.tensor.ParameterSet;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Merges the top deltas of a round into the next base model (design §4): learns mixing weights α
+ * on the averager's fit pages ({@link MixingWeights}), forms the pseudo-gradient {@code g = -Σ α_i
+ * δ_i}, takes an outer Nesterov step ({@link OuterOptimizer#propose}), and accepts the result only
+ * if its loss on the check pages is strictly below the base's.
+ *
+ * <p>Deterministic: deltas are sorted by hotkey first, so the caller's order does not matter, and
+ * everything after α is host float arithmetic in a fixed order; the same inputs give bit-identical
+ * weights, hence the same revision hash when written with {@code SafetensorsWriter}. The merge is
+ * pure: the optimizer's momentum changes only when the caller passes {@link MergeResult#step()} to
+ * {@link OuterOptimizer#accept}. The model is used as a workspace and holds the base weights again
+ * when this returns normally. Fit and check pages may be the same list; disjoint pages make the
+ * acceptance test an honest held-out check.
+ *
+ * <pre>{@code
+ * MergeResult r = new Merger(MergeConfig.defaults()).merge(model, base, topDeltas, fitPages, checkPages, outer);
+ * if (r.accepted()) { publish(r.newWeights()); outer.accept(r.step()); outer.save(momentumFile); }
+ * }</pre>
+ */
+public final class Merger {
+    private static final Logger log = LoggerFactory.getLogger(Merger.class);
+
+    private final MergeConfig config;
+
+    public Merger(MergeConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * Returns the merge of {@code deltas} into {@code base}.
+     *
+     * @throws IllegalArgumentException when there are no deltas, a hotkey repeats, or there are no
+     *     check pages
+     * @throws io.tensorswarm.common.tensor.DeltaMismatchException when a delta's layout differs from
+     *     the base's
+     * @throws io.tensorswarm.common.model.ModelWeightsException when the base does not fit the model
+     */
+    public MergeResult merge(GptModel model, ParameterSet base, List<HotkeyDelta> deltas, List<int[]> fitPages,
+            List<int[]> checkPages, OuterOptimizer outer) {
+        if (deltas.isEmpty()) {
+            throw new IllegalArgumentException("nothing to merge: no deltas");
+        }
+        if (checkPages.isEmpty()) {
+            throw new IllegalArgumentException("no check pages to accept a merge on");
+        }
+        List<HotkeyDelta> sorted = new ArrayList<>(deltas);
+        sorted.sort(Comparator.comparing(HotkeyDelta::hotkey));
+        Set<String> seen = new HashSet<>();
+        List<ParameterSet> sets = new ArrayList<>();
+        for (HotkeyDelta d : sorted) {
+            if (!seen.add(d.hotkey())) {
+                throw new IllegalArgumentException("hotkey " + d.hotkey() + " appears twice in the merge");
+            }
+            Deltas.requireSameLayout(base, d.delta(), "delta of " + d.hotkey(), false);
+            sets.add(d.delta());
+        }
+
+        float[] alphas = new MixingWeights(config.mixing()).fit(model, base, sets, fitPages).alphas();
+        ParameterSet pseudoGradient = negate(Deltas.weightedSum(sets, alphas));
+        OuterOptimizer.Step step = outer.propose(base, pseudoGradient);
+
+        Evaluator evaluator = new Evaluator(config.evalBatchSize());
+        model.loadParameters(step.weights());
+        double lossAfter = evaluator.evaluate(model, checkPages).meanLoss();
+        model.loadParameters(base);
+        double lossBefore = evaluator.evaluate(model, checkPages).meanLoss();
+        boolean accepted = Double.isFinite(lossAfter) && lossAfter < lossBefore;
+
+        Map<String, Float> byHotkey = new LinkedHashMap<>();
+        for (int i = 0; i < alphas.length; i++) {
+            byHotkey.put(sorted.get(i).hotkey(), alphas[i]);
+        }
+        log.info("merge of {} deltas: loss {} -> {} ({}), alphas {}", sorted.size(), lossBefore, lossAfter,
+                accepted ? "accepted" : "rejected", byHotkey);
+        return new MergeResult(step.weights(), byHotkey, lossBefore, lossAfter, accepted, step);
+    }
+
+    /** Returns {@code -set}, element by element (exact). */
+    static ParameterSet negate(ParameterSet set) {
+        ParameterSet.Builder out = ParameterSet.builder();
+        for (NamedTensor t : set) {
+            float[] v = t.toFloats();
+            for (int i = 0; i < v.length; i++) {
+                v[i] = -v[i];
+            }
+            out.add(NamedTensor.ofFloats(t.name(), t.shape(), v));
+        }
+        return out.build();
+    }
+}

@@ -1,0 +1,222 @@
+package io.tensorswarm.validator.scoring;
+
+import io.tensorswarm.common.tensor.DeltaMath;
+import io.tensorswarm.common.tensor.DeltaMismatchException;
+import io.tensorswarm.common.tensor.Deltas;
+import io.tensorswarm.common.tensor.NamedTensor;
+import io.tensorswarm.common.tensor.ParameterSet;
+import io.tensorswarm.validator.scoring.Rejection.Reason;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Screens a round's decoded deltas against the base model with design §3 steps 3-4, in order,
+ * the first failure winning: layout (names and shapes exactly the base's, floating-point), every
+ * value finite, L2 norm within the cohort bound (see {@link ScreenConfig}), and not a copy of a
+ * delta committed earlier (by commitment block, ties by hotkey).
+ *
+ * <p>Screening runs in two phases so that full deltas need not stay in memory. {@link #add} checks
+ * layout and finiteness at once and keeps only the norm and a {@link DeltaSketch} ({@code
+ * sketchDimension} doubles) per miner. {@link #finish} then computes the cohort median, applies the
+ * norm bound, and looks for copies: a pair whose sketch cosine reaches {@code candidateThreshold} is
+ * confirmed with the exact cosine of the full deltas, which the caller's {@link DeltaLoader}
+ * fetches again (from disk, or from a map for small models). A delta is compared with every earlier
+ * delta that passed layout and finiteness, including earlier copies. Trade-off: a copy whose sketch
+ * cosine falls below the candidate threshold while its exact cosine is above the copy threshold is
+ * missed; with the defaults (0.8 vs 0.95, 1024 buckets) that takes a delta concentrated in a few
+ * dozen elements. Not thread-safe; one instance per round.
+ *
+ * <pre>{@code
+ * DeltaScreen screen = new DeltaScreen(base, ScreenConfig.defaults());
+ * for (Announcement a : announcements) {
+ *     screen.add(a.hotkey(), a.block(), decode(a));
+ * }
+ * ScreenReport report = screen.finish(hotkey -> decode(find(hotkey)));
+ * }</pre>
+ */
+public final class DeltaScreen {
+    private static final Logger log = LoggerFactory.getLogger(DeltaScreen.class);
+
+    /** Returns a delta submitted earlier to {@link #add}, again; for the exact copy check. */
+    @FunctionalInterface
+    public interface DeltaLoader {
+        ParameterSet load(String hotkey);
+    }
+
+    private static final class Profile {
+        final String hotkey;
+        final long commitBlock;
+        final double norm;
+        final DeltaSketch sketch;
+        Rejection rejection;
+
+        Profile(String hotkey, long commitBlock, double norm, DeltaSketch sketch, Rejection rejection) {
+            this.hotkey = hotkey;
+            this.commitBlock = commitBlock;
+            this.norm = norm;
+            this.sketch = sketch;
+            this.rejection = rejection;
+        }
+    }
+
+    private static final Comparator<Profile> COMMIT_ORDER =
+            Comparator.comparingLong((Profile p) -> p.commitBlock).thenComparing(p -> p.hotkey);
+
+    private final ParameterSet base;
+    private final ScreenConfig config;
+    private final double baseNorm;
+    private final List<Profile> profiles = new ArrayList<>();
+    private final Set<String> hotkeys = new HashSet<>();
+    private boolean finished;
+
+    /**
+     * Creates a screen for deltas against {@code base}.
+     *
+     * @throws DeltaMismatchException when a base tensor is not floating-point
+     */
+    public DeltaScreen(ParameterSet base, ScreenConfig config) {
+        this.base = Objects.requireNonNull(base, "base");
+        this.config = Objects.requireNonNull(config, "config");
+        this.baseNorm = Deltas.l2Norm(base);
+    }
+
+    /** Returns the L2 norm of the base weights, the unit of the norm floor and ceiling. */
+    public double baseNorm() {
+        return baseNorm;
+    }
+
+    /**
+     * Checks a delta's layout and finiteness, and records its norm and sketch for {@link #finish}.
+     *
+     * @return the rejection when one of these checks failed, else empty (the later checks may still
+     *     reject it)
+     * @throws IllegalArgumentException when the hotkey was already added
+     * @throws IllegalStateException after {@link #finish}
+     */
+    public Optional<Rejection> add(String hotkey, long commitBlock, ParameterSet delta) {
+        if (finished) {
+            throw new IllegalStateException("screen already finished");
+        }
+        if (!hotkeys.add(Objects.requireNonNull(hotkey, "hotkey"))) {
+            throw new IllegalArgumentException("hotkey " + hotkey + " added twice");
+        }
+        try {
+            Deltas.requireSameLayout(base, delta, "delta", false);
+        } catch (DeltaMismatchException e) {
+            return record(new Profile(hotkey, commitBlock, Double.NaN, null,
+                    new Rejection(Reason.LAYOUT, e.getMessage())));
+        }
+        DeltaSketch sketch = new DeltaSketch(config.sketchDimension(), config.sketchSeed());
+        double sumOfSquares = 0;
+        long offset = 0;
+        for (NamedTensor b : base) {
+            float[] values = delta.require(b.name()).toFloats();
+            int bad = DeltaMath.indexOfFirstNonFinite(values);
+            if (bad >= 0) {
+                return record(new Profile(hotkey, commitBlock, Double.NaN, null, new Rejection(Reason.NON_FINITE,
+                        "tensor " + b.name() + " element " + bad + " is " + values[bad])));
+            }
+            sumOfSquares += DeltaMath.sumOfSquares(values);
+            sketch.add(offset, values);
+            offset += values.length;
+        }
+        return record(new Profile(hotkey, commitBlock, Math.sqrt(sumOfSquares), sketch, null));
+    }
+
+    private Optional<Rejection> record(Profile p) {
+        profiles.add(p);
+        if (p.rejection != null) {
+            log.info("delta of {} rejected: {}", p.hotkey, p.rejection);
+        }
+        return Optional.ofNullable(p.rejection);
+    }
+
+    /**
+     * Applies the norm bound and the copy check to the cohort and returns every miner's outcome.
+     *
+     * @param loader fetches full deltas again for the exact cosine of candidate copies
+     * @throws IllegalStateException when called twice
+     */
+    public ScreenReport finish(DeltaLoader loader) {
+        if (finished) {
+            throw new IllegalStateException("screen already finished");
+        }
+        finished = true;
+        List<Profile> ordered = new ArrayList<>(profiles);
+        ordered.sort(COMMIT_ORDER);
+        List<Profile> measured = ordered.stream().filter(p -> p.rejection == null).toList();
+
+        double median = measured.size() >= config.minCohort() ? median(measured) : Double.NaN;
+        double ceiling = config.normCeilingFraction() * baseNorm;
+        double bound = Double.isNaN(median)
+                ? ceiling
+                : Math.min(ceiling, Math.max(config.normFactor() * median, config.normFloorFraction() * baseNorm));
+        for (Profile p : measured) {
+            if (p.norm > bound) {
+                p.rejection = new Rejection(Reason.NORM_BOUND, String.format(Locale.ROOT,
+                        "L2 norm %.6g is above the bound %.6g (%s)", p.norm, bound, boundReason(median)));
+            }
+        }
+        findCopies(measured, loader);
+
+        List<ScreenOutcome> outcomes = new ArrayList<>();
+        for (Profile p : ordered) {
+            outcomes.add(new ScreenOutcome(p.hotkey, p.commitBlock, p.norm, Optional.ofNullable(p.rejection)));
+            if (p.rejection != null && p.rejection.reason().compareTo(Reason.NORM_BOUND) >= 0) {
+                log.info("delta of {} rejected: {}", p.hotkey, p.rejection);
+            }
+        }
+        return new ScreenReport(median, bound, outcomes);
+    }
+
+    private String boundReason(double median) {
+        return Double.isNaN(median)
+                ? "cohort under " + config.minCohort() + ", ceiling " + config.normCeilingFraction() + " x base norm"
+                : String.format(Locale.ROOT, "%s x cohort median %.6g, within [%s, %s] x base norm",
+                        config.normFactor(), median, config.normFloorFraction(), config.normCeilingFraction());
+    }
+
+    /** Marks each delta still accepted that is a near-duplicate of an earlier delta. */
+    private void findCopies(List<Profile> ordered, DeltaLoader loader) {
+        for (int j = 1; j < ordered.size(); j++) {
+            Profile later = ordered.get(j);
+            if (later.rejection != null) {
+                continue;
+            }
+            ParameterSet laterDelta = null;
+            for (int i = 0; i < j; i++) {
+                Profile earlier = ordered.get(i);
+                double sketchCosine = later.sketch.cosine(earlier.sketch);
+                if (sketchCosine < config.candidateThreshold()) {
+                    continue;
+                }
+                if (laterDelta == null) {
+                    laterDelta = loader.load(later.hotkey);
+                }
+                double exact = Deltas.cosine(loader.load(earlier.hotkey), laterDelta);
+                log.debug("copy candidate {} vs earlier {}: sketch cosine {}, exact {}", later.hotkey,
+                        earlier.hotkey, sketchCosine, exact);
+                if (exact >= config.copyThreshold()) {
+                    later.rejection = new Rejection(Reason.COPY, String.format(Locale.ROOT,
+                            "cosine %.4f to the delta of %s committed at block %d", exact, earlier.hotkey,
+                            earlier.commitBlock));
+                    break;
+                }
+            }
+        }
+    }
+
+    private static double median(List<Profile> measured) {
+        double[] norms = measured.stream().mapToDouble(p -> p.norm).sorted().toArray();
+        int n = norms.length;
+        return n % 2 == 1 ? norms[n / 2] : (norms[n / 2 - 1] + norms[n / 2]) / 2;
+    }
+}
