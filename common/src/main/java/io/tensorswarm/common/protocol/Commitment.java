@@ -1,0 +1,154 @@
+package io.tensorswarm.common.protocol;
+
+import io.tensorswarm.common.protocol.CommitmentException.Kind;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/**
+ * A miner's on-chain announcement for a round: where its files are and the SHA-256 of the round's
+ * delta, in a compact byte payload that fits one {@code Raw} field of the Commitments pallet.
+ *
+ * <p>Layout (version 1), {@code 41 + L} bytes:
+ *
+ * <pre>
+ * offset  size  field
+ * 0       1     version = 0x01
+ * 1       8     round, unsigned little-endian (at most 2^53 - 1)
+ * 9       32    SHA-256 of the delta file's bytes
+ * 41      L     storage locator, UTF-8, L &gt;= 1, to the end of the payload
+ * </pre>
+ *
+ * <p>The pallet's {@code Raw} data holds at most {@value #MAX_BYTES} bytes, so the locator can take
+ * at most {@value #MAX_LOCATOR_BYTES} UTF-8 bytes; a longer one fails with {@link Kind#TOO_LONG}
+ * (choose a shorter bucket, prefix or path). The locator is a URI with a scheme ({@code file:},
+ * {@code s3:}, {@code hf:}, ...), without whitespace or control characters.
+ *
+ * <pre>{@code
+ * byte[] payload = new Commitment(round, deltaSha256, "s3://bucket/miner7").encode();
+ * Commitment c = Commitment.parse(payloadFromChain);
+ * }</pre>
+ *
+ * @param round the round the delta is for
+ * @param deltaSha256 SHA-256 hex (64 lowercase chars) of the delta file
+ * @param locator the miner's storage location URI
+ */
+public record Commitment(long round, String deltaSha256, String locator) {
+    /** The payload format version this class writes and reads. */
+    public static final int VERSION = 1;
+    /** The largest payload a {@code Raw} commitment field holds. */
+    public static final int MAX_BYTES = 128;
+    /** Bytes before the locator: version, round, hash. */
+    public static final int HEADER_BYTES = 1 + 8 + 32;
+    /** The longest locator that fits, in UTF-8 bytes. */
+    public static final int MAX_LOCATOR_BYTES = MAX_BYTES - HEADER_BYTES;
+
+    private static final Pattern SCHEME = Pattern.compile("[a-z][a-z0-9+.-]*");
+    private static final long MAX_ROUND = (1L << 53) - 1;
+
+    /**
+     * Validates the fields.
+     *
+     * @throws CommitmentException when the round is out of range, the hash is not 64 lowercase hex
+     *     chars, or the locator is invalid or too long
+     */
+    public Commitment {
+        if (round < 0 || round > MAX_ROUND) {
+            throw new CommitmentException(Kind.BAD_ROUND, "commitment round " + Long.toUnsignedString(round)
+                    + " is outside [0, 2^53 - 1]");
+        }
+        if (!ProtocolIds.isSha256Hex(deltaSha256)) {
+            throw new CommitmentException(Kind.BAD_HASH, "commitment delta hash " + Quote.of(deltaSha256)
+                    + " is not 64 lowercase hex characters");
+        }
+        checkLocator(locator);
+    }
+
+    /**
+     * Checks that {@code locator} can be committed: a URI with a scheme, no whitespace or control
+     * characters, at most {@value #MAX_LOCATOR_BYTES} UTF-8 bytes. Daemons call it at start-up.
+     *
+     * @throws CommitmentException ({@link Kind#BAD_LOCATOR} or {@link Kind#TOO_LONG}) when it cannot
+     */
+    public static void checkLocator(String locator) {
+        if (locator == null || locator.isEmpty()) {
+            throw new CommitmentException(Kind.BAD_LOCATOR, "storage locator is empty");
+        }
+        if (locator.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c)
+                || Character.isSpaceChar(c))) {
+            throw new CommitmentException(Kind.BAD_LOCATOR,
+                    "storage locator " + Quote.of(locator) + " holds whitespace or control characters");
+        }
+        try {
+            URI uri = new URI(locator);
+            if (uri.getScheme() == null || !SCHEME.matcher(uri.getScheme()).matches()) {
+                throw new CommitmentException(Kind.BAD_LOCATOR,
+                        "storage locator " + Quote.of(locator) + " needs a lowercase scheme such as file:, s3: or hf:");
+            }
+        } catch (URISyntaxException e) {
+            throw new CommitmentException(Kind.BAD_LOCATOR, "storage locator " + Quote.of(locator)
+                    + " is not a URI: " + e.getReason());
+        }
+        int bytes = locator.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_LOCATOR_BYTES) {
+            throw new CommitmentException(Kind.TOO_LONG, "storage locator is " + bytes + " UTF-8 bytes; at most "
+                    + MAX_LOCATOR_BYTES + " fit in a " + MAX_BYTES + "-byte Raw commitment (" + HEADER_BYTES
+                    + " bytes go to version, round and hash): use a shorter bucket, prefix or path");
+        }
+    }
+
+    /** Returns the payload bytes (see the class doc). */
+    public byte[] encode() {
+        byte[] loc = locator.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(HEADER_BYTES + loc.length).order(ByteOrder.LITTLE_ENDIAN)
+                .put((byte) VERSION)
+                .putLong(round)
+                .put(HexFormat.of().parseHex(deltaSha256))
+                .put(loc)
+                .array();
+    }
+
+    /**
+     * Parses a payload read from the chain.
+     *
+     * @throws CommitmentException when it is too long or short, of another version, or holds an
+     *     invalid round or locator
+     */
+    public static Commitment parse(byte[] payload) {
+        if (payload.length > MAX_BYTES) {
+            throw new CommitmentException(Kind.TOO_LONG, "commitment is " + payload.length + " bytes, more than " + MAX_BYTES);
+        }
+        if (payload.length < 1) {
+            throw new CommitmentException(Kind.TRUNCATED, "commitment is empty");
+        }
+        if ((payload[0] & 0xff) != VERSION) {
+            throw new CommitmentException(Kind.UNSUPPORTED_VERSION,
+                    "commitment version " + (payload[0] & 0xff) + " is not " + VERSION);
+        }
+        if (payload.length < HEADER_BYTES + 1) {
+            throw new CommitmentException(Kind.TRUNCATED, "commitment is " + payload.length + " bytes, at least "
+                    + (HEADER_BYTES + 1) + " expected");
+        }
+        ByteBuffer b = ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN);
+        long round = b.getLong(1);
+        String hash = HexFormat.of().formatHex(payload, 9, HEADER_BYTES);
+        String locator;
+        try {
+            CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(payload, HEADER_BYTES, payload.length - HEADER_BYTES));
+            locator = chars.toString();
+        } catch (CharacterCodingException e) {
+            throw new CommitmentException(Kind.BAD_LOCATOR, "commitment locator is not valid UTF-8");
+        }
+        return new Commitment(round, hash, locator);
+    }
+}

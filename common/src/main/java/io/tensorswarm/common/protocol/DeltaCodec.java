@@ -1,0 +1,41 @@
+package io.tensorswarm.common.protocol;
+
+import io.tensorswarm.common.tensor.ParameterSet;
+
+/**
+ * Turns an F32 weight delta into the tensors stored in a delta's safetensors file, and back.
+ *
+ * <p>{@link #encode} is deterministic: the same delta gives the same tensors, bit for bit, on any
+ * machine. It keeps the delta's metadata and adds {@code tensorswarm.codec} (and the codec's
+ * parameters). {@link #decode} treats its input as hostile: it checks names, shapes, dtypes,
+ * parameters and values against the base layout before it trusts them, allocates only what the
+ * layout implies, and throws {@link DeltaCodecException} naming the tensor at fault, never an
+ * unchecked error of another type. Implementations are immutable and thread-safe.
+ *
+ * <pre>{@code
+ * DeltaCodec codec = DeltaCodecs.forName("int8");
+ * ParameterSet stored = codec.encode(delta);                    // write with SafetensorsWriter
+ * ParameterSet back = DeltaCodecs.forStored(read).decode(read, base); // validator side
+ * }</pre>
+ */
+public interface DeltaCodec {
+    /** Returns the codec's name, as written in {@code tensorswarm.codec}. */
+    String name();
+
+    /**
+     * Returns the tensors to store for {@code deltaF32}, with its metadata plus the codec's keys.
+     *
+     * @throws DeltaCodecException when a tensor is not F32, holds a non-finite value, or its name
+     *     clashes with a name the codec derives
+     */
+    ParameterSet encode(ParameterSet deltaF32);
+
+    /**
+     * Returns the F32 delta that {@code stored} encodes: exactly {@code layout}'s names and shapes,
+     * in {@code layout}'s order, every value finite, no metadata. Only the names and shapes of
+     * {@code layout} (the base model) are used.
+     *
+     * @throws DeltaCodecException when {@code stored} does not match the layout or the codec's rules
+     */
+    ParameterSet decode(ParameterSet stored, ParameterSet layout);
+}
