@@ -6,7 +6,7 @@
  * io.tensorswarm.common.protocol.DeltaManifest manifest}, the object-store {@link
  * io.tensorswarm.common.protocol.StorageLayout layout} and {@link
  * io.tensorswarm.common.protocol.LatestPointer latest pointer}, and the on-chain {@link
- * io.tensorswarm.common.protocol.Commitment commitment} payload. Models and deltas are identified by
+ * io.tensorswarm.common.protocol.CommitmentPayload commitment} payload. Models and deltas are identified by
  * the SHA-256 of their canonical safetensors bytes ({@link io.tensorswarm.common.protocol.Sha256}).
  *
  * <p>Everything read from the network is hostile: parsers cap sizes before reading, check the

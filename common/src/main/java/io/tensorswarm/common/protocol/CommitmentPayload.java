@@ -32,15 +32,15 @@ import java.util.regex.Pattern;
  * {@code s3:}, {@code hf:}, ...), without whitespace or control characters.
  *
  * <pre>{@code
- * byte[] payload = new Commitment(round, deltaSha256, "s3://bucket/miner7").encode();
- * Commitment c = Commitment.parse(payloadFromChain);
+ * byte[] payload = new CommitmentPayload(round, deltaSha256, "s3://bucket/miner7").encode();
+ * CommitmentPayload c = CommitmentPayload.parse(payloadFromChain);
  * }</pre>
  *
  * @param round the round the delta is for
  * @param deltaSha256 SHA-256 hex (64 lowercase chars) of the delta file
  * @param locator the miner's storage location URI
  */
-public record Commitment(long round, String deltaSha256, String locator) {
+public record CommitmentPayload(long round, String deltaSha256, String locator) {
     /** The payload format version this class writes and reads. */
     public static final int VERSION = 1;
     /** The largest payload a {@code Raw} commitment field holds. */
@@ -59,7 +59,7 @@ public record Commitment(long round, String deltaSha256, String locator) {
      * @throws CommitmentException when the round is out of range, the hash is not 64 lowercase hex
      *     chars, or the locator is invalid or too long
      */
-    public Commitment {
+    public CommitmentPayload {
         if (round < 0 || round > MAX_ROUND) {
             throw new CommitmentException(Kind.BAD_ROUND, "commitment round " + Long.toUnsignedString(round)
                     + " is outside [0, 2^53 - 1]");
@@ -121,7 +121,7 @@ public record Commitment(long round, String deltaSha256, String locator) {
      * @throws CommitmentException when it is too long or short, of another version, or holds an
      *     invalid round or locator
      */
-    public static Commitment parse(byte[] payload) {
+    public static CommitmentPayload parse(byte[] payload) {
         if (payload.length > MAX_BYTES) {
             throw new CommitmentException(Kind.TOO_LONG, "commitment is " + payload.length + " bytes, more than " + MAX_BYTES);
         }
@@ -149,6 +149,6 @@ public record Commitment(long round, String deltaSha256, String locator) {
         } catch (CharacterCodingException e) {
             throw new CommitmentException(Kind.BAD_LOCATOR, "commitment locator is not valid UTF-8");
         }
-        return new Commitment(round, hash, locator);
+        return new CommitmentPayload(round, hash, locator);
     }
 }

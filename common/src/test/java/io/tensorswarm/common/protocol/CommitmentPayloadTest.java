@@ -11,26 +11,26 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
-/** {@link Commitment}: the exact byte layout, the 128-byte limit and hostile payloads. */
-class CommitmentTest {
+/** {@link CommitmentPayload}: the exact byte layout, the 128-byte limit and hostile payloads. */
+class CommitmentPayloadTest {
     private static final String HASH = "0123456789abcdef".repeat(4);
 
     @Test
     void encodesVersionLittleEndianRoundHashThenLocator() {
-        byte[] payload = new Commitment(0x0102, HASH, "s3://b/m").encode();
+        byte[] payload = new CommitmentPayload(0x0102, HASH, "s3://b/m").encode();
         String expected = "01" + "0201000000000000" + HASH + HexFormat.of().formatHex("s3://b/m".getBytes(StandardCharsets.US_ASCII));
         assertEquals(expected, HexFormat.of().formatHex(payload));
         assertEquals(49, payload.length);
-        assertEquals(new Commitment(258, HASH, "s3://b/m"), Commitment.parse(payload));
+        assertEquals(new CommitmentPayload(258, HASH, "s3://b/m"), CommitmentPayload.parse(payload));
     }
 
     @Test
     void theLongestLocatorThatFitsMakesExactly128Bytes() {
-        String locator = "file:///" + "a".repeat(Commitment.MAX_LOCATOR_BYTES - 8);
-        byte[] payload = new Commitment(5, HASH, locator).encode();
+        String locator = "file:///" + "a".repeat(CommitmentPayload.MAX_LOCATOR_BYTES - 8);
+        byte[] payload = new CommitmentPayload(5, HASH, locator).encode();
         assertEquals(128, payload.length);
-        assertEquals(locator, Commitment.parse(payload).locator());
-        CommitmentException e = assertThrows(CommitmentException.class, () -> new Commitment(5, HASH, locator + "a"));
+        assertEquals(locator, CommitmentPayload.parse(payload).locator());
+        CommitmentException e = assertThrows(CommitmentException.class, () -> new CommitmentPayload(5, HASH, locator + "a"));
         assertEquals(Kind.TOO_LONG, e.kind());
         assertTrue(e.getMessage().contains("at most 87 fit in a 128-byte Raw commitment"), e.getMessage());
     }
@@ -38,22 +38,22 @@ class CommitmentTest {
     @Test
     void countsTheLocatorInUtf8Bytes() {
         String locator = "hf://o/" + "\u00e9".repeat(41); // 7 + 82 bytes = 89 > 87
-        assertEquals(Kind.TOO_LONG, assertThrows(CommitmentException.class, () -> Commitment.checkLocator(locator)).kind());
+        assertEquals(Kind.TOO_LONG, assertThrows(CommitmentException.class, () -> CommitmentPayload.checkLocator(locator)).kind());
         String fits = "hf://o/" + "\u00e9".repeat(40);
-        assertEquals(fits, Commitment.parse(new Commitment(1, HASH, fits).encode()).locator());
+        assertEquals(fits, CommitmentPayload.parse(new CommitmentPayload(1, HASH, fits).encode()).locator());
     }
 
     @Test
     void refusesLocatorsWithoutSchemeOrWithWhitespaceOrControlCharacters() {
         for (String bad : new String[] {"", "/plain/path", "s3://b/has space", "s3://b/\u0000", "S3://b", "s3://b/\u2028x"}) {
             assertEquals(Kind.BAD_LOCATOR,
-                    assertThrows(CommitmentException.class, () -> Commitment.checkLocator(bad), bad).kind(), bad);
+                    assertThrows(CommitmentException.class, () -> CommitmentPayload.checkLocator(bad), bad).kind(), bad);
         }
     }
 
     @Test
     void refusesHostilePayloads() {
-        byte[] good = new Commitment(7, HASH, "file:///x").encode();
+        byte[] good = new CommitmentPayload(7, HASH, "file:///x").encode();
         assertEquals(Kind.TOO_LONG, parseFails(new byte[129]));
         assertEquals(Kind.TRUNCATED, parseFails(new byte[0]));
         assertEquals(Kind.TRUNCATED, parseFails(Arrays.copyOf(good, 41)));
@@ -67,16 +67,16 @@ class CommitmentTest {
         badUtf8[good.length] = (byte) 0xc3;
         assertEquals(Kind.BAD_LOCATOR, parseFails(badUtf8));
         assertEquals(Kind.BAD_HASH,
-                assertThrows(CommitmentException.class, () -> new Commitment(1, HASH.toUpperCase(), "file:///x")).kind());
+                assertThrows(CommitmentException.class, () -> new CommitmentPayload(1, HASH.toUpperCase(), "file:///x")).kind());
     }
 
     @Test
     void aParsedPayloadReEncodesToTheSameBytes() {
-        byte[] payload = new Commitment(123456789L, HASH, "s3://bucket/prefix/miner-7").encode();
-        assertArrayEquals(payload, Commitment.parse(payload).encode());
+        byte[] payload = new CommitmentPayload(123456789L, HASH, "s3://bucket/prefix/miner-7").encode();
+        assertArrayEquals(payload, CommitmentPayload.parse(payload).encode());
     }
 
     private static Kind parseFails(byte[] payload) {
-        return assertThrows(CommitmentException.class, () -> Commitment.parse(payload)).kind();
+        return assertThrows(CommitmentException.class, () -> CommitmentPayload.parse(payload)).kind();
     }
 }
