@@ -1,5 +1,6 @@
 package io.tensorswarm.miner;
 
+import io.tensorswarm.chain.cli.ChainCommand;
 import io.tensorswarm.chain.cli.WalletCommand;
 import io.tensorswarm.common.cli.VersionProvider;
 import picocli.CommandLine.Command;
@@ -10,7 +11,7 @@ import picocli.CommandLine.HelpCommand;
         name = "miner",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        subcommands = {TrainCommand.class, WalletCommand.class, HelpCommand.class},
+        subcommands = {TrainCommand.class, WalletCommand.class, ChainCommand.class, HelpCommand.class},
         description = "Tensorswarm miner: trains the base model and publishes weight deltas.")
 public final class MinerCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -1,5 +1,6 @@
 package io.tensorswarm.orchestrator;
 
+import io.tensorswarm.chain.cli.ChainCommand;
 import io.tensorswarm.chain.cli.WalletCommand;
 import io.tensorswarm.common.cli.VersionProvider;
 import picocli.CommandLine.Command;
@@ -10,7 +11,7 @@ import picocli.CommandLine.HelpCommand;
         name = "orchestrator",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        subcommands = {WalletCommand.class, HelpCommand.class},
+        subcommands = {WalletCommand.class, ChainCommand.class, HelpCommand.class},
         description = "Tensorswarm orchestrator: round clock, assignments and subnet health (the run command lands with the local subnet).")
 public final class OrchestratorCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -77,13 +77,7 @@ public final class WalletCommand implements Runnable {
 
     /** Returns the password of an existing coldkey: the environment variable, else one prompt. */
     PasswordSource unlockPassword() {
-        return purpose -> {
-            char[] fromEnv = fromEnvironment();
-            if (fromEnv != null) {
-                return fromEnv;
-            }
-            return ask("Password for the " + purpose + ": ", purpose);
-        };
+        return ColdkeyPasswords.unlock(environment, prompt);
     }
 
     /** Returns the password of a new coldkey: the environment variable, else a prompt asked twice. */

@@ -14,6 +14,7 @@ import io.tensorswarm.chain.model.SubnetHyperparameters;
 import io.tensorswarm.chain.model.TxReceipt;
 import io.tensorswarm.chain.scale.ScaleWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -92,6 +93,11 @@ public final class LocalChain implements Chain {
     /** Opens (or creates with the default genesis) the local chain in {@code dir}. */
     public static LocalChain open(Path dir) {
         return builder().setDirectory(dir).build();
+    }
+
+    /** Returns whether {@code dir} holds a local chain (its {@code state.json}); opening it would not create one. */
+    public static boolean exists(Path dir) {
+        return Files.isRegularFile(dir.resolve(StateStore.STATE_FILE));
     }
 
     /** Returns the folder holding the state. */

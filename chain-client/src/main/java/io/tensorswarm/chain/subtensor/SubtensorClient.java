@@ -199,6 +199,11 @@ public final class SubtensorClient implements Chain {
                 intOr(decoded[6], 65535));
     }
 
+    /** Returns whether subnet {@code netuid} exists ({@code SubtensorModule.NetworksAdded}). */
+    public boolean subnetExists(int netuid) {
+        return storage.read(runtime.metadata(), null, SUBTENSOR, "NetworksAdded", netuid) instanceof Boolean b && b;
+    }
+
     @Override
     public Metagraph metagraph(int netuid) {
         RuntimeMetadata md = runtime.metadata();

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * scripts/local-chain/start.sh} on a free loopback port from the chain spec (or wasm) named by
  * {@code TS_SUBTENSOR_RUNTIME} / {@code TS_SUBTENSOR_CHAINSPEC}, and stopped with SIGTERM.
  */
-final class LocalSubtensor implements AutoCloseable {
+public final class LocalSubtensor implements AutoCloseable {
     private final Process process;
     private final int port;
     private final StringBuilder log = new StringBuilder();
@@ -26,7 +26,7 @@ final class LocalSubtensor implements AutoCloseable {
     }
 
     /** Returns the runtime path from the environment, or null when integration tests must skip. */
-    static String configuredRuntime() {
+    public static String configuredRuntime() {
         String runtime = System.getenv("TS_SUBTENSOR_RUNTIME");
         if (runtime == null || runtime.isBlank()) {
             runtime = System.getenv("TS_SUBTENSOR_CHAINSPEC");
@@ -35,7 +35,7 @@ final class LocalSubtensor implements AutoCloseable {
     }
 
     /** Starts the chain and waits until its RPC server listens (up to 10 minutes on a first npm install). */
-    static LocalSubtensor start() throws IOException, InterruptedException {
+    public static LocalSubtensor start() throws IOException, InterruptedException {
         Path script = repoRoot().resolve("scripts/local-chain/start.sh");
         int port;
         try (ServerSocket free = new ServerSocket(0)) {
@@ -81,11 +81,11 @@ final class LocalSubtensor implements AutoCloseable {
         return dir;
     }
 
-    String url() {
+    public String url() {
         return "ws://127.0.0.1:" + port;
     }
 
-    String log() {
+    public String log() {
         synchronized (log) {
             return log.toString();
         }
