@@ -10,7 +10,7 @@ import picocli.CommandLine.HelpCommand;
         name = "orchestrator",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        subcommands = {WalletCommand.class, HelpCommand.class},
+        subcommands = {WalletCommand.class, RunCommand.class, HelpCommand.class},
         description = "Tensorswarm orchestrator: round clock, assignments and subnet health (the run command lands with the local subnet).")
 public final class OrchestratorCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
