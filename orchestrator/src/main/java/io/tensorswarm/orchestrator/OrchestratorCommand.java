@@ -11,8 +11,8 @@ import picocli.CommandLine.HelpCommand;
         name = "orchestrator",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        subcommands = {WalletCommand.class, ChainCommand.class, HelpCommand.class},
-        description = "Tensorswarm orchestrator: round clock, assignments and subnet health (the run command lands with the local subnet).")
+        subcommands = {RunCommand.class, WalletCommand.class, ChainCommand.class, HelpCommand.class},
+        description = "Tensorswarm orchestrator: round clock, assignments, miner roster and subnet health.")
 public final class OrchestratorCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

@@ -1,0 +1,30 @@
+package io.tensorswarm.chain.auth;
+
+/** Why a signed request was refused, with the HTTP status a server answers it with. */
+public enum AuthFailure {
+    /** A signature header is absent. */
+    MISSING_HEADER(401),
+    /** A signature header is present but malformed (address, timestamp, nonce or signature syntax). */
+    MALFORMED_HEADER(401),
+    /** The timestamp is outside the accepted clock-skew window. */
+    STALE(401),
+    /** The nonce was seen already within the window. */
+    REPLAYED(401),
+    /** The signature does not verify for the hotkey and the request as received. */
+    BAD_SIGNATURE(401),
+    /** The signature is valid but the hotkey may not call this endpoint. */
+    FORBIDDEN(403),
+    /** Too many signed requests within the window to remember their nonces; retry later. */
+    OVERLOADED(503);
+
+    private final int httpStatus;
+
+    AuthFailure(int httpStatus) {
+        this.httpStatus = httpStatus;
+    }
+
+    /** Returns the HTTP status a server answers this failure with. */
+    public int httpStatus() {
+        return httpStatus;
+    }
+}

@@ -1,0 +1,45 @@
+package io.tensorswarm.chain.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.tensorswarm.chain.crypto.Sr25519KeyPair;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.mockwebserver.MockResponse;
+import okhttp3.mockwebserver.MockWebServer;
+import okhttp3.mockwebserver.RecordedRequest;
+import org.junit.jupiter.api.Test;
+
+/** {@link RequestSigner} as an OkHttp interceptor: what arrives on the wire verifies. */
+class RequestSignerInterceptorTest {
+    private static final Sr25519KeyPair DAVE = Sr25519KeyPair.fromUri("//Dave");
+
+    @Test
+    void signsTheRequestTargetAndBodyAsSentOnTheWire() throws Exception {
+        try (MockWebServer server = new MockWebServer()) {
+            server.enqueue(new MockResponse().setBody("{}"));
+            server.enqueue(new MockResponse().setBody("{}"));
+            OkHttpClient http = new OkHttpClient.Builder().addInterceptor(new RequestSigner(DAVE)).build();
+            String body = "{\"role\":\"miner\",\"status\":\"caf\u00e9\"}";
+            Request post = new Request.Builder().url(server.url("/v1/heart beat?hotkey=a b&x=1"))
+                    .post(RequestBody.create(body, MediaType.get("application/json"))).build();
+            try (Response r = http.newCall(post).execute()) {
+                assertEquals(200, r.code());
+            }
+            try (Response r = http.newCall(new Request.Builder().url(server.url("/v1/round")).build()).execute()) {
+                assertEquals(200, r.code());
+            }
+            RequestVerifier verifier = RequestVerifier.builder().build();
+            RecordedRequest first = server.takeRequest();
+            assertEquals("/v1/heart%20beat?hotkey=a%20b&x=1", first.getPath());
+            assertEquals(DAVE.ss58Address(), verifier.verify(first.getMethod(), first.getPath(),
+                    first::getHeader, first.getBody().readByteArray()));
+            RecordedRequest second = server.takeRequest();
+            assertEquals(DAVE.ss58Address(), verifier.verify(second.getMethod(), second.getPath(),
+                    second::getHeader, second.getBody().readByteArray()));
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package io.tensorswarm.orchestrator.http;
+
+/**
+ * Answers one API path: returns the value to send as JSON with status 200, or throws an {@link
+ * ApiException} (or another typed error the server maps to a status). Must be safe for concurrent use.
+ */
+@FunctionalInterface
+public interface Endpoint {
+    /** Returns the response body, serialized to JSON by the server. */
+    Object handle(ApiRequest request);
+}

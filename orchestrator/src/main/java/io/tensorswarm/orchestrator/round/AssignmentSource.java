@@ -1,0 +1,11 @@
+package io.tensorswarm.orchestrator.round;
+
+/**
+ * Returns a miner's page assignment for a round. Must be deterministic: anyone holding the same
+ * dataset must be able to recompute it. Implementations must be safe for concurrent use.
+ */
+@FunctionalInterface
+public interface AssignmentSource {
+    /** Returns the pages of {@code hotkeySs58} (SS58, format 42) for {@code round}. */
+    Assignment assignment(long round, String hotkeySs58);
+}
