@@ -1,6 +1,8 @@
 package io.tensorswarm.orchestrator;
 
 import io.tensorswarm.chain.Chain;
+import io.tensorswarm.chain.ChainSettings;
+import io.tensorswarm.chain.Chains;
 import io.tensorswarm.chain.ChainException;
 import io.tensorswarm.chain.local.LocalChain;
 import io.tensorswarm.chain.local.LocalSubnetConfig;
@@ -95,9 +97,13 @@ public final class RunCommand implements Callable<Integer> {
     int pagesPerMiner;
 
     @Option(names = "--subtensor.network", defaultValue = "${env:BT_SUBTENSOR_NETWORK:-embedded}", paramLabel = "<name>",
-            description = "Chain to use; only 'embedded' (the local chain) is supported by this command yet "
+            description = "finney, test, archive, local or embedded (the local chain this orchestrator hosts) "
                     + "(default: ${DEFAULT-VALUE}; env BT_SUBTENSOR_NETWORK).")
     String network;
+
+    @Option(names = "--subtensor.chain_endpoint", paramLabel = "<url>",
+            description = "Node URL (ws:// or wss://); wins over --subtensor.network (env BT_SUBTENSOR_CHAIN_ENDPOINT).")
+    String endpoint;
 
     @Option(names = "--local-chain.dir", defaultValue = "${env:TS_LOCAL_CHAIN_DIR:-local-chain}", paramLabel = "<dir>",
             description = "Folder of the embedded chain's state (default: ${DEFAULT-VALUE}; env TS_LOCAL_CHAIN_DIR).")
@@ -203,12 +209,26 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private Chain openChain() {
-        // TODO(lead): use ChainOptions (chain-client cli) and the Chains factory for every network.
-        if (!"embedded".equals(network)) {
-            throw new ExitException(ExitCodes.USAGE, "--subtensor.network " + network
-                    + " is not supported by 'orchestrator run' yet; use embedded");
+        ChainSettings settings;
+        try {
+            settings = ChainSettings.fromFlags(network, endpoint, localChainDir, System::getenv);
+        } catch (IllegalArgumentException | ChainException e) {
+            throw new ExitException(ExitCodes.USAGE, e.getMessage());
         }
-        LocalChain chain = LocalChain.builder().setDirectory(localChainDir).optBlockTime(blockTime).build();
+        if (!settings.isEmbedded()) {
+            // A real network: the orchestrator only reads the chain.
+            Chain chain;
+            try {
+                chain = Chains.connect(settings);
+            } catch (ChainException e) {
+                throw new ExitException(ExitCodes.STATE, e.getMessage(), e);
+            }
+            log.info("Chain {}, netuid {}", settings.describe(), netuid);
+            return chain;
+        }
+        // Local mode: this orchestrator hosts the embedded chain, creating it and the subnet if needed.
+        Path dir = settings.embeddedDirectory();
+        LocalChain chain = LocalChain.builder().setDirectory(dir).optBlockTime(blockTime).build();
         try {
             if (!chain.subnetExists(netuid)) {
                 chain.createSubnet(netuid, LocalSubnetConfig.defaults());
@@ -219,7 +239,7 @@ public final class RunCommand implements Callable<Integer> {
             }
             // another process created it at the same time
         }
-        log.info("Embedded chain {} (block time {} ms), netuid {}", localChainDir, chain.blockTime().toMillis(), netuid);
+        log.info("Embedded chain {} (block time {} ms), netuid {}", dir, chain.blockTime().toMillis(), netuid);
         return chain;
     }
 }

@@ -58,9 +58,9 @@ class RunCommandTest {
 
         StringWriter err2 = new StringWriter();
         int code2 = Cli.commandLine(new RunCommand(), new PrintWriter(new StringWriter()), new PrintWriter(err2))
-                .execute("--subtensor.network", "finney", "--state.dir", dir.toString());
-        assertEquals(ExitCodes.USAGE, code2);
-        assertTrue(err2.toString().contains("not supported"), err2.toString());
+                .execute("--subtensor.chain_endpoint", "ws://127.0.0.1:1", "--state.dir", dir.toString());
+        assertEquals(ExitCodes.STATE, code2, "an unreachable node is a state error");
+        assertTrue(err2.toString().contains("127.0.0.1:1"), err2.toString());
 
         StringWriter err3 = new StringWriter();
         int code3 = Cli.commandLine(new RunCommand(), new PrintWriter(new StringWriter()), new PrintWriter(err3))
