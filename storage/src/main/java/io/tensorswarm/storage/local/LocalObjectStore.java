@@ -10,6 +10,7 @@ import io.tensorswarm.storage.StorageException.Kind;
 import io.tensorswarm.storage.StorageOptions;
 import io.tensorswarm.storage.transfer.Downloader;
 import io.tensorswarm.storage.transfer.Hex;
+import io.tensorswarm.storage.transfer.LimitedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -105,14 +106,14 @@ public final class LocalObjectStore implements ObjectStore {
     public ObjectInfo get(GetRequest request, Path target) {
         Path source = resolve(request.key());
         ObjectInfo info = stat(request.key()).orElseThrow(() -> notFound(request.key()));
-        return downloader.toFile(describe(request.key()), info, request, target, (offset, length) -> open(source, offset));
+        return downloader.toFile(describe(request.key()), info, request, target, (offset, length) -> open(source, offset, length));
     }
 
     @Override
     public byte[] getBytes(GetRequest request) {
         Path source = resolve(request.key());
         ObjectInfo info = stat(request.key()).orElseThrow(() -> notFound(request.key()));
-        return downloader.toBytes(describe(request.key()), info, request, (offset, length) -> open(source, offset));
+        return downloader.toBytes(describe(request.key()), info, request, (offset, length) -> open(source, offset, length));
     }
 
     @Override
@@ -181,11 +182,11 @@ public final class LocalObjectStore implements ObjectStore {
         }
     }
 
-    private static InputStream open(Path source, long offset) {
+    private static InputStream open(Path source, long offset, long length) {
         try {
             FileChannel ch = FileChannel.open(source, StandardOpenOption.READ);
             ch.position(offset);
-            return Channels.newInputStream(ch);
+            return new LimitedInputStream(Channels.newInputStream(ch), length);
         } catch (NoSuchFileException | FileAlreadyExistsException e) {
             throw new StorageException(Kind.NOT_FOUND, "no such object " + source);
         } catch (IOException e) {
