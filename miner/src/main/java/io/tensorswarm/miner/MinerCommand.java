@@ -11,7 +11,7 @@ import picocli.CommandLine.HelpCommand;
         name = "miner",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        subcommands = {TrainCommand.class, WalletCommand.class, ChainCommand.class, HelpCommand.class},
+        subcommands = {TrainCommand.class, RunCommand.class, WalletCommand.class, ChainCommand.class, HelpCommand.class},
         description = "Tensorswarm miner: trains the base model and publishes weight deltas.")
 public final class MinerCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,155 @@
+package io.tensorswarm.miner.run;
+
+import io.tensorswarm.miner.worker.TrainJob;
+import io.tensorswarm.miner.worker.TrainWorker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains in a supervised child JVM running {@link TrainWorker} (the "meta miner"): a worker that
+ * crashes or is OOM-killed is restarted with exponential backoff, at most {@code maxAttempts} starts
+ * per round; a worker still running when {@code pastDeadline} turns true is killed. A worker that
+ * reports a failure a restart cannot fix (bad arguments, diverged training) is not restarted.
+ *
+ * @param javaCommand the {@code java} executable
+ * @param classPath the class path the child runs with
+ * @param jvmArgs extra JVM options (for example {@code -Xmx8g})
+ * @param environment extra environment variables for the child
+ * @param maxAttempts worker starts per round, at least 1
+ * @param backoffBase wait before the first restart; doubled for each further one
+ * @param backoffMax the longest wait between restarts
+ * @param pollInterval how often a running worker and the deadline are checked
+ * @param sleeper waits between restarts
+ */
+public record ChildProcessRunner(
+        String javaCommand,
+        String classPath,
+        List<String> jvmArgs,
+        Map<String, String> environment,
+        int maxAttempts,
+        Duration backoffBase,
+        Duration backoffMax,
+        Duration pollInterval,
+        Sleeper sleeper) implements TrainingRunner {
+    private static final Logger log = LoggerFactory.getLogger(ChildProcessRunner.class);
+
+    /** Validates and copies the settings. */
+    public ChildProcessRunner {
+        jvmArgs = List.copyOf(jvmArgs);
+        environment = Map.copyOf(environment);
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
+        }
+    }
+
+    /** Returns a runner using this JVM's {@code java} and class path. */
+    public static ChildProcessRunner forCurrentJvm(List<String> jvmArgs, Map<String, String> environment,
+            int maxAttempts, Duration backoffBase, Sleeper sleeper) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ChildProcessRunner(java, System.getProperty("java.class.path"), jvmArgs, environment,
+                maxAttempts, backoffBase, Duration.ofMinutes(2), Duration.ofMillis(200), sleeper);
+    }
+
+    @Override
+    public TrainingOutcome train(TrainJob job, String logPrefix, BooleanSupplier pastDeadline) {
+        long backoff = backoffBase.toMillis();
+        for (int attempt = 1; attempt <= maxAttempts; attempt++) {
+            if (pastDeadline.getAsBoolean()) {
+                return TrainingOutcome.DEADLINE;
+            }
+            deleteIfExists(job.out());
+            Process process = start(job);
+            log.info("{} training worker started (pid {}, attempt {}/{})", logPrefix, process.pid(), attempt, maxAttempts);
+            Integer exit = awaitExit(process, pastDeadline);
+            if (exit == null) {
+                log.warn("{} deadline reached; killed the training worker (pid {})", logPrefix, process.pid());
+                deleteIfExists(job.out());
+                return TrainingOutcome.DEADLINE;
+            }
+            if (exit == 0 && Files.isRegularFile(job.out())) {
+                return TrainingOutcome.DONE;
+            }
+            if (exit == TrainWorker.EXIT_FAILED || exit == TrainWorker.EXIT_USAGE) {
+                log.warn("{} training worker failed (exit {}); not restarting it this round", logPrefix, exit);
+                return TrainingOutcome.FAILED;
+            }
+            if (attempt < maxAttempts) {
+                log.warn("{} training worker died (exit {}); restarting in {} ms ({}/{})", logPrefix, exit, backoff,
+                        attempt + 1, maxAttempts);
+                try {
+                    sleeper.sleep(backoff);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return TrainingOutcome.FAILED;
+                }
+                backoff = Math.min(backoff * 2, backoffMax.toMillis());
+            } else {
+                log.warn("{} training worker died (exit {}); giving up after {} attempts this round", logPrefix, exit,
+                        maxAttempts);
+            }
+        }
+        return TrainingOutcome.FAILED;
+    }
+
+    private Process start(TrainJob job) {
+        List<String> command = new ArrayList<>();
+        command.add(javaCommand);
+        command.addAll(jvmArgs);
+        command.add("-cp");
+        command.add(classPath);
+        command.add(TrainWorker.class.getName());
+        command.addAll(job.toArgs());
+        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+        builder.environment().putAll(environment);
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the training worker " + javaCommand, e);
+        }
+    }
+
+    /** Returns the exit code, or {@code null} when the deadline came first and the worker was killed. */
+    private Integer awaitExit(Process process, BooleanSupplier pastDeadline) {
+        try {
+            while (!process.waitFor(pollInterval.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (pastDeadline.getAsBoolean()) {
+                    kill(process);
+                    return null;
+                }
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            kill(process);
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private static void kill(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void deleteIfExists(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + file, e);
+        }
+    }
+}
