@@ -68,7 +68,7 @@ final class SubnetFixture {
                 .optBlockTime(Duration.ofSeconds(1)).optSubnet(NETUID, LocalSubnetConfig.defaults().withTempo(1000))
                 .build();
         String text = Files.readString(TestModels.writeEnglishSample(root.resolve("english.txt")));
-        pages = TokenPages.of(new ByteTokenizer().encode(text), TestModels.micro().nPositions() + 1, "english");
+        pages = TokenPages.of(new ByteTokenizer().encode(text), TestModels.micro().nPositions(), "english");
     }
 
     /** Returns a file store under the fixture root. */
