@@ -98,6 +98,8 @@ public final class DeltaFetcher {
             return new Outcome(hotkey, new HotkeyDelta(hotkey, codec.decode(stored, base)), null);
         } catch (TensorswarmException | IOException e) {
             return Outcome.skipped(hotkey, e.getMessage());
+        } catch (IllegalArgumentException e) { // a locator no store provider accepts
+            return Outcome.skipped(hotkey, "unusable locator " + payload.locator() + ": " + e.getMessage());
         } finally {
             try {
                 Files.deleteIfExists(file);
