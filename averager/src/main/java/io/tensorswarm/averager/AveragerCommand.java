@@ -11,7 +11,7 @@ import picocli.CommandLine.HelpCommand;
         name = "averager",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        subcommands = {InitCommand.class, WalletCommand.class, ChainCommand.class, HelpCommand.class},
+        subcommands = {InitCommand.class, PublishCommand.class, RunCommand.class, WalletCommand.class, ChainCommand.class, HelpCommand.class},
         description = "Tensorswarm averager: merges the best deltas into the next base model.")
 public final class AveragerCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

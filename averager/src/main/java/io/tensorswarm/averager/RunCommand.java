@@ -1,0 +1,219 @@
+package io.tensorswarm.averager;
+
+import io.tensorswarm.averager.merge.MergeConfig;
+import io.tensorswarm.averager.merge.MixingConfig;
+import io.tensorswarm.averager.merge.OuterOptimizer;
+import io.tensorswarm.averager.run.AveragerRound;
+import io.tensorswarm.averager.run.AveragerSettings;
+import io.tensorswarm.averager.run.BaseModelCache;
+import io.tensorswarm.averager.run.DeltaFetcher;
+import io.tensorswarm.averager.run.MergeReport;
+import io.tensorswarm.averager.run.ModelPublisher;
+import io.tensorswarm.averager.run.PublishException;
+import io.tensorswarm.chain.Chain;
+import io.tensorswarm.chain.Chains;
+import io.tensorswarm.chain.cli.ChainOptions;
+import io.tensorswarm.chain.crypto.Sr25519SignatureVerifier;
+import io.tensorswarm.common.TensorswarmException;
+import io.tensorswarm.common.cli.DataOptions;
+import io.tensorswarm.common.cli.DeviceOption;
+import io.tensorswarm.common.cli.ExitCodes;
+import io.tensorswarm.common.cli.ExitException;
+import io.tensorswarm.common.cli.LoggingMixin;
+import io.tensorswarm.common.data.TokenPages;
+import io.tensorswarm.common.data.Tokenizer;
+import io.tensorswarm.common.data.Tokenizers;
+import io.tensorswarm.common.model.GptConfig;
+import io.tensorswarm.common.model.ModelDirectory;
+import io.tensorswarm.common.protocol.LatestPointer;
+import io.tensorswarm.common.protocol.RoundClock;
+import io.tensorswarm.storage.ObjectStore;
+import io.tensorswarm.storage.ObjectStores;
+import io.tensorswarm.storage.StorageOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code averager run}: the averager daemon. For each round {@code r}, once the chain reaches
+ * {@code deadline(r) + --merge.delay-blocks}, runs {@link AveragerRound} (rank by incentive, fetch
+ * and verify the top-G deltas, merge, publish when the held-out loss improves, move {@code
+ * latest}), and writes {@code <state>/merges/<r>.json}. Resumes after the last round with a report.
+ */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = "Run the averager: merge each round's best deltas and publish the next base model.")
+public final class RunCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+    @Spec CommandSpec spec;
+    @Mixin LoggingMixin logging;
+    @Mixin ChainOptions chainOptions;
+    @Mixin DataOptions data;
+    @Mixin DeviceOption device;
+
+    @Option(names = "--netuid", required = true, defaultValue = "${env:TS_NETUID}", paramLabel = "<n>",
+            description = "Subnet (env TS_NETUID).")
+    int netuid;
+
+    @Option(names = "--storage.location", required = true, defaultValue = "${env:TS_STORAGE_LOCATION}",
+            paramLabel = "<uri>",
+            description = "The averager's own store: latest and models/<rev>/ (= the miners' --base.location; env TS_STORAGE_LOCATION).")
+    String location;
+
+    @Option(names = "--state.dir", defaultValue = "${env:TS_STATE_DIR:-work/averager}", paramLabel = "<dir>",
+            description = "Persistent state: outer momentum, merges/<r>.json, model cache (default: ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    @Option(names = "--round.blocks", defaultValue = "${env:TS_ROUND_BLOCKS:-20}", paramLabel = "<n>",
+            description = "Blocks per round (default: ${DEFAULT-VALUE}).")
+    long roundBlocks;
+
+    @Option(names = "--round.deadline-margin", defaultValue = "${env:TS_ROUND_DEADLINE_MARGIN:-2}", paramLabel = "<n>",
+            description = "Blocks before the round's end when commitments close (default: ${DEFAULT-VALUE}).")
+    long deadlineMargin;
+
+    @Option(names = "--merge.delay-blocks", defaultValue = "${env:TS_MERGE_DELAY_BLOCKS:--1}", paramLabel = "<n>",
+            description = "Blocks after a round's deadline before merging it, so validators can set weights (default: half a round).")
+    long delayBlocks;
+
+    @Option(names = "--merge.top-g", defaultValue = "${env:TS_MERGE_TOP_G:-3}", paramLabel = "<n>",
+            description = "Deltas merged per round: the best G by incentive that verify (default: ${DEFAULT-VALUE}).")
+    int topG;
+
+    @Option(names = "--merge.fit-pages", defaultValue = "${env:TS_MERGE_FIT_PAGES:-32}", paramLabel = "<n>",
+            description = "Held-out pages the mixing weights are learned on (default: ${DEFAULT-VALUE}).")
+    int fitPages;
+
+    @Option(names = "--merge.check-pages", defaultValue = "${env:TS_MERGE_CHECK_PAGES:-32}", paramLabel = "<n>",
+            description = "Held-out pages the acceptance test runs on (default: ${DEFAULT-VALUE}).")
+    int checkPages;
+
+    @Option(names = "--merge.mixing-iterations", defaultValue = "${env:TS_MERGE_MIXING_ITERATIONS:-6}", paramLabel = "<n>",
+            description = "Mixing-weight optimisation steps; 0 = uniform (default: ${DEFAULT-VALUE}).")
+    int mixingIterations;
+
+    @Option(names = "--merge.batch-size", defaultValue = "${env:TS_MERGE_BATCH_SIZE:-8}", paramLabel = "<n>",
+            description = "Pages per forward pass while merging (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--miner.pages", defaultValue = "${env:TS_MINER_PAGES:-64}", paramLabel = "<n>",
+            description = "Pages each miner is assigned per round; the averager's pages avoid them (default: ${DEFAULT-VALUE}).")
+    int minerPages;
+
+    @Option(names = "--outer.lr", defaultValue = "${env:TS_OUTER_LR:-0.7}", paramLabel = "<x>",
+            description = "Outer learning rate (default: ${DEFAULT-VALUE}).")
+    float outerLr;
+
+    @Option(names = "--outer.momentum", defaultValue = "${env:TS_OUTER_MOMENTUM:-0.9}", paramLabel = "<x>",
+            description = "Outer Nesterov momentum (default: ${DEFAULT-VALUE}).")
+    float outerMomentum;
+
+    @Option(names = "--delta.max-bytes", defaultValue = "${env:TS_DELTA_MAX_BYTES:-4294967296}", paramLabel = "<n>",
+            description = "Largest delta file fetched (default: ${DEFAULT-VALUE}).")
+    long maxDeltaBytes;
+
+    @Option(names = "--start-round", paramLabel = "<r>",
+            description = "First round to merge (default: after the last merges/<r>.json, else the previous round).")
+    Long startRound;
+
+    @Option(names = "--once", description = "Merge one round, then exit.")
+    boolean once;
+
+    @Option(names = "--rounds", defaultValue = "${env:TS_ROUNDS:-0}", paramLabel = "<n>",
+            description = "Merge N rounds, then exit; 0 = forever (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--poll-seconds", defaultValue = "${env:TS_POLL_SECONDS:-2}", paramLabel = "<s>",
+            description = "How often to read the block number while waiting (default: ${DEFAULT-VALUE}).")
+    double pollSeconds;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        logging.apply();
+        RoundClock clock = new RoundClock(roundBlocks, deadlineMargin);
+        long delay = delayBlocks >= 0 ? delayBlocks : roundBlocks / 2;
+        int limit = once ? 1 : rounds;
+        StorageOptions storageOptions = StorageOptions.fromEnvironment(System.getenv());
+        try (Chain chain = Chains.connect(chainOptions.settings(System::getenv));
+                ObjectStore store = ObjectStores.open(location, storageOptions)) {
+            LatestPointer latest = ModelPublisher.readLatest(store).orElseThrow(() -> new ExitException(
+                    ExitCodes.FAILURE, "no latest in " + store.location() + "; seed it with `averager publish`"));
+            Path baseDir = new BaseModelCache(store, stateDir.resolve("models")).fetch(latest);
+            GptConfig gpt = ModelDirectory.readConfig(baseDir);
+            AveragerSettings settings = new AveragerSettings(netuid, clock, topG, fitPages, checkPages, minerPages,
+                    maxDeltaBytes, outerLr, outerMomentum,
+                    new MergeConfig(MixingConfig.defaults().withIterations(mixingIterations), batchSize), stateDir,
+                    device.resolve());
+            DeltaFetcher fetcher = new DeltaFetcher(loc -> ObjectStores.open(loc, storageOptions),
+                    new Sr25519SignatureVerifier(), netuid, maxDeltaBytes, stateDir.resolve("work"));
+            try (Tokenizer tokenizer = Tokenizers.forModelDir(baseDir, gpt.vocabSize());
+                    TokenPages pages = data.open(tokenizer, gpt.nPositions())) {
+                AveragerRound step = new AveragerRound(chain, store, pages, fetcher, settings);
+                long round = firstRound(chain, clock);
+                for (int done = 0; limit == 0 || done < limit; done++, round++) {
+                    long mergeBlock = clock.deadlineBlock(round) + delay;
+                    waitForBlock(chain, mergeBlock, round);
+                    try {
+                        MergeReport report = step.run(round);
+                        spec.commandLine().getOut().println("[averager netuid=" + netuid + " r=" + round + "] "
+                                + report.note() + (report.accepted() ? " " + report.newRevision() : ""));
+                        spec.commandLine().getOut().flush();
+                    } catch (PublishException e) {
+                        if (limit != 0) {
+                            throw e;
+                        }
+                        log.error("[averager netuid={} r={}] {}", netuid, round, e.getMessage());
+                    } catch (TensorswarmException e) {
+                        if (limit != 0) {
+                            throw e;
+                        }
+                        log.error("[averager netuid={} r={}] round failed: {}", netuid, round, e.getMessage());
+                    }
+                }
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    /** Returns {@code --start-round}, else the round after the last report, else the previous round. */
+    private long firstRound(Chain chain, RoundClock clock) throws IOException {
+        if (startRound != null) {
+            return startRound;
+        }
+        long previous = Math.max(0, clock.roundOf(chain.currentBlock()) - 1);
+        Path merges = stateDir.resolve("merges");
+        if (!Files.isDirectory(merges)) {
+            return previous;
+        }
+        try (Stream<Path> files = Files.list(merges)) {
+            long last = files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.matches("[0-9]{1,18}\\.json"))
+                    .mapToLong(n -> Long.parseLong(n.substring(0, n.length() - 5)))
+                    .max().orElse(-1);
+            // A long outage: each miner keeps one commitment, so older rounds are gone anyway.
+            return last < 0 ? previous : Math.max(last + 1, previous);
+        }
+    }
+
+    private void waitForBlock(Chain chain, long block, long round) throws InterruptedException {
+        long now = chain.currentBlock();
+        if (now < block) {
+            log.info("[averager netuid={} r={}] waiting for block {} (now {})", netuid, round, block, now);
+        }
+        while (now < block) {
+            Thread.sleep(Math.max(10L, (long) (pollSeconds * 1000)));
+            now = chain.currentBlock();
+        }
+    }
+}
