@@ -1,6 +1,7 @@
 package io.tensorswarm.miner;
 
 import io.tensorswarm.common.cli.VersionProvider;
+import io.tensorswarm.storage.cli.StorageCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 
@@ -9,7 +10,7 @@ import picocli.CommandLine.HelpCommand;
         name = "miner",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        subcommands = {TrainCommand.class, HelpCommand.class},
+        subcommands = {TrainCommand.class, StorageCommand.class, HelpCommand.class},
         description = "Tensorswarm miner: trains the base model and publishes weight deltas.")
 public final class MinerCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

@@ -1,6 +1,7 @@
 package io.tensorswarm.validator;
 
 import io.tensorswarm.common.cli.VersionProvider;
+import io.tensorswarm.storage.cli.StorageCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 
@@ -9,7 +10,7 @@ import picocli.CommandLine.HelpCommand;
         name = "validator",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        subcommands = {EvaluateCommand.class, HelpCommand.class},
+        subcommands = {EvaluateCommand.class, StorageCommand.class, HelpCommand.class},
         description = "Tensorswarm validator: scores miners' deltas by held-out loss improvement.")
 public final class ValidatorCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
