@@ -3,6 +3,7 @@ package io.tensorswarm.miner;
 import io.tensorswarm.chain.cli.ChainCommand;
 import io.tensorswarm.chain.cli.WalletCommand;
 import io.tensorswarm.common.cli.VersionProvider;
+import io.tensorswarm.storage.cli.StorageCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 
@@ -11,7 +12,7 @@ import picocli.CommandLine.HelpCommand;
         name = "miner",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        subcommands = {TrainCommand.class, RunCommand.class, WalletCommand.class, ChainCommand.class, HelpCommand.class},
+        subcommands = {TrainCommand.class, RunCommand.class, WalletCommand.class, ChainCommand.class, StorageCommand.class, HelpCommand.class},
         description = "Tensorswarm miner: trains the base model and publishes weight deltas.")
 public final class MinerCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

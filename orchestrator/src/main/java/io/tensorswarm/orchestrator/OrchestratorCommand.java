@@ -3,6 +3,7 @@ package io.tensorswarm.orchestrator;
 import io.tensorswarm.chain.cli.ChainCommand;
 import io.tensorswarm.chain.cli.WalletCommand;
 import io.tensorswarm.common.cli.VersionProvider;
+import io.tensorswarm.storage.cli.StorageCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 
@@ -11,7 +12,7 @@ import picocli.CommandLine.HelpCommand;
         name = "orchestrator",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        subcommands = {RunCommand.class, WalletCommand.class, ChainCommand.class, HelpCommand.class},
+        subcommands = {RunCommand.class, WalletCommand.class, ChainCommand.class, StorageCommand.class, HelpCommand.class},
         description = "Tensorswarm orchestrator: round clock, assignments, miner roster and subnet health.")
 public final class OrchestratorCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

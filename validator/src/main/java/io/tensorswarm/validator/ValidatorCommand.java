@@ -3,6 +3,7 @@ package io.tensorswarm.validator;
 import io.tensorswarm.chain.cli.ChainCommand;
 import io.tensorswarm.chain.cli.WalletCommand;
 import io.tensorswarm.common.cli.VersionProvider;
+import io.tensorswarm.storage.cli.StorageCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 
@@ -11,7 +12,7 @@ import picocli.CommandLine.HelpCommand;
         name = "validator",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        subcommands = {EvaluateCommand.class, WalletCommand.class, ChainCommand.class, HelpCommand.class},
+        subcommands = {EvaluateCommand.class, WalletCommand.class, ChainCommand.class, StorageCommand.class, HelpCommand.class},
         description = "Tensorswarm validator: scores miners' deltas by held-out loss improvement.")
 public final class ValidatorCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

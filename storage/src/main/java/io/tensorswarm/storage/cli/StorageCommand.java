@@ -3,6 +3,7 @@ package io.tensorswarm.storage.cli;
 import io.tensorswarm.common.cli.ExitCodes;
 import io.tensorswarm.common.cli.ExitException;
 import io.tensorswarm.common.cli.LoggingMixin;
+import io.tensorswarm.common.cli.VersionProvider;
 import io.tensorswarm.storage.GetRequest;
 import io.tensorswarm.storage.ObjectInfo;
 import io.tensorswarm.storage.ObjectStore;
@@ -36,6 +37,7 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "storage",
         mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
         subcommands = {
             StorageCommand.Check.class,
             StorageCommand.Put.class,

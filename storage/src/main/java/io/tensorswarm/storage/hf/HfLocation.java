@@ -98,6 +98,6 @@ public record HfLocation(String type, String repoId, String revision, String pre
     }
 
     private static StorageException bad(URI uri, String why) {
-        return new StorageException(StorageException.Kind.CONFIGURATION, "bad Hub location '" + Keys.printable(uri.toString()) + "': " + why);
+        return new StorageException(StorageException.Kind.CONFIGURATION, "bad Hub location '" + Keys.printable(uri.toString().replaceFirst("//[^/@]*@", "//")) + "': " + why);
     }
 }

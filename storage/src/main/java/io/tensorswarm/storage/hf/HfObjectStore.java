@@ -224,9 +224,8 @@ public final class HfObjectStore implements ObjectStore {
             uploadMultipart(what, sha, source, href, header, request);
         } else {
             http.retrier().call("LFS upload " + what, () -> {
-                try (Response r = http.send("LFS upload " + what, new Request.Builder().url(href).put(source.body(0, source.size())).build())) {
-                    return null;
-                }
+                http.send("LFS upload " + what, new Request.Builder().url(href).put(source.body(0, source.size())).build()).close();
+                return null;
             });
             request.listener().transferred(source.size());
         }
@@ -247,7 +246,7 @@ public final class HfObjectStore implements ObjectStore {
             throw new StorageException(Kind.PROTOCOL, what + ": LFS chunk_size is not a number");
         }
         TreeMap<Integer, HttpUrl> parts = new TreeMap<>();
-        for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) header::fields) {
+        for (Map.Entry<String, JsonNode> e : header.properties()) {
             if (e.getKey().matches("\\d{1,5}")) {
                 parts.put(Integer.parseInt(e.getKey()), parseHref(what, e.getValue().asText(null)));
             }

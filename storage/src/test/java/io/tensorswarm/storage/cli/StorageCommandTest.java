@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tensorswarm.common.cli.Cli;
 import io.tensorswarm.common.cli.ExitCodes;
 import io.tensorswarm.storage.TestFiles;
+import io.tensorswarm.storage.s3.S3Location;
+import io.tensorswarm.storage.s3.S3ObjectStore;
+import io.tensorswarm.storage.s3.S3TestServer;
 import io.tensorswarm.storage.transfer.Hex;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -75,6 +79,27 @@ class StorageCommandTest {
     void traversalKeyIsRefused() {
         assertEquals(ExitCodes.FAILURE, run("get", "--location", dir.toString(), "--key", "../etc/passwd", "--out", dir.resolve("x").toString()));
         assertTrue(err.toString().contains("invalid key '../etc/passwd'"), err.toString());
+    }
+
+    @Test
+    void checkPassesAgainstARealS3ServerWithCredentialsFromTheEnvFile() throws Exception {
+        try (S3TestServer server = new S3TestServer(Files.createDirectories(dir.resolve("s3")))) {
+            try (S3ObjectStore admin = new S3ObjectStore(S3Location.parse(URI.create("s3://cli-bucket")), server.options(dir.resolve("c")))) {
+                admin.createBucketIfMissing();
+            }
+            Path env = dir.resolve("s3.env");
+            Files.writeString(env, "AWS_ACCESS_KEY_ID=" + S3TestServer.ACCESS_KEY + "\nAWS_SECRET_ACCESS_KEY=" + S3TestServer.SECRET_KEY + "\n");
+            assertEquals(ExitCodes.OK, run("check", "--location", "s3://cli-bucket/subnet", "--env-file", env.toString(),
+                    "--storage.s3.endpoint", server.endpoint().toString(), "--storage.s3.path-style", "--storage.s3.region", "us-east-1",
+                    "--storage.cache-dir", dir.resolve("cache").toString()));
+            assertTrue(out.toString().contains("location s3://cli-bucket/subnet"), out.toString());
+            assertTrue(out.toString().contains("storage check passed"), out.toString());
+
+            Files.writeString(env, "AWS_ACCESS_KEY_ID=" + S3TestServer.ACCESS_KEY + "\nAWS_SECRET_ACCESS_KEY=wrong\n");
+            assertEquals(ExitCodes.FAILURE, run("check", "--location", "s3://cli-bucket/subnet", "--env-file", env.toString(),
+                    "--storage.s3.endpoint", server.endpoint().toString(), "--storage.s3.path-style", "--storage.s3.region", "us-east-1"));
+            assertTrue(out.toString().contains("write: FAILED (ACCESS_DENIED)"), out.toString());
+        }
     }
 
     @Test

@@ -86,6 +86,8 @@ final class FakeHub implements AutoCloseable {
     volatile long chunkSize = 1 << 20;
     volatile int pageSize = 2;
     volatile boolean ignoreRange;
+    /** When positive, the next CDN download stops after this many bytes (connection dropped). */
+    volatile int dropCdnAfter;
     volatile String cdnHost = "localhost";
 
     FakeHub() throws IOException {
@@ -523,6 +525,14 @@ final class FakeHub implements AutoCloseable {
         if (b == null) {
             send(ex, 404, "");
             return;
+        }
+        int drop = dropCdnAfter;
+        if (drop > 0 && r.method().equals("GET")) {
+            dropCdnAfter = 0;
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b, 0, drop);
+            ex.getResponseBody().flush();
+            throw new IOException("dropping the connection on purpose");
         }
         sendBytes(ex, r, b);
     }

@@ -167,6 +167,26 @@ class HfObjectStoreTest {
     }
 
     @Test
+    void brokenCdnDownloadResumesFromTheLastByteWithARange() throws Exception {
+        hub.addRepo("model", "org/base", false);
+        byte[] weights = TestFiles.bytes(200_000, 8);
+        hub.seed("model", "org/base", FakeHub.files("w.safetensors", weights));
+        hub.dropCdnAfter = 70_000;
+        try (ObjectStore store = open("hf://org/base", null)) {
+            Path out = dir.resolve("w.safetensors");
+            store.get(GetRequest.of("w.safetensors", 1 << 20), out);
+            assertArrayEquals(weights, Files.readAllBytes(out));
+        }
+        List<FakeHub.Recorded> gets = hub.requests("GET", "/cdn/.*");
+        assertEquals(2, gets.size());
+        assertEquals("bytes=0-199999", gets.get(0).header("Range"));
+        assertTrue(gets.get(1).header("Range").startsWith("bytes="), gets.get(1).header("Range"));
+        long resumedAt = Long.parseLong(gets.get(1).header("Range").substring(6, gets.get(1).header("Range").indexOf('-')));
+        assertTrue(resumedAt > 0 && resumedAt <= 70_000, "resumed at " + resumedAt);
+        assertEquals(1, slept.size());
+    }
+
+    @Test
     void rangedGetSendsARangeAndCopesWithAServerThatIgnoresIt() throws Exception {
         hub.addRepo("model", "org/base", false);
         byte[] weights = TestFiles.bytes(10_000, 6);
