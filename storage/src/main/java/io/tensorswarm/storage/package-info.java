@@ -1,5 +1,10 @@
 /**
  * Object storage for deltas and base models: local files, S3 and the Hugging Face Hub behind one
- * interface. Being built under issue 5; nothing here yet.
+ * {@link io.tensorswarm.storage.ObjectStore} interface, chosen by location URI through
+ * {@link io.tensorswarm.storage.ObjectStores}. Backends are {@link java.util.ServiceLoader}
+ * providers; {@link io.tensorswarm.storage.StorageLayout} names the keys the daemons use.
+ *
+ * <p>Dependencies run one way: {@code storage} (API) ← {@code transfer} ← backends
+ * ({@code local}, {@code s3}, {@code hf}) ← {@code cli}.
  */
 package io.tensorswarm.storage;
