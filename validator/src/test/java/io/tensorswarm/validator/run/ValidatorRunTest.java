@@ -259,4 +259,33 @@ class ValidatorRunTest {
         assertEquals(0, restarted.lastRound());
         assertEquals(h.smoothed(), restarted.scores().get(honest.ss58Address()), 1e-12);
     }
+
+    @Test
+    void commitsWeightsOnACommitRevealSubnetAndRevealsThemInTheNextRound() throws Exception {
+        setUp(LocalSubnetConfig.defaults().withCommitRevealEnabled(true).withTempo(10).withRevealPeriodEpochs(1));
+        Sr25519KeyPair honest = register("//Bob");
+        advanceToBlock(1);
+        Path honestFile = encode(honestDelta(0, honest.ss58Address()), "honest");
+        submit(honest, 0, honestFile, honestFile, honest);
+        advanceToBlock(9);
+
+        RunConfig config = config(tmp.resolve("state"), 1L << 20);
+        PendingReveals pending = new PendingReveals(config.stateDir().resolve("pending-reveals.json"));
+        RoundReport first = validator(config).runRound(0);
+        assertEquals("committed", first.weights());
+        assertEquals(1, pending.list().size());
+        assertEquals(0, pending.list().get(0).round());
+
+        // A restarted validator reveals in round 1 (epoch 1), from the persisted pending reveal.
+        advanceToBlock(19);
+        Validator restarted = validator(config);
+        restarted.run(1);
+        assertEquals(1, restarted.lastRound());
+        // round 0's reveal was accepted and removed; round 1's moving scores were committed in turn
+        assertEquals(List.of(1L), pending.list().stream().map(PendingReveals.Reveal::round).toList());
+        assertTrue(Files.exists(config.roundReportFile(1)));
+        advanceToBlock(21);
+        double incentive = chain.metagraph(NETUID).byHotkey(honest.ss58Address()).orElseThrow().incentive();
+        assertTrue(incentive > 0.99, "revealed weights give the honest miner the incentive: " + incentive);
+    }
 }
