@@ -58,6 +58,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Validator {
     private static final Logger log = LoggerFactory.getLogger(Validator.class);
+    /** Milliseconds {@link #run} asks the sleeper to wait between two looks at the chain's block. */
+    public static final long POLL_MILLIS = 1_000;
 
     private final RunConfig config;
     private final Chain chain;
@@ -74,7 +76,9 @@ public final class Validator {
      * Creates the validator; the score book is read from {@link RunConfig#scoreBookFile()}.
      *
      * @param pagesOpener opens the dataset's pages for a tokenizer and page length
-     * @param sleeper waits the given number of milliseconds (tests pass a mock clock's sleep)
+     * @param sleeper waits the given number of milliseconds between polls of the chain (tests pass a
+     *     mock clock's sleep)
+     * @param hotkey the validator's hotkey, for log prefixes
      */
     public Validator(RunConfig config, Chain chain, WeightSubmitter weights, DeltaFetcher fetcher,
             BaseModelSource baseSource, Function<Tokenizer, Function<Integer, TokenPages>> pagesOpener, Device device,
@@ -117,8 +121,7 @@ public final class Validator {
                 done++;
                 continue;
             }
-            long waitFor = config.clock().deadlineBlock(next) - block;
-            sleeper.accept(Math.max(1, waitFor) * 1000L);
+            sleeper.accept(POLL_MILLIS);
         }
     }
 
