@@ -71,6 +71,7 @@ public final class Validator {
     private final LongConsumer sleeper;
     private final ScoreBook book;
     private final String prefix;
+    private long lastAttempted = ScoreBook.NO_ROUND;
 
     /**
      * Creates the validator; the score book is read from {@link RunConfig#scoreBookFile()}.
@@ -115,7 +116,7 @@ public final class Validator {
             long block = chain.currentBlock();
             long current = config.clock().roundOf(block);
             long ready = block >= config.clock().deadlineBlock(current) ? current : current - 1;
-            long next = Math.max(book.lastRound() + 1, ready);
+            long next = Math.max(Math.max(book.lastRound(), lastAttempted) + 1, ready);
             if (ready >= 0 && next <= ready) {
                 runRound(next);
                 done++;
@@ -128,12 +129,12 @@ public final class Validator {
     /** Scores round {@code round}, updates and saves the scores, writes the result file and sets weights. */
     public RoundReport runRound(long round) {
         String p = prefix.substring(0, prefix.length() - 1) + " r=" + round + "]";
+        lastAttempted = Math.max(lastAttempted, round);
         weights.revealDue(chain);
         Optional<BaseModelSource.BaseModel> base = baseSource.forRound(round);
         if (base.isEmpty()) {
+            // The validator's own gap, not the miners': nobody's score decays for it.
             log.warn("{} no base model known for the round; skipping it", p);
-            book.update(round, Map.of());
-            book.save(config.scoreBookFile());
             RoundReport empty = new RoundReport(round, "", Double.NaN, 0, List.of(), "skipped: no base model");
             empty.write(config.roundReportFile(round));
             return empty;

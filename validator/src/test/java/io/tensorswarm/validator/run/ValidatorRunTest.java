@@ -288,4 +288,40 @@ class ValidatorRunTest {
         double incentive = chain.metagraph(NETUID).byHotkey(honest.ss58Address()).orElseThrow().incentive();
         assertTrue(incentive > 0.99, "revealed weights give the honest miner the incentive: " + incentive);
     }
+
+    @Test
+    void skipsSettingWeightsWhileTheRateLimitHasNotPassed() throws Exception {
+        setUp(LocalSubnetConfig.defaults().withWeightsRateLimit(15));
+        Sr25519KeyPair honest = register("//Bob");
+        advanceToBlock(1);
+        Path honestFile = encode(honestDelta(0, honest.ss58Address()), "honest");
+        submit(honest, 0, honestFile, honestFile, honest);
+        advanceToBlock(9);
+        RunConfig config = config(tmp.resolve("state"), 1L << 20);
+        Validator v = validator(config);
+        assertEquals("set", v.runRound(0).weights());
+
+        advanceToBlock(19);   // 10 blocks after the weights of block 9: too soon for a limit of 15
+        RoundReport second = v.runRound(1);
+        assertEquals("skipped: rate limit", second.weights());
+        assertEquals(List.of(), second.miners());
+        assertTrue(v.scores().get(honest.ss58Address()) > 0, "the score decays but stays");
+    }
+
+    @Test
+    void tieredPolicyGivesAnEvaluatedMinerTheTopTierAndAnUnresponsiveOneTheLowest() throws Exception {
+        setUp(LocalSubnetConfig.defaults());
+        Sr25519KeyPair honest = register("//Bob");
+        Sr25519KeyPair lazy = register("//Eve");
+        advanceToBlock(1);
+        Path honestFile = encode(honestDelta(0, honest.ss58Address()), "honest");
+        submit(honest, 0, honestFile, honestFile, honest);
+        submit(lazy, 0, honestFile, null, lazy);
+        advanceToBlock(9);
+        RunConfig config = config(tmp.resolve("state"), 1L << 20).withPolicy(RunConfig.Policy.TIERED, true);
+        RoundReport report = validator(config).runRound(0);
+        assertEquals(1.0, report.miner(honest.ss58Address()).score());
+        assertEquals(0.1, report.miner(lazy.ss58Address()).score());
+        assertEquals("missing manifest", report.miner(lazy.ss58Address()).reason());
+    }
 }
