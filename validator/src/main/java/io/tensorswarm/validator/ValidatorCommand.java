@@ -12,7 +12,7 @@ import picocli.CommandLine.HelpCommand;
         name = "validator",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        subcommands = {EvaluateCommand.class, WalletCommand.class, ChainCommand.class, StorageCommand.class, HelpCommand.class},
+        subcommands = {EvaluateCommand.class, RunCommand.class, WalletCommand.class, ChainCommand.class, StorageCommand.class, HelpCommand.class},
         description = "Tensorswarm validator: scores miners' deltas by held-out loss improvement.")
 public final class ValidatorCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

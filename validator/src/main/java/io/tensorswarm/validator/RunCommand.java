@@ -1,0 +1,144 @@
+package io.tensorswarm.validator;
+
+import io.tensorswarm.chain.Chain;
+import io.tensorswarm.chain.Chains;
+import io.tensorswarm.chain.cli.ChainOptions;
+import io.tensorswarm.chain.cli.WalletOptions;
+import io.tensorswarm.chain.crypto.Sr25519KeyPair;
+import io.tensorswarm.chain.crypto.Sr25519SignatureVerifier;
+import io.tensorswarm.chain.wallet.NaclKeyfileCipher;
+import io.tensorswarm.chain.wallet.Wallet;
+import io.tensorswarm.common.cli.DataOptions;
+import io.tensorswarm.common.cli.DeviceOption;
+import io.tensorswarm.common.cli.ExitCodes;
+import io.tensorswarm.common.cli.ExitException;
+import io.tensorswarm.common.cli.LoggingMixin;
+import io.tensorswarm.common.protocol.RoundClock;
+import io.tensorswarm.storage.ObjectStore;
+import io.tensorswarm.storage.ObjectStores;
+import io.tensorswarm.storage.StorageOptions;
+import io.tensorswarm.validator.run.BaseModelSource;
+import io.tensorswarm.validator.run.DeltaFetcher;
+import io.tensorswarm.validator.run.PendingReveals;
+import io.tensorswarm.validator.run.RunConfig;
+import io.tensorswarm.validator.run.Validator;
+import io.tensorswarm.validator.run.WeightSubmitter;
+import io.tensorswarm.validator.scoring.ScreenConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code validator run}: the validator daemon. After each round's deadline it scores every miner's
+ * committed delta, keeps moving scores under {@code --state.dir}, writes {@code rounds/<r>.json}
+ * there and sets weights on chain. See {@code docs/validator.md}.
+ */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = "Run the validator: score miners' deltas every round and set weights.")
+public final class RunCommand implements Callable<Integer> {
+    @Mixin LoggingMixin logging;
+    @Mixin DataOptions data;
+    @Mixin DeviceOption device;
+    @Mixin ChainOptions chainOptions;
+    @Mixin WalletOptions walletOptions;
+
+    @Option(names = "--netuid", required = true, defaultValue = "${env:TS_NETUID}", description = "Subnet id (env TS_NETUID).")
+    int netuid;
+
+    @Option(names = "--base.location", required = true, defaultValue = "${env:TS_BASE_LOCATION}", paramLabel = "<uri>",
+            description = "Store holding the base models and the latest pointer (the averager's; env TS_BASE_LOCATION).")
+    String baseLocation;
+
+    @Option(names = "--state.dir", defaultValue = "${env:TS_STATE_DIR:-work/validator}", paramLabel = "<dir>",
+            description = "Scores, round results, pending reveals and caches (default: ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    @Option(names = "--round.blocks", defaultValue = "${env:TS_ROUND_BLOCKS:-20}", description = "Blocks per round (default: ${DEFAULT-VALUE}).")
+    long roundBlocks;
+
+    @Option(names = "--round.deadline-margin", defaultValue = "${env:TS_ROUND_DEADLINE_MARGIN:-2}",
+            description = "Blocks between the deadline and the next round (default: ${DEFAULT-VALUE}).")
+    long deadlineMargin;
+
+    @Option(names = "--max-delta-mb", defaultValue = "${env:TS_MAX_DELTA_MB:-4096}", description = "Largest delta fetched, MB (default: ${DEFAULT-VALUE}).")
+    long maxDeltaMb;
+
+    @Option(names = "--download-timeout-s", defaultValue = "${env:TS_DOWNLOAD_TIMEOUT_S:-600}",
+            description = "Longest time one delta download may take, seconds (default: ${DEFAULT-VALUE}).")
+    long downloadTimeoutSeconds;
+
+    @Option(names = "--assigned-pages", defaultValue = "${env:TS_ASSIGNED_PAGES:-4}",
+            description = "Pages assigned to each miner per round; must match the miners (default: ${DEFAULT-VALUE}).")
+    int assignedPages;
+
+    @Option(names = "--eval-pages", defaultValue = "${env:TS_EVAL_PAGES:-8}", description = "Unassigned evaluation pages per round (default: ${DEFAULT-VALUE}).")
+    int evalPages;
+
+    @Option(names = "--batch-size", defaultValue = "${env:TS_BATCH_SIZE:-8}", description = "Pages per forward pass (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--ema-alpha", defaultValue = "${env:TS_EMA_ALPHA:-0.3}", description = "Weight of a new round in the moving score (default: ${DEFAULT-VALUE}).")
+    double emaAlpha;
+
+    @Option(names = "--bonus", defaultValue = "${env:TS_BONUS:-0.1}", description = "Assigned-page bonus fraction (default: ${DEFAULT-VALUE}).")
+    double bonus;
+
+    @Option(names = "--policy", defaultValue = "${env:TS_POLICY:-score}", description = "score or tiered (default: ${DEFAULT-VALUE}).")
+    String policy;
+
+    @Option(names = "--loss-anomaly", defaultValue = "${env:TS_LOSS_ANOMALY:-false}", description = "Flag loss outliers (MAD) in logs and results.")
+    boolean lossAnomaly;
+
+    @Option(names = "--once", description = "Run one round and exit.")
+    boolean once;
+
+    @Option(names = "--rounds", defaultValue = "${env:TS_ROUNDS:-0}", description = "Run this many rounds and exit; 0 = forever (default: ${DEFAULT-VALUE}).")
+    long rounds;
+
+    @Override
+    public Integer call() {
+        logging.apply();
+        RunConfig.Policy p = switch (policy) {
+            case "score" -> RunConfig.Policy.SCORE;
+            case "tiered" -> RunConfig.Policy.TIERED;
+            default -> throw new ExitException(ExitCodes.USAGE, "--policy must be score or tiered, got " + policy);
+        };
+        RunConfig config;
+        try {
+            config = new RunConfig(netuid, new RoundClock(roundBlocks, deadlineMargin), stateDir, maxDeltaMb << 20,
+                    Duration.ofSeconds(downloadTimeoutSeconds), assignedPages, evalPages, batchSize, emaAlpha, bonus, p,
+                    lossAnomaly, ScreenConfig.defaults());
+        } catch (IllegalArgumentException e) {
+            throw new ExitException(ExitCodes.USAGE, e.getMessage());
+        }
+        StorageOptions storage = StorageOptions.fromEnvironment(System.getenv());
+        Sr25519KeyPair hotkey = Wallet.load(walletOptions.paths(), NaclKeyfileCipher.STANDARD).hotkey();
+        try (Chain chain = Chains.connect(chainOptions.settings(System::getenv));
+                ObjectStore baseStore = ObjectStores.open(baseLocation, storage)) {
+            WeightSubmitter weights = new WeightSubmitter(netuid, hotkey,
+                    new PendingReveals(stateDir.resolve("pending-reveals.json")));
+            DeltaFetcher fetcher = new DeltaFetcher(loc -> ObjectStores.open(loc, storage), new Sr25519SignatureVerifier(),
+                    config.maxDeltaBytes(), config.downloadTimeout());
+            BaseModelSource base = new BaseModelSource(baseStore, stateDir.resolve("models"), 64L << 30);
+            Validator validator = new Validator(config, chain, weights, fetcher, base,
+                    tokenizer -> pageLength -> data.open(tokenizer, pageLength), device.resolve(), RunCommand::sleep,
+                    hotkey.ss58Address());
+            validator.run(once ? 1 : rounds <= 0 ? Long.MAX_VALUE : rounds);
+        }
+        return ExitCodes.OK;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ExitException(ExitCodes.FAILURE, "interrupted");
+        }
+    }
+}

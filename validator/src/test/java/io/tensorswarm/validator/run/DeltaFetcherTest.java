@@ -1,0 +1,166 @@
+package io.tensorswarm.validator.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tensorswarm.chain.crypto.Sr25519KeyPair;
+import io.tensorswarm.chain.crypto.Sr25519ManifestSigner;
+import io.tensorswarm.chain.crypto.Sr25519SignatureVerifier;
+import io.tensorswarm.common.model.ModelDirectory;
+import io.tensorswarm.common.protocol.CommitmentPayload;
+import io.tensorswarm.common.protocol.DeltaCodecs;
+import io.tensorswarm.common.protocol.DeltaManifest;
+import io.tensorswarm.common.protocol.Sha256;
+import io.tensorswarm.common.protocol.StorageLayout;
+import io.tensorswarm.common.safetensors.SafetensorsReader;
+import io.tensorswarm.common.safetensors.SafetensorsWriter;
+import io.tensorswarm.common.tensor.Deltas;
+import io.tensorswarm.common.tensor.ParameterSet;
+import io.tensorswarm.common.testing.TestModels;
+import io.tensorswarm.storage.GetRequest;
+import io.tensorswarm.storage.ObjectInfo;
+import io.tensorswarm.storage.ObjectStore;
+import io.tensorswarm.storage.ObjectStores;
+import io.tensorswarm.storage.PutRequest;
+import io.tensorswarm.storage.StorageOptions;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The fetch checks that the round test does not reach: codec, commitment hash, timeout, success. */
+class DeltaFetcherTest {
+    @TempDir Path tmp;
+    Sr25519KeyPair miner = Sr25519KeyPair.fromUri("//Bob");
+    ParameterSet base;
+    String revision;
+    Path storeDir;
+    Path file;
+    String sha;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Path model = TestModels.writeMicroModel(tmp.resolve("base"), 3);
+        base = ModelDirectory.readWeights(model);
+        revision = Sha256.ofFile(model.resolve(ModelDirectory.WEIGHTS_FILE));
+        Path other = TestModels.writeMicroModel(tmp.resolve("other"), 4);
+        ParameterSet delta = Deltas.weightedSum(List.of(Deltas.compute(ModelDirectory.readWeights(other), base)),
+                new float[] {0.1f});
+        file = tmp.resolve("delta.safetensors");
+        new SafetensorsWriter().write(DeltaCodecs.forName("fp32").encode(delta), file);
+        sha = Sha256.ofFile(file);
+        storeDir = tmp.resolve("store");
+    }
+
+    private void upload(String codec) throws Exception {
+        DeltaManifest m = DeltaManifest.unsigned(miner.ss58Address(), 1, 0, revision, codec, sha, Files.size(file),
+                new SafetensorsReader().readHeader(file).size(), 1).sign(new Sr25519ManifestSigner(miner));
+        try (ObjectStore store = ObjectStores.open(storeDir.toUri().toString(), StorageOptions.defaults())) {
+            store.put(PutRequest.ofFile(StorageLayout.deltaKey(0, miner.ss58Address()), file));
+            store.put(PutRequest.ofBytes(StorageLayout.manifestKey(0, miner.ss58Address()), m.toJson()));
+        }
+    }
+
+    private DeltaFetcher fetcher(Duration timeout, boolean stall) {
+        return new DeltaFetcher(loc -> {
+            ObjectStore real = ObjectStores.open(loc, StorageOptions.defaults());
+            return stall ? new StallingStore(real) : real;
+        }, new Sr25519SignatureVerifier(), 1L << 20, timeout);
+    }
+
+    private RejectedDeltaException rejected(DeltaFetcher f, String committedSha) {
+        CommitmentPayload payload = new CommitmentPayload(0, committedSha, storeDir.toUri().toString());
+        return assertThrows(RejectedDeltaException.class, () -> f.fetch(miner.ss58Address(), 1, payload, revision, base,
+                tmp.resolve("cache/out.safetensors")));
+    }
+
+    @Test
+    void decodesAnHonestSubmissionIntoTheCacheFile() throws Exception {
+        upload("fp32");
+        Path out = tmp.resolve("cache/out.safetensors");
+        fetcher(Duration.ofSeconds(30), false).fetch(miner.ss58Address(), 1,
+                new CommitmentPayload(0, sha, storeDir.toUri().toString()), revision, base, out);
+        ParameterSet decoded = new SafetensorsReader().read(out);
+        assertEquals(base.names(), decoded.names());
+        assertTrue(Files.notExists(tmp.resolve("cache/out.safetensors.download")));
+    }
+
+    @Test
+    void rejectsAManifestWhoseCodecIsNotTheFiles() throws Exception {
+        upload("bf16");
+        assertEquals("codec mismatch", rejected(fetcher(Duration.ofSeconds(30), false), sha).reason());
+    }
+
+    @Test
+    void rejectsAManifestThatNamesAnotherDeltaThanTheCommitment() throws Exception {
+        upload("fp32");
+        assertEquals("commitment mismatch", rejected(fetcher(Duration.ofSeconds(30), false), "0".repeat(64)).reason());
+    }
+
+    @Test
+    void givesUpOnADownloadThatOutlastsTheTimeout() throws Exception {
+        upload("fp32");
+        assertEquals("download timeout", rejected(fetcher(Duration.ofMillis(200), true), sha).reason());
+    }
+
+    /** A miner's store that answers small reads but never finishes sending the delta. */
+    private static final class StallingStore implements ObjectStore {
+        private final ObjectStore real;
+
+        StallingStore(ObjectStore real) {
+            this.real = real;
+        }
+
+        @Override
+        public URI location() {
+            return real.location();
+        }
+
+        @Override
+        public ObjectInfo put(PutRequest request) {
+            return real.put(request);
+        }
+
+        @Override
+        public ObjectInfo get(GetRequest request, Path target) {
+            try {
+                new CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("interrupted");
+        }
+
+        @Override
+        public byte[] getBytes(GetRequest request) {
+            return real.getBytes(request);
+        }
+
+        @Override
+        public Optional<ObjectInfo> stat(String key) {
+            return real.stat(key);
+        }
+
+        @Override
+        public List<ObjectInfo> list(String prefix) {
+            return real.list(prefix);
+        }
+
+        @Override
+        public void delete(String key) {
+            real.delete(key);
+        }
+
+        @Override
+        public void close() {
+            real.close();
+        }
+    }
+}
