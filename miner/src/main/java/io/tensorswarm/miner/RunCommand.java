@@ -6,6 +6,7 @@ import io.tensorswarm.chain.cli.ChainOptions;
 import io.tensorswarm.chain.cli.WalletOptions;
 import io.tensorswarm.chain.crypto.Sr25519KeyPair;
 import io.tensorswarm.chain.wallet.Wallet;
+import io.tensorswarm.common.data.DataSources;
 import io.tensorswarm.common.model.TorchRuntime;
 import io.tensorswarm.common.cli.ExitCodes;
 import io.tensorswarm.common.cli.ExitException;
@@ -64,9 +65,14 @@ public final class RunCommand implements Callable<Integer> {
             description = "Where the base models and 'latest' live (the averager's store; env TS_BASE_LOCATION).")
     String baseLocation;
 
-    @Option(names = "--data", defaultValue = "${env:TS_DATA}", paramLabel = "<path>",
-            description = "Training text: a .txt, .jsonl(.gz) or .parquet file, or a folder of them (env TS_DATA).")
-    Path data;
+    @Option(names = "--data", defaultValue = "${env:TS_DATA}", paramLabel = "<path|uri>",
+            description = "Training text: a .txt, .jsonl(.gz) or .parquet file, a folder of them, or "
+                    + "hf://datasets/owner/name[/glob] (env TS_DATA).")
+    String data;
+
+    @Option(names = "--data-cache", defaultValue = "${env:TS_DATA_CACHE:-${sys:user.home}/.cache/tensorswarm/data}",
+            paramLabel = "<dir>", description = "Where remote datasets are downloaded (default: ${DEFAULT-VALUE}).")
+    Path dataCache;
 
     @Option(names = "--text-field", defaultValue = "${env:TS_TEXT_FIELD:-text}", paramLabel = "<name>",
             description = "JSON field / Parquet column holding the text (default: ${DEFAULT-VALUE}).")
@@ -139,8 +145,9 @@ public final class RunCommand implements Callable<Integer> {
         requireFlag(baseLocation, "--base.location", "TS_BASE_LOCATION");
         requireFlag(data, "--data", "TS_DATA");
         TorchRuntime.device(device);
+        Path dataPath = DataSources.resolve(data, dataCache);
         MinerSettings settings = new MinerSettings(netuid, storageLocation, new RoundClock(roundBlocks, deadlineMargin),
-                data, textField, tokenCache, device,
+                dataPath, textField, tokenCache, device,
                 pages, steps, batchSize, learningRate, codec, stateDir, once ? 1 : rounds, poll, maxModelBytes);
         Sr25519KeyPair hotkey = Wallet.at(walletOptions.paths()).hotkey();
         StorageOptions storageOptions = StorageOptions.fromEnvironment(System.getenv());
