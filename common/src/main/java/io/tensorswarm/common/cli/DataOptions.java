@@ -1,5 +1,6 @@
 package io.tensorswarm.common.cli;
 
+import io.tensorswarm.common.data.DataSources;
 import io.tensorswarm.common.data.TextDatasetOptions;
 import io.tensorswarm.common.data.TextDatasets;
 import io.tensorswarm.common.data.TokenPages;
@@ -16,9 +17,17 @@ public final class DataOptions {
     @Option(
             names = "--data",
             required = true,
-            paramLabel = "<path>",
-            description = "Text data: a .txt, .jsonl(.gz) or .parquet file, or a folder of them.")
-    Path data;
+            paramLabel = "<path|uri>",
+            description = "Text data: a .txt, .jsonl(.gz) or .parquet file, a folder of them, or "
+                    + "hf://datasets/owner/name[/glob] (downloaded once into the data cache).")
+    String data;
+
+    @Option(
+            names = "--data-cache",
+            paramLabel = "<dir>",
+            defaultValue = "${env:TS_DATA_CACHE:-${sys:user.home}/.cache/tensorswarm/data}",
+            description = "Where remote datasets are downloaded (default: ${DEFAULT-VALUE}).")
+    Path dataCache;
 
     @Option(
             names = "--text-field",
@@ -34,7 +43,8 @@ public final class DataOptions {
             description = "Where tokenized data is cached between runs (default: ${DEFAULT-VALUE}).")
     Path tokenCache;
 
-    public Path data() {
+    /** Returns the {@code --data} value as given (a path or a URI). */
+    public String data() {
         return data;
     }
 
@@ -44,11 +54,12 @@ public final class DataOptions {
      * @throws ExitException when the data path does not exist
      */
     public TokenPages open(Tokenizer tokenizer, int pageLength) {
-        if (!Files.exists(data)) {
+        Path local = DataSources.resolve(data, dataCache);
+        if (!Files.exists(local)) {
             throw new ExitException(ExitCodes.FAILURE, "--data " + data + " does not exist");
         }
         return TokenPages.builder()
-                .setDataset(TextDatasets.open(data, TextDatasetOptions.DEFAULTS.withTextField(textField)))
+                .setDataset(TextDatasets.open(local, TextDatasetOptions.DEFAULTS.withTextField(textField)))
                 .setTokenizer(tokenizer)
                 .setPageLength(pageLength)
                 .optCacheDir(tokenCache)

@@ -175,7 +175,12 @@ public final class GptModel implements AutoCloseable {
             NDArray param = params.get(e.getKey());
             // Swap in a fresh native tensor rather than NDArray.set: set copies under libtorch's
             // deprecated AutoNonVariableTypeMode and prints a warning on every process start.
-            NDArray fresh = manager.create(FloatBuffer.wrap(e.getValue()), param.getShape());
+            // create() may alias a direct buffer that only the temporary keeps alive, so the tensor
+            // that is swapped in must be an owned copy (duplicate) before the temporary is closed.
+            NDArray fresh;
+            try (NDArray staged = manager.create(FloatBuffer.wrap(e.getValue()), param.getShape())) {
+                fresh = staged.duplicate();
+            }
             fresh.setName(param.getName());
             fresh.setRequiresGradient(true);
             param.intern(fresh);

@@ -187,4 +187,32 @@ class GptModelTest {
         double m = s / v.length;
         return Math.sqrt(s2 / v.length - m * m);
     }
+
+    /**
+     * Loaded weights must be owned by the native tensors: a tensor that aliased a Java direct buffer
+     * would read freed memory once that buffer is collected.
+     */
+    @Test
+    void loadedWeightsSurviveGarbageCollection() {
+        try (GptModel source = GptModel.create(MICRO, 7, Device.cpu());
+                GptModel target = GptModel.create(MICRO, 8, Device.cpu())) {
+            ParameterSet weights = source.parameters();
+            for (int round = 0; round < 3; round++) {
+                target.loadParameters(weights);
+                for (int i = 0; i < 5; i++) {
+                    byte[][] churn = new byte[64][];
+                    for (int j = 0; j < churn.length; j++) {
+                        churn[j] = new byte[1 << 20];
+                        java.nio.ByteBuffer.allocateDirect(1 << 20).put(0, (byte) 1);
+                    }
+                    System.gc();
+                }
+                ParameterSet reread = target.parameters();
+                for (String name : weights.names()) {
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(weights.require(name).toFloats(),
+                            reread.require(name).toFloats(), name);
+                }
+            }
+        }
+    }
 }

@@ -95,4 +95,24 @@ class HubDatasetsTest {
         assertEquals("a/b", HubDatasets.literalDirectory("a/b"));
         assertEquals("", HubDatasets.literalDirectory("**/*.parquet"));
     }
+
+    @Test
+    void dataSourcesResolveHubDatasetsThroughTheRegisteredResolver() throws Exception {
+        String previous = System.getProperty("HF_ENDPOINT");
+        System.setProperty("HF_ENDPOINT", hub.endpoint().toString());
+        try {
+            Path folder = io.tensorswarm.common.data.DataSources.resolve("hf://datasets/org/stories/data/*.jsonl",
+                    dir.resolve("data-cache"));
+            assertTrue(folder.startsWith(dir.resolve("data-cache")), folder.toString());
+            try (Stream<String> docs = io.tensorswarm.common.data.TextDatasets.open(folder).documents()) {
+                assertEquals(List.of("once upon a time", "the end", "another story"), docs.toList());
+            }
+        } finally {
+            if (previous == null) {
+                System.clearProperty("HF_ENDPOINT");
+            } else {
+                System.setProperty("HF_ENDPOINT", previous);
+            }
+        }
+    }
 }
