@@ -10,7 +10,7 @@
 # Ctrl-C, or the end of the last round, stops every process it started. Wallets are kept in
 # <workdir>/wallets between runs (creating one costs ~10 s of Argon2); everything else is rebuilt.
 # Timing knobs (environment): LS_BLOCK_TIME (1s), LS_ROUND_BLOCKS (40), LS_DEADLINE_MARGIN (20),
-# LS_TRAIN_STEPS (12), LS_BATCH_SIZE (4), LS_PAGES (8), LS_EVAL_PAGES (8), LS_LR (3e-3).
+# LS_TRAIN_STEPS (12), LS_BATCH_SIZE (4), LS_PAGES (24), LS_EVAL_PAGES (8), LS_LR (2e-3).
 # See docs/local-subnet.md.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -46,9 +46,9 @@ ROUND_BLOCKS="${LS_ROUND_BLOCKS:-40}"
 MARGIN="${LS_DEADLINE_MARGIN:-20}"
 TRAIN_STEPS="${LS_TRAIN_STEPS:-12}"
 BATCH_SIZE="${LS_BATCH_SIZE:-4}"
-PAGES="${LS_PAGES:-8}"
+PAGES="${LS_PAGES:-24}"
 EVAL_PAGES="${LS_EVAL_PAGES:-8}"
-LR="${LS_LR:-3e-3}"
+LR="${LS_LR:-2e-3}"
 NETUID=1
 STARTED_AT=$(date +%s)
 

@@ -68,6 +68,10 @@ final class NoiseRunner implements TrainingRunner {
             }
             norm = Math.sqrt(norm);
             float[] noise = new float[values.length];
+            if (norm == 0) {
+                out.add(NamedTensor.ofFloats(t.name(), t.shape(), noise));
+                continue;
+            }
             double noiseNorm = 0;
             for (int i = 0; i < noise.length; i++) {
                 noise[i] = (float) random.nextGaussian();
