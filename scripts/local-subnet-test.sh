@@ -5,7 +5,7 @@
 #
 #   ./scripts/local-subnet-test.sh [--adversary lazy|copier|noise] [--workdir DIR]
 #
-# Takes about 3-4 minutes on 2 cores once the wallets exist (kept in <workdir>/wallets between runs;
+# Takes 2-3 minutes on 2 cores (wallets are kept in <workdir>/wallets between runs;
 # the first run creates them, ~10 s each).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
