@@ -12,6 +12,7 @@ import io.tensorswarm.common.cli.ExitCodes;
 import io.tensorswarm.common.cli.ExitException;
 import io.tensorswarm.common.cli.LoggingMixin;
 import io.tensorswarm.common.protocol.RoundClock;
+import io.tensorswarm.miner.adversary.Adversary;
 import io.tensorswarm.miner.run.ChildProcessRunner;
 import io.tensorswarm.miner.run.InProcessRunner;
 import io.tensorswarm.miner.run.MinerLoop;
@@ -26,6 +27,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,6 +43,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Run the miner: train each round's base model and publish the delta before the deadline.")
 public final class RunCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
     /** How a round's training runs. */
     enum WorkerMode {
         CHILD, IN_PROCESS;
@@ -137,6 +142,10 @@ public final class RunCommand implements Callable<Integer> {
             description = "Largest base model file accepted (default: ${DEFAULT-VALUE}).")
     long maxModelBytes;
 
+    @Option(names = "--adversary", hidden = true, paramLabel = "lazy|copier|noise", converter = AdversaryConverter.class,
+            description = "LOCAL DEMO AND TESTS ONLY: behave dishonestly (lazy, copier or noise; see io.tensorswarm.miner.adversary).")
+    Adversary adversary;
+
     @Override
     public Integer call() throws InterruptedException {
         logging.apply();
@@ -156,7 +165,13 @@ public final class RunCommand implements Callable<Integer> {
                         Duration.ofSeconds(2), Sleeper.SYSTEM);
         try (Chain chain = Chains.connect(chainOptions.settings(System::getenv));
                 ObjectStore base = ObjectStores.open(baseLocation, storageOptions);
-                ObjectStore own = ObjectStores.open(storageLocation, storageOptions)) {
+                ObjectStore honestStore = ObjectStores.open(storageLocation, storageOptions)) {
+            ObjectStore own = honestStore;
+            if (adversary != null) {
+                log.warn("running as the '{}' ADVERSARY: a test-support mode for the local subnet only", adversary.flagValue());
+                runner = adversary.runner(runner, chain, netuid, storageOptions, Sleeper.SYSTEM, poll);
+                own = adversary.ownStore(honestStore);
+            }
             new MinerLoop(settings, chain, hotkey, base, own, runner, Sleeper.SYSTEM).run();
         }
         return ExitCodes.OK;
@@ -177,6 +192,18 @@ public final class RunCommand implements Callable<Integer> {
                 case "in-process" -> WorkerMode.IN_PROCESS;
                 default -> throw new picocli.CommandLine.TypeConversionException("expected child or in-process, got " + value);
             };
+        }
+    }
+
+    /** Parses {@code lazy}, {@code copier} and {@code noise}. */
+    static final class AdversaryConverter implements picocli.CommandLine.ITypeConverter<Adversary> {
+        @Override
+        public Adversary convert(String value) {
+            try {
+                return Adversary.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 

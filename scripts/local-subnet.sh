@@ -1,0 +1,260 @@
+#!/usr/bin/env bash
+# A whole subnet on one machine, as separate processes of the real jars: an embedded chain, the
+# orchestrator, the averager, N honest miners, optional dishonest miners and one validator.
+#
+#   ./scripts/local-subnet.sh [--miners N] [--rounds N] [--adversaries lazy,copier,noise]
+#                             [--report FILE] [--workdir DIR] [--device cpu|cuda]
+#
+# Prints one line per round (validator's base loss, each miner's improvement, score and weight,
+# the averager's new base loss) and writes the report JSON (default <workdir>/report.json).
+# Ctrl-C, or the end of the last round, stops every process it started. Wallets are kept in
+# <workdir>/wallets between runs (creating one costs ~10 s of Argon2); everything else is rebuilt.
+# Timing knobs (environment): LS_BLOCK_TIME (1s), LS_ROUND_BLOCKS (40), LS_DEADLINE_MARGIN (20),
+# LS_TRAIN_STEPS (12), LS_BATCH_SIZE (4), LS_PAGES (24), LS_EVAL_PAGES (8), LS_LR (2e-3).
+# See docs/local-subnet.md.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+MINERS=3
+ROUNDS=5
+ADVERSARIES=""
+REPORT=""
+WORKDIR="work/local-subnet"
+DEVICE="cpu"
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+        --miners) MINERS="$2"; shift 2 ;;
+        --rounds) ROUNDS="$2"; shift 2 ;;
+        --adversaries) ADVERSARIES="$2"; shift 2 ;;
+        --report) REPORT="$2"; shift 2 ;;
+        --workdir) WORKDIR="$2"; shift 2 ;;
+        --device) DEVICE="$2"; shift 2 ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        *) echo "local-subnet: unknown option $1 (try --help)" >&2; exit 2 ;;
+    esac
+done
+[[ "$MINERS" =~ ^[1-9][0-9]*$ ]] || { echo "local-subnet: --miners must be a positive integer" >&2; exit 2; }
+[[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "local-subnet: --rounds must be a positive integer" >&2; exit 2; }
+IFS=',' read -r -a ADVERSARY_LIST <<< "$ADVERSARIES"
+for a in "${ADVERSARY_LIST[@]}"; do
+    case "$a" in lazy|copier|noise) ;; *) echo "local-subnet: unknown adversary '$a' (lazy, copier, noise)" >&2; exit 2 ;; esac
+done
+
+BLOCK_TIME="${LS_BLOCK_TIME:-1s}"
+ROUND_BLOCKS="${LS_ROUND_BLOCKS:-40}"
+MARGIN="${LS_DEADLINE_MARGIN:-20}"
+TRAIN_STEPS="${LS_TRAIN_STEPS:-12}"
+BATCH_SIZE="${LS_BATCH_SIZE:-4}"
+PAGES="${LS_PAGES:-24}"
+EVAL_PAGES="${LS_EVAL_PAGES:-8}"
+LR="${LS_LR:-2e-3}"
+NETUID=1
+STARTED_AT=$(date +%s)
+
+step() { printf '== %s\n' "$*"; }
+PYTHON="$(command -v python3)"
+REPORTER=("$PYTHON" "$ROOT/scripts/local_subnet_report.py")
+
+if [[ ! -f dist/miner.jar || ! -f dist/validator.jar || ! -f dist/averager.jar || ! -f dist/orchestrator.jar ]]; then
+    step "building the jars (mvn -B -q -DskipTests install)"
+    mvn -B -q -DskipTests install
+fi
+./scripts/fetch-corpus.sh
+DATA="$ROOT/data/brown"
+
+mkdir -p "$WORKDIR"
+WORKDIR="$(cd "$WORKDIR" && pwd)"
+REPORT="${REPORT:-$WORKDIR/report.json}"
+WALLETS="$WORKDIR/wallets"
+CHAIN="$WORKDIR/chain"
+LOGS="$WORKDIR/logs"
+STATE="$WORKDIR/state"
+STORES="$WORKDIR/stores"
+TOKENS="$WORKDIR/tokens"
+rm -rf "$CHAIN" "$LOGS" "$STATE" "$STORES" "$WORKDIR/model0" "$WORKDIR/miners.tsv"
+mkdir -p "$WALLETS" "$LOGS" "$STATE" "$STORES"
+
+# One thread per process: many JVMs share few cores; libtorch's spinning OpenMP threads starve the rest.
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+export BT_COLDKEY_PASSWORD="${BT_COLDKEY_PASSWORD:-local-subnet-only}"
+# SuppressFatalErrorMessage: a JVM that crashes in native code exits at once instead of hanging
+# in its error report, so the supervisor below can restart it.
+JAVA=(java -Xmx1g "-XX:ErrorFile=$LOGS/hs_err_%p.log")
+DAEMON_JAVA=(java -Xmx1g -XX:+SuppressFatalErrorMessage)
+CHAIN_FLAGS=(--subtensor.network embedded --local-chain.dir "$CHAIN")
+ROUND_FLAGS=(--round.blocks "$ROUND_BLOCKS" --round.deadline-margin "$MARGIN")
+DATA_FLAGS=(--data "$DATA" --token-cache "$TOKENS")
+
+# ---- processes: each in its own session (process group), stopped on exit or Ctrl-C -------------
+PIDS=()
+NAMES=()
+stop_all() {
+    local pid i
+    trap - INT TERM EXIT
+    [[ ${#PIDS[@]} -eq 0 ]] && return 0
+    step "stopping ${#PIDS[@]} processes"
+    for pid in "${PIDS[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || true; done
+    for i in $(seq 1 50); do
+        local alive=0
+        for pid in "${PIDS[@]}"; do kill -0 -- "-$pid" 2>/dev/null && alive=1; done
+        [[ $alive -eq 0 ]] && break
+        sleep 0.2
+    done
+    for pid in "${PIDS[@]}"; do kill -KILL -- "-$pid" 2>/dev/null || true; done
+    PIDS=()
+}
+trap 'stop_all; exit 130' INT
+trap 'stop_all; exit 143' TERM
+trap 'stop_all' EXIT
+
+# alive PID: the process exists and is not a zombie (nothing reaps the daemons before the end).
+alive() {
+    local stat
+    stat="$(ps -o stat= -p "$1" 2>/dev/null)" || return 1
+    [[ -n "$stat" && "$stat" != Z* ]]
+}
+
+# start NAME COMMAND...: runs COMMAND in a new session with its output in $LOGS/NAME.log, and
+# restarts it (at most $MAX_RESTARTS times) when it dies of anything but a clean exit or a stop
+# signal. The restarts work around a native crash in evaluation (see docs/local-subnet.md); each
+# one is logged as "local-subnet: restarting".
+MAX_RESTARTS=5
+start() {
+    local name="$1"; shift
+    setsid bash -c '
+        max="$1"; shift; n=0
+        while :; do
+            "$@"; rc=$?
+            if [[ $rc -eq 0 || $rc -eq 130 || $rc -eq 143 || $n -ge $max ]]; then exit $rc; fi
+            n=$((n + 1))
+            echo "local-subnet: restarting after exit code $rc (restart $n of $max)"
+            sleep 1
+        done' supervise "$MAX_RESTARTS" "$@" > "$LOGS/$name.log" 2>&1 < /dev/null &
+    PIDS+=("$!")
+    NAMES+=("$name")
+}
+
+# ---- wallets --------------------------------------------------------------------------------
+WALLET_NAMES=(validator)
+KINDS=()
+for i in $(seq 1 "$MINERS"); do WALLET_NAMES+=("miner-$i"); KINDS+=("honest"); done
+for a in "${ADVERSARY_LIST[@]}"; do WALLET_NAMES+=("$a"); KINDS+=("$a"); done
+
+step "wallets in $WALLETS (${WALLET_NAMES[*]})"
+missing=()
+for w in "${WALLET_NAMES[@]}"; do
+    [[ -f "$WALLETS/$w/coldkeypub.txt" && -f "$WALLETS/$w/hotkeys/default" ]] || missing+=("$w")
+done
+# Two at a time: each creation runs Argon2 over 512 MiB.
+for ((i = 0; i < ${#missing[@]}; i += 2)); do
+    for w in "${missing[@]:i:2}"; do
+        "${JAVA[@]}" -jar dist/miner.jar wallet create --wallet.name "$w" --wallet.path "$WALLETS" \
+            > "$LOGS/wallet-$w.log" 2>&1 &
+    done
+    wait
+done
+for w in "${WALLET_NAMES[@]}"; do
+    [[ -f "$WALLETS/$w/hotkeys/default" ]] || { echo "local-subnet: creating wallet $w failed (see $LOGS/wallet-$w.log)" >&2; exit 1; }
+done
+ss58() { "$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["ss58Address"])' "$1"; }
+declare -A HOTKEY
+FUND=()
+for w in "${WALLET_NAMES[@]}"; do
+    HOTKEY[$w]="$(ss58 "$WALLETS/$w/hotkeys/defaultpub.txt")"
+    FUND+=(--fund "$(ss58 "$WALLETS/$w/coldkeypub.txt")=10000000000")
+done
+for ((i = 1; i < ${#WALLET_NAMES[@]}; i++)); do
+    w="${WALLET_NAMES[$i]}"
+    printf '%s\t%s\t%s\n' "$w" "${KINDS[$((i - 1))]}" "${HOTKEY[$w]}" >> "$WORKDIR/miners.tsv"
+done
+
+# ---- chain ------------------------------------------------------------------------------------
+step "embedded chain in $CHAIN (block time $BLOCK_TIME, round $ROUND_BLOCKS blocks, deadline margin $MARGIN)"
+"${JAVA[@]}" -jar dist/orchestrator.jar chain local-init "${CHAIN_FLAGS[@]}" --netuid "$NETUID" \
+    --block-time "$BLOCK_TIME" --tempo 10 --weights-rate-limit 5 --commit-reveal off "${FUND[@]}" \
+    > "$LOGS/chain-init.log" 2>&1 || { cat "$LOGS/chain-init.log" >&2; exit 1; }
+for ((i = 0; i < ${#WALLET_NAMES[@]}; i += 2)); do
+    for w in "${WALLET_NAMES[@]:i:2}"; do
+        "${JAVA[@]}" -jar dist/miner.jar chain register --netuid "$NETUID" "${CHAIN_FLAGS[@]}" \
+            --wallet.name "$w" --wallet.path "$WALLETS" > "$LOGS/register-$w.log" 2>&1 &
+    done
+    wait
+done
+for w in "${WALLET_NAMES[@]}"; do
+    grep -qi "uid" "$LOGS/register-$w.log" || { echo "local-subnet: registering $w failed:" >&2; cat "$LOGS/register-$w.log" >&2; exit 1; }
+done
+"${JAVA[@]}" -jar dist/orchestrator.jar chain local-stake "${CHAIN_FLAGS[@]}" --netuid "$NETUID" \
+    --hotkey "${HOTKEY[validator]}" --rao 1000000000000 > "$LOGS/stake.log" 2>&1 || { cat "$LOGS/stake.log" >&2; exit 1; }
+echo "registered ${#WALLET_NAMES[@]} hotkeys; validator ${HOTKEY[validator]} staked"
+
+# ---- base model -------------------------------------------------------------------------------
+BASE_LOCATION="file://$STORES/averager"
+mkdir -p "$STORES/averager"
+step "averager: init --preset tiny, publish to $BASE_LOCATION"
+"${JAVA[@]}" -jar dist/averager.jar init --preset tiny --seed 1 --out "$WORKDIR/model0" > "$LOGS/init.log" 2>&1 \
+    || { cat "$LOGS/init.log" >&2; exit 1; }
+"${JAVA[@]}" -jar dist/averager.jar publish --model "$WORKDIR/model0" --storage.location "$BASE_LOCATION" \
+    > "$LOGS/publish.log" 2>&1 || { cat "$LOGS/publish.log" >&2; exit 1; }
+
+# ---- daemons ----------------------------------------------------------------------------------
+FIRST_ROUND=$(( ($("${REPORTER[@]}" block "$CHAIN") + 10) / ROUND_BLOCKS + 1 ))
+LAST_ROUND=$((FIRST_ROUND + ROUNDS - 1))
+step "starting the daemons; reporting rounds $FIRST_ROUND..$LAST_ROUND (logs in $LOGS)"
+start orchestrator "${DAEMON_JAVA[@]}" -jar dist/orchestrator.jar run --netuid "$NETUID" "${CHAIN_FLAGS[@]}" \
+    --http.port 0 --state.dir "$STATE/orchestrator" --base.dir "$STORES/averager" \
+    "${ROUND_FLAGS[@]}" --assign.pages "$PAGES"
+start averager "${DAEMON_JAVA[@]}" -jar dist/averager.jar run --netuid "$NETUID" "${CHAIN_FLAGS[@]}" \
+    --storage.location "$BASE_LOCATION" "${DATA_FLAGS[@]}" --state.dir "$STATE/averager" --device "$DEVICE" \
+    "${ROUND_FLAGS[@]}" --merge.delay-blocks 3 --merge.top-g "$((MINERS + ${#ADVERSARY_LIST[@]}))" \
+    --merge.fit-pages 8 --merge.check-pages 8 --merge.mixing-iterations 3 --miner.pages "$PAGES" \
+    --outer.lr 1.0 --outer.momentum 0 \
+    --start-round "$FIRST_ROUND" --poll-seconds 1
+for ((i = 1; i < ${#WALLET_NAMES[@]}; i++)); do
+    w="${WALLET_NAMES[$i]}"
+    kind="${KINDS[$((i - 1))]}"
+    extra=()
+    [[ "$kind" != honest ]] && extra=(--adversary "$kind")
+    mkdir -p "$STORES/$w"
+    start "$w" "${DAEMON_JAVA[@]}" -jar dist/miner.jar run --netuid "$NETUID" "${CHAIN_FLAGS[@]}" \
+        --wallet.name "$w" --wallet.path "$WALLETS" --storage.location "file://$STORES/$w" \
+        --base.location "$BASE_LOCATION" "${DATA_FLAGS[@]}" --state.dir "$STATE/$w" --device "$DEVICE" \
+        "${ROUND_FLAGS[@]}" --pages "$PAGES" --train.steps "$TRAIN_STEPS" --train.batch-size "$BATCH_SIZE" \
+        --train.lr "$LR" --worker in-process --poll PT1S "${extra[@]}"
+done
+start validator "${DAEMON_JAVA[@]}" -jar dist/validator.jar run --netuid "$NETUID" "${CHAIN_FLAGS[@]}" \
+    --wallet.name validator --wallet.path "$WALLETS" --base.location "$BASE_LOCATION" "${DATA_FLAGS[@]}" \
+    --state.dir "$STATE/validator" --device "$DEVICE" "${ROUND_FLAGS[@]}" \
+    --assigned-pages "$PAGES" --eval-pages "$EVAL_PAGES"
+
+# ---- rounds -----------------------------------------------------------------------------------
+# A round is reported once the validator's and the averager's files exist, or given up on when
+# the chain is a full round past the round's end.
+round_done() {
+    [[ -f "$STATE/validator/rounds/$1.json" && -f "$STATE/averager/merges/$1.json" ]]
+}
+for ((r = FIRST_ROUND; r <= LAST_ROUND; r++)); do
+    give_up=$(( (r + 2) * ROUND_BLOCKS ))
+    until round_done "$r"; do
+        for ((i = 0; i < ${#PIDS[@]}; i++)); do
+            if ! alive "${PIDS[$i]}"; then
+                echo "local-subnet: ${NAMES[$i]} died; see $LOGS/${NAMES[$i]}.log" >&2
+                exit 1
+            fi
+        done
+        if (( $("${REPORTER[@]}" block "$CHAIN") > give_up )); then
+            echo "local-subnet: round $r incomplete at block $give_up (validator: $([[ -f "$STATE/validator/rounds/$r.json" ]] && echo done || echo missing), averager: $([[ -f "$STATE/averager/merges/$r.json" ]] && echo done || echo missing))" >&2
+            break
+        fi
+        sleep 1
+    done
+    "${REPORTER[@]}" line "$WORKDIR" "$r"
+    "${REPORTER[@]}" write "$WORKDIR" "$FIRST_ROUND" "$r" "$REPORT"
+done
+stop_all
+for name in "${NAMES[@]}"; do
+    n=$(grep -c "^local-subnet: restarting" "$LOGS/$name.log" || true)
+    [[ "$n" -gt 0 ]] && echo "warning: $name was restarted $n time(s) after a crash (see $LOGS/$name.log)"
+done
+echo "report: $REPORT ($(( $(date +%s) - STARTED_AT )) s in all)"
