@@ -118,8 +118,7 @@ alive() {
 
 # start NAME COMMAND...: runs COMMAND in a new session with its output in $LOGS/NAME.log, and
 # restarts it (at most $MAX_RESTARTS times) when it dies of anything but a clean exit or a stop
-# signal. The restarts work around a native crash in evaluation (see docs/local-subnet.md); each
-# one is logged as "local-subnet: restarting".
+# signal (see docs/local-subnet.md); each restart is logged as "local-subnet: restarting".
 MAX_RESTARTS=5
 start() {
     local name="$1"; shift
