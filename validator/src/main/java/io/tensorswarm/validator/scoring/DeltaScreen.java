@@ -208,6 +208,13 @@ public final class DeltaScreen {
                     later.rejection = new Rejection(Reason.COPY, String.format(Locale.ROOT,
                             "cosine %.4f to the delta of %s committed at block %d", exact, earlier.hotkey,
                             earlier.commitBlock));
+                    if (earlier.commitBlock == later.commitBlock && earlier.rejection == null) {
+                        // Same block: nothing shows which came first, and a copier could pick a hotkey
+                        // that sorts first. Neither is provably the original, so neither is paid.
+                        earlier.rejection = new Rejection(Reason.COPY, String.format(Locale.ROOT,
+                                "cosine %.4f to the delta of %s committed in the same block %d", exact,
+                                later.hotkey, later.commitBlock));
+                    }
                     break;
                 }
             }

@@ -164,7 +164,7 @@ class DeltaScreenTest {
     }
 
     @Test
-    void aScaledCopyInTheSameBlockLosesToTheSmallerHotkey() {
+    void copiesCommittedInTheSameBlockAreAllRejectedSinceNoneIsProvablyFirst() {
         DeltaScreen screen = new DeltaScreen(BASE, ScreenConfig.defaults());
         float[] x = randomVector(3);
         float[] doubled = new float[10];
@@ -173,9 +173,11 @@ class DeltaScreenTest {
         }
         add(screen, "5Gbbb", 7, set(doubled));
         add(screen, "5Faaa", 7, set(x));
+        add(screen, "5Hccc", 7, set(randomVector(4)));
         ScreenReport report = finish(screen);
         assertEquals(Reason.COPY, reason(report, "5Gbbb"));
-        assertEquals(List.of("5Faaa"), report.acceptedHotkeys());
+        assertEquals(Reason.COPY, reason(report, "5Faaa"));
+        assertEquals(List.of("5Hccc"), report.acceptedHotkeys());
     }
 
     @Test
