@@ -6,8 +6,6 @@ import io.tensorswarm.common.tensor.NamedTensor;
 import io.tensorswarm.common.tensor.ParameterSet;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * The {@code bf16} codec: every delta tensor stored as BF16 under its own name and shape, rounded
@@ -44,20 +42,7 @@ public final class Bf16Codec implements DeltaCodec {
 
     @Override
     public ParameterSet decode(ParameterSet stored, ParameterSet layout) {
-        CodecChecks.requireCodec(stored, NAME);
-        Set<String> expected = new HashSet<>();
-        for (NamedTensor base : layout) {
-            CodecChecks.expect(expected, base.name(), base.name());
-        }
-        CodecChecks.requireNoExtra(stored, expected);
-        ParameterSet.Builder out = ParameterSet.builder();
-        for (NamedTensor base : layout) {
-            NamedTensor t = CodecChecks.require(stored, base.name(), base.shape(), DType.BF16);
-            float[] values = t.toFloats();
-            CodecChecks.requireFinite(t.name(), values);
-            out.add(NamedTensor.ofFloats(base.name(), base.shape(), values));
-        }
-        return out.build();
+        return CodecChecks.decodeDense(stored, layout, NAME, DType.BF16);
     }
 
     @Override

@@ -6,6 +6,7 @@ import io.tensorswarm.common.tensor.NamedTensor;
 import io.tensorswarm.common.tensor.ParameterSet;
 import io.tensorswarm.common.tensor.Shapes;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Set;
 
 /** Checks the codecs share: metadata, expected tensors, shapes, dtypes and finiteness. */
@@ -110,5 +111,26 @@ final class CodecChecks {
             throw new DeltaCodecException(Kind.NAME_CLASH, t.name(),
                     "delta tensor " + Quote.of(t.name()) + " clashes with a name the codec derives");
         }
+    }
+
+    /**
+     * Decodes a codec that stores every delta tensor densely under its own name in {@code dtype}:
+     * exactly the layout's names and shapes, nothing extra, every value finite.
+     */
+    static ParameterSet decodeDense(ParameterSet stored, ParameterSet layout, String codec, DType dtype) {
+        requireCodec(stored, codec);
+        Set<String> expected = new HashSet<>();
+        for (NamedTensor base : layout) {
+            expect(expected, base.name(), base.name());
+        }
+        requireNoExtra(stored, expected);
+        ParameterSet.Builder out = ParameterSet.builder();
+        for (NamedTensor base : layout) {
+            NamedTensor t = require(stored, base.name(), base.shape(), dtype);
+            float[] values = t.toFloats();
+            requireFinite(t.name(), values);
+            out.add(NamedTensor.ofFloats(base.name(), base.shape(), values));
+        }
+        return out.build();
     }
 }
