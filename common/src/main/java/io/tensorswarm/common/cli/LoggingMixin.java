@@ -2,11 +2,13 @@ package io.tensorswarm.common.cli;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import io.tensorswarm.common.ops.LogFormat;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /**
- * Adds {@code --logging.debug} and {@code -v} to a command; both raise Tensorswarm's log level.
+ * Adds {@code --logging.debug} and {@code -v} (raise Tensorswarm's log level) and {@code --logging.format}
+ * (text or JSON lines) to a command.
  */
 public final class LoggingMixin {
     @Option(
@@ -15,11 +17,24 @@ public final class LoggingMixin {
             defaultValue = "${env:TS_LOGGING_DEBUG:-false}")
     boolean debug;
 
+    @Option(
+            names = {"--logging.format"},
+            paramLabel = "text|json",
+            description = "Log lines for people (text) or one JSON object per line (json) (default: ${DEFAULT-VALUE}; "
+                    + "env: TS_LOGGING_FORMAT).",
+            defaultValue = "${env:TS_LOGGING_FORMAT:-text}")
+    String format;
+
     @Option(names = "-v", description = "More output; repeat for TRACE (-vv).")
     boolean[] verbosity = new boolean[0];
 
-    /** Applies the chosen level to the {@code io.tensorswarm} loggers. */
+    /** Applies the chosen format and level to the {@code io.tensorswarm} loggers. */
     public void apply() {
+        try {
+            LogFormat.parse(format == null ? "text" : format).apply();
+        } catch (IllegalArgumentException e) {
+            throw new ExitException(ExitCodes.USAGE, "--logging.format: " + e.getMessage());
+        }
         Level level = null;
         if (verbosity.length >= 2) {
             level = Level.TRACE;

@@ -6,7 +6,12 @@ import picocli.CommandLine;
 public final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
+        return new String[] {"tensorswarm " + version()};
+    }
+
+    /** The jar's version, or {@code dev}. */
+    public static String version() {
         String v = VersionProvider.class.getPackage().getImplementationVersion();
-        return new String[] {"tensorswarm " + (v == null ? "dev" : v)};
+        return v == null ? "dev" : v;
     }
 }
