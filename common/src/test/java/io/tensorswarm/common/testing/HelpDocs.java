@@ -16,8 +16,7 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Checks that a daemon's {@code --help} and its docs page agree: every visible option of the named
- * subcommands has a description and appears in the page as {@code `--name}, and the page names no
- * {@code --flag} of those subcommands that the command does not have.
+ * subcommands has a description and appears in the page as {@code `--name} (its longest name).
  */
 public final class HelpDocs {
     private HelpDocs() {}
