@@ -10,6 +10,7 @@ import io.tensorswarm.chain.local.LocalSubnetConfig;
 import io.tensorswarm.chain.local.MockTime;
 import io.tensorswarm.chain.model.Commitment;
 import io.tensorswarm.common.model.ModelDirectory;
+import io.tensorswarm.common.ops.Operations;
 import io.tensorswarm.common.protocol.CommitmentPayload;
 import io.tensorswarm.common.protocol.DeltaManifest;
 import io.tensorswarm.common.protocol.LatestPointer;
@@ -46,6 +47,7 @@ class MinerLoopTest {
     @TempDir Path tmp;
     final MockTime time = new MockTime(1_700_000_000_000L);
     final Sleeper sleeper = time::sleep;
+    Operations ops = Operations.detached();
     LocalChain chain;
     int netuid;
     Sr25519KeyPair hotkey;
@@ -94,7 +96,7 @@ class MinerLoopTest {
     }
 
     private MinerLoop loop(MinerSettings settings, TrainingRunner runner, Sleeper loopSleeper) {
-        return new MinerLoop(settings, chain, hotkey, baseStore, minerStore, runner, loopSleeper);
+        return new MinerLoop(settings, chain, hotkey, baseStore, minerStore, runner, loopSleeper, ops);
     }
 
     private void assertPublished(long round, String revision) throws Exception {
@@ -185,8 +187,8 @@ class MinerLoopTest {
     void commitsNothingWhenTrainingEndsAfterTheDeadlineAndGoesOnWithTheNextRound() throws Exception {
         String revision = publishBase(3);
         AtomicInteger trainings = new AtomicInteger();
-        TrainingRunner slowFirstRound = (job, prefix, pastDeadline) -> {
-            TrainingOutcome outcome = new InProcessRunner().train(job, prefix, pastDeadline);
+        TrainingRunner slowFirstRound = (job, watch) -> {
+            TrainingOutcome outcome = new InProcessRunner().train(job, watch);
             if (trainings.getAndIncrement() == 0) {
                 time.sleep(CLOCK.deadlineBlock(0) * BLOCK_MILLIS);
             }
