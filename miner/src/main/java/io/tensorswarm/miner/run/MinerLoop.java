@@ -266,11 +266,11 @@ public final class MinerLoop {
                     settings.locator(), e.getMessage());
             return RoundResult.Outcome.FAILED;
         }
-        log.info("{} uploaded delta ({} bytes, {}) and manifest to {}", prefix, size, settings.codec(), settings.locator());
         if (job.usesErrorFeedback()) {
             MinerState.moveAtomically(job.residualOut(), job.residualIn());
         }
         state.recordPublished(round, sha, revision);
+        log.info("{} uploaded delta ({} bytes, {}) and manifest to {}", prefix, size, settings.codec(), settings.locator());
         metrics.roundCompleted();
         metrics.health().detail("last_published_round", round);
         return RoundResult.Outcome.PUBLISHED;
