@@ -52,16 +52,19 @@ import picocli.CommandLine.Spec;
         name = "run",
         mixinStandardHelpOptions = true,
         sortOptions = true,
+        abbreviateSynopsis = true,
         description = {"Run the miner: train each round's base model and publish the delta before the deadline.",
-            "Every option can also be set by the environment variable named in its description."},
+            "Options can also come from the environment variables (TS_*, BT_*) named in their descriptions."},
         footer = {"",
-            "Metrics and health: with --metrics.port, GET /metrics (Prometheus: tensorswarm_round, _train_step,",
-            "  _loss{kind=\"train\"}, _tokens_per_second, _bytes_uploaded_total, _bytes_downloaded_total,",
-            "  _rounds_completed_total, _errors_total{kind}) and GET /health (200 ok, 503 stalled or stopping).",
-            "Stopping: SIGTERM kills a running training worker and abandons that round (nothing is committed);",
-            "  a round already committed finishes its upload. The process exits with 143 within",
-            "  --shutdown.grace; state in --state.dir is always the last complete one.",
-            "Exit codes: 0 done (--rounds), 1 failure, 2 usage, 143 stopped by SIGTERM.",
+            "Metrics (with --metrics.port): GET /metrics in Prometheus text format:",
+            "  tensorswarm_round, tensorswarm_train_step, tensorswarm_loss{kind=\"train\"},",
+            "  tensorswarm_tokens_per_second, tensorswarm_bytes_uploaded_total,",
+            "  tensorswarm_bytes_downloaded_total, tensorswarm_rounds_completed_total,",
+            "  tensorswarm_errors_total{kind}; GET /health: 200 ok, 503 stalled/stopping.",
+            "Stop: SIGTERM kills a running training worker and abandons its round",
+            "  (nothing is committed); a round already committed finishes its upload.",
+            "  Exits 143 within --shutdown.grace; --state.dir keeps the last complete state.",
+            "Exit codes: 0 done (--rounds, --once), 1 failure, 2 usage, 143 SIGTERM.",
             "See docs/miner.md."})
 public final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
@@ -101,8 +104,8 @@ public final class RunCommand implements Callable<Integer> {
     String data;
 
     @Option(names = "--data-cache", defaultValue = "${env:TS_DATA_CACHE:-${sys:user.home}/.cache/tensorswarm/data}",
-            paramLabel = "<dir>", description = "Where remote datasets are downloaded (default: ${DEFAULT-VALUE}; env "
-                    + "TS_DATA_CACHE).")
+            paramLabel = "<dir>", description = "Where remote datasets are downloaded (env TS_DATA_CACHE).%n"
+                    + "Default: ${DEFAULT-VALUE}.")
     Path dataCache;
 
     @Option(names = "--text-field", defaultValue = "${env:TS_TEXT_FIELD:-text}", paramLabel = "<name>",
@@ -111,7 +114,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--token-cache", paramLabel = "<dir>",
             defaultValue = "${env:TS_TOKEN_CACHE:-${sys:user.home}/.cache/tensorswarm/tokens}",
-            description = "Tokenized data cache (default: ${DEFAULT-VALUE}; env TS_TOKEN_CACHE).")
+            description = "Tokenized data cache (env TS_TOKEN_CACHE).%nDefault: ${DEFAULT-VALUE}.")
     Path tokenCache;
 
     @Option(names = "--state.dir", defaultValue = "${env:TS_STATE_DIR:-work/miner}", paramLabel = "<dir>",
