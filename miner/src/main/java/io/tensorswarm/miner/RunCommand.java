@@ -242,7 +242,7 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /** The worker logs in this daemon's format and with its identity. */
-    private Map<String, String> workerEnvironment() {
+    Map<String, String> workerEnvironment() {
         Map<String, String> env = new HashMap<>();
         env.put(TrainWorker.NETUID_ENV, Integer.toString(netuid));
         OptionSpec format = spec == null ? null : spec.findOption("--logging.format");

@@ -49,9 +49,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code miner run} as a real process ({@link Main} in a child JVM, with its own child training
- * worker) against an embedded {@link LocalChain} and {@code file://} stores: SIGTERM and kill -9 in
- * the middle of a round, then a restart that publishes.
+ * {@code miner run} as a real process ({@link Main} in a child JVM; training in its own child worker
+ * JVM where the test stops or kills one) against an embedded {@link LocalChain} and {@code file://}
+ * stores: SIGTERM and kill -9 in the middle of a round, then a restart that publishes. Restarted
+ * miners train in-process, which is cheaper and exercises the same loop.
  */
 class MinerProcessTest {
     /** Exit code of a JVM stopped by SIGTERM (128 + 15). */
@@ -105,8 +106,9 @@ class MinerProcessTest {
         return ObjectStores.open(tmp.resolve(name).toUri().toString(), StorageOptions.defaults());
     }
 
-    private List<String> args(int steps) {
-        return List.of("--subtensor.network", "embedded", "--local-chain.dir", tmp.resolve("chain").toString(),
+    /** Miner arguments; {@code worker} is child (training in its own JVM, to be killed) or in-process (cheaper). */
+    private List<String> args(int steps, String worker) {
+        return List.of("--worker", worker, "--subtensor.network", "embedded", "--local-chain.dir", tmp.resolve("chain").toString(),
                 "--netuid", Integer.toString(netuid), "--wallet.path", tmp.resolve("wallets").toString(),
                 "--wallet.name", "miner", "--wallet.hotkey", "default",
                 "--storage.location", tmp.resolve("miner-store").toUri().toString(),
@@ -118,10 +120,10 @@ class MinerProcessTest {
                 "--worker.jvm-args=-Xmx512m -Dai.djl.offline=true");
     }
 
-    private ChildJvm miner(int steps, String log) throws Exception {
+    private ChildJvm miner(int steps, String worker, String log) throws Exception {
         List<String> args = new ArrayList<>();
         args.add("run");
-        args.addAll(args(steps));
+        args.addAll(args(steps, worker));
         return track(ChildJvm.start(Main.class, args, Map.of(), tmp.resolve(log)));
     }
 
@@ -203,7 +205,7 @@ class MinerProcessTest {
 
     @Test
     void sigtermWhileTrainingKillsTheWorkerCommitsNothingAndARestartedMinerPublishes() throws Exception {
-        ChildJvm first = miner(2000, "first.log");
+        ChildJvm first = miner(2000, "child", "first.log");
         int port = metricsPort(first);
         String text = awaitTrainingStep(first, port, 2);
         assertEquals(0.0, Metrics.value(text, "tensorswarm_round").orElseThrow(), text);
@@ -227,7 +229,7 @@ class MinerProcessTest {
         assertBaseCacheIntact();
         System.out.println("[measured] SIGTERM during training -> exit 143 in " + stopMs + " ms");
 
-        ChildJvm second = miner(4, "second.log");
+        ChildJvm second = miner(4, "in-process", "second.log");
         assertPublishedByRestart(second);
         assertFalse(second.output().contains("fetched base model"), "the cached base was reused");
         assertStopsPromptlyWhileWaiting(second);
@@ -235,7 +237,7 @@ class MinerProcessTest {
 
     @Test
     void killMinus9WhileTrainingTakesTheWorkerDownAndTheRestartedMinerPublishes() throws Exception {
-        ChildJvm first = miner(2000, "first.log");
+        ChildJvm first = miner(2000, "child", "first.log");
         awaitTrainingStep(first, metricsPort(first), 2);
         List<ProcessHandle> worker = first.process().descendants().toList();
         assertFalse(worker.isEmpty(), "a training worker runs");
@@ -249,7 +251,7 @@ class MinerProcessTest {
         assertNothingPublished();
         assertBaseCacheIntact();
 
-        ChildJvm second = miner(4, "second.log");
+        ChildJvm second = miner(4, "in-process", "second.log");
         assertPublishedByRestart(second);
         assertTrue(second.output().contains("removing unfinished work of an earlier run"), second.output());
         assertFalse(second.output().contains("fetched base model"), "the cached base was reused");
@@ -258,7 +260,7 @@ class MinerProcessTest {
 
     @Test
     void killMinus9InTheMiddleOfTheDeltaUploadLeavesNoObjectAtTheKeyAndTheRestartPublishes() throws Exception {
-        List<String> args = args(4);
+        List<String> args = args(4, "in-process");
         ChildJvm first = track(ChildJvm.start(StallingUploadMiner.class, args, Map.of(), tmp.resolve("first.log")));
         assertTrue(first.awaitOutput(StallingUploadMiner.STALLED, START), first.output());
         Matcher m = Pattern.compile("r=(\\d+) committed delta").matcher(first.output());
@@ -278,7 +280,7 @@ class MinerProcessTest {
         assertTrue(Files.notExists(state.resolve(MinerSettings.RESIDUAL_FILE)), "residual not moved forward");
         assertTrue(Files.notExists(state.resolve(MinerState.FILE)), "the round is not recorded as published");
 
-        ChildJvm second = miner(4, "second.log");
+        ChildJvm second = miner(4, "in-process", "second.log");
         assertPublishedByRestart(second);
         assertStopsPromptlyWhileWaiting(second);
     }

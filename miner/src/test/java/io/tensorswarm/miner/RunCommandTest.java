@@ -81,6 +81,13 @@ class RunCommandTest {
     }
 
     @Test
+    void theTrainingWorkerLogsInTheDaemonsFormatAndWithItsSubnet() {
+        RunCommand command = new RunCommand();
+        new CommandLine(command).parseArgs("--netuid", "7", "--logging.format", "json");
+        assertEquals(java.util.Map.of("TS_LOGGING_FORMAT", "json", "TS_WORKER_NETUID", "7"), command.workerEnvironment());
+    }
+
+    @Test
     void missingBaseLocationIsAOneLineUsageError() {
         CliRun run = CliRun.of(new RunCommand(), "--netuid", "1", "--storage.location", "file:///tmp/x", "--data", "x.txt");
         assertEquals(ExitCodes.USAGE, run.exitCode());
