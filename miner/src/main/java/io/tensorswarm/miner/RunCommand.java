@@ -38,7 +38,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -245,9 +244,8 @@ public final class RunCommand implements Callable<Integer> {
     Map<String, String> workerEnvironment() {
         Map<String, String> env = new HashMap<>();
         env.put(TrainWorker.NETUID_ENV, Integer.toString(netuid));
-        OptionSpec format = spec == null ? null : spec.findOption("--logging.format");
-        if (format != null && format.getValue() != null) {
-            env.put("TS_LOGGING_FORMAT", format.getValue().toString());
+        if (logging != null) {
+            env.put("TS_LOGGING_FORMAT", logging.format());
         }
         return env;
     }
