@@ -232,9 +232,6 @@ public final class RunCommand implements Callable<Integer> {
             AssignmentSource assignments;
             SubnetWatcher.Builder watch = SubnetWatcher.builder().setChain(chain).setNetuid(netuid).setRounds(rounds)
                     .setHistory(history).setMetrics(metrics).optRoster(roster);
-            if (baseStore != null) {
-                watch.optBaseModels(new BaseModels(baseStore, stateDir.resolve("models"), maxModelBytes));
-            }
             if (datasetFingerprint != null) {
                 assignments = fixedAssignments();
                 log.info("Assignments from --assign.fingerprint {}…: {} pages, {} per miner",
@@ -246,6 +243,7 @@ public final class RunCommand implements Callable<Integer> {
                         : "waiting for the base model (its tokenizer and context length) to cut --data into pages");
                 assignments = derived;
                 if (data != null) {
+                    watch.optBaseModels(new BaseModels(baseStore, stateDir.resolve("models"), maxModelBytes));
                     watch.optDataset(new DatasetPages(data, dataCache, textField, tokenCache), derived);
                     if (evalPages > 0) {
                         watch.optLossProbe(new BaseLossProbe(evalPages, TorchRuntime.device(device)));

@@ -146,7 +146,7 @@ public final class SubnetWatcher implements AutoCloseable {
         } catch (HistoryException e) {
             failed("history", e.getMessage());
         }
-        if (models == null || pointer.revision().equals(preparedRevision)) {
+        if (dataset == null || pointer.revision().equals(preparedRevision)) {
             return;
         }
         if (pointer.revision().equals(failedRevision) && clock.millis() < retryAtMillis) {
@@ -161,31 +161,29 @@ public final class SubnetWatcher implements AutoCloseable {
         boolean measuring = false;
         try {
             Path dir = models.config(revision);
-            if (dataset != null) {
-                step = "dataset";
-                TokenPages pages = dataset.forModel(dir);
-                if (assignments.use(pages.fingerprint(), pages.pageCount())) {
-                    log.info("Assignments from {}: dataset {}…, {} pages of {} tokens, {} per miner", dataset.data(),
-                            pages.fingerprint().substring(0, 12), pages.pageCount(), pages.pageLength(),
-                            assignments.pagesPerMiner());
-                }
-                Optional<RevisionRecord> record = history.revision(revision);
-                if (probe != null && record.isPresent() && record.get().loss() == null) {
-                    measuring = true;
-                    step = "storage";
-                    Path model = models.model(revision);
-                    step = "base_eval";
-                    long start = System.nanoTime();
-                    Evaluator.Result r = probe.measure(model, pages);
-                    step = "history";
-                    history.recordLoss(revision, r.meanLoss(), r.tokens(), probe.pages());
-                    metrics.daemon().loss("base", r.meanLoss());
-                    log.info("Base revision {}… loss {} on {} pages ({} tokens, {} ms)", revision.substring(0, 12),
-                            String.format(Locale.ROOT, "%.4f", r.meanLoss()), probe.pages(), r.tokens(),
-                            (System.nanoTime() - start) / 1_000_000);
-                } else {
-                    record.map(RevisionRecord::loss).ifPresent(loss -> metrics.daemon().loss("base", loss));
-                }
+            step = "dataset";
+            TokenPages pages = dataset.forModel(dir);
+            if (assignments.use(pages.fingerprint(), pages.pageCount())) {
+                log.info("Assignments from {}: dataset {}…, {} pages of {} tokens, {} per miner", dataset.data(),
+                        pages.fingerprint().substring(0, 12), pages.pageCount(), pages.pageLength(),
+                        assignments.pagesPerMiner());
+            }
+            Optional<RevisionRecord> record = history.revision(revision);
+            if (probe != null && record.isPresent() && record.get().loss() == null) {
+                measuring = true;
+                step = "storage";
+                Path model = models.model(revision);
+                step = "base_eval";
+                long start = System.nanoTime();
+                Evaluator.Result r = probe.measure(model, pages);
+                step = "history";
+                history.recordLoss(revision, r.meanLoss(), r.tokens(), probe.pages());
+                metrics.daemon().loss("base", r.meanLoss());
+                log.info("Base revision {}… loss {} on {} pages ({} tokens, {} ms)", revision.substring(0, 12),
+                        String.format(Locale.ROOT, "%.4f", r.meanLoss()), probe.pages(), r.tokens(),
+                        (System.nanoTime() - start) / 1_000_000);
+            } else {
+                record.map(RevisionRecord::loss).ifPresent(loss -> metrics.daemon().loss("base", loss));
             }
             models.retainOnly(Set.of(revision));
             preparedRevision = revision;
@@ -200,7 +198,7 @@ public final class SubnetWatcher implements AutoCloseable {
             if (measuring) {
                 safely(() -> history.recordLossError(revision, reason));
             }
-            if (assignments != null && assignments.dataset().isEmpty()) {
+            if (assignments.dataset().isEmpty()) {
                 assignments.unavailable("cannot derive the dataset from base revision " + revision + ": " + reason);
             }
             failedRevision = revision;
@@ -326,7 +324,7 @@ public final class SubnetWatcher implements AutoCloseable {
             return this;
         }
 
-        /** Sets where base revisions are downloaded from (needed for the dataset and the loss). */
+        /** Sets where base revisions are downloaded from (needed with the dataset). */
         public Builder optBaseModels(BaseModels models) {
             this.models = models;
             return this;
