@@ -135,16 +135,16 @@ public final class RunCommand implements Callable<Integer> {
     String data;
 
     @Option(names = "--data-cache", defaultValue = "${env:TS_DATA_CACHE:-${sys:user.home}/.cache/tensorswarm/data}",
-            paramLabel = "<dir>", description = "Where remote datasets are downloaded (default: ${DEFAULT-VALUE}).")
+            paramLabel = "<dir>", description = "Where remote datasets are downloaded (default: ${DEFAULT-VALUE}; env TS_DATA_CACHE).")
     Path dataCache;
 
     @Option(names = "--text-field", defaultValue = "${env:TS_TEXT_FIELD:-text}", paramLabel = "<name>",
-            description = "JSON field / Parquet column holding the text (default: ${DEFAULT-VALUE}).")
+            description = "JSON field / Parquet column holding the text (default: ${DEFAULT-VALUE}; env TS_TEXT_FIELD).")
     String textField;
 
     @Option(names = "--token-cache", paramLabel = "<dir>",
             defaultValue = "${env:TS_TOKEN_CACHE:-${sys:user.home}/.cache/tensorswarm/tokens}",
-            description = "Tokenized data cache (default: ${DEFAULT-VALUE}).")
+            description = "Tokenized data cache (default: ${DEFAULT-VALUE}; env TS_TOKEN_CACHE).")
     Path tokenCache;
 
     @Option(names = "--assign.pages", defaultValue = "${env:TS_PAGES:-32}", paramLabel = "<n>",
@@ -163,21 +163,21 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--dashboard.eval-pages", defaultValue = "${env:TS_DASHBOARD_EVAL_PAGES:-8}", paramLabel = "<n>",
             description = "Measure each new base revision's loss on this many fixed pages of --data for the "
-                    + "dashboard; 0 = off (default: ${DEFAULT-VALUE}).")
+                    + "dashboard; 0 = off (default: ${DEFAULT-VALUE}; env TS_DASHBOARD_EVAL_PAGES).")
     int evalPages;
 
     @Option(names = "--dashboard.validator-state", defaultValue = "${env:TS_DASHBOARD_VALIDATOR_STATE}",
             paramLabel = "<dir>",
             description = "A validator's --state.dir on this machine: the dashboard then also plots its "
-                    + "per-round base loss and miner scores (rounds/<r>.json).")
+                    + "per-round base loss and miner scores (rounds/<r>.json; env TS_DASHBOARD_VALIDATOR_STATE).")
     Path validatorState;
 
     @Option(names = "--device", defaultValue = "${env:TS_DEVICE:-cpu}", paramLabel = "<device>",
-            description = "Where the dashboard's loss is measured: cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}).")
+            description = "Where the dashboard's loss is measured: cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}; env TS_DEVICE).")
     String device;
 
     @Option(names = "--max-model-bytes", defaultValue = "${env:TS_MAX_MODEL_BYTES:-34359738368}", paramLabel = "<n>",
-            description = "Largest base model file downloaded (default: ${DEFAULT-VALUE}).")
+            description = "Largest base model file downloaded (default: ${DEFAULT-VALUE}; env TS_MAX_MODEL_BYTES).")
     long maxModelBytes;
 
     @Option(names = "--subtensor.network", defaultValue = "${env:BT_SUBTENSOR_NETWORK:-embedded}", paramLabel = "<name>",
