@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the Python cross-check tests use (python3-torch, python3-numpy,
-# OpenBLAS). Does nothing when they are already importable by /usr/bin/python3.
+# Installs the Debian packages the tests use: python3-torch, python3-numpy and OpenBLAS for the Python
+# cross-check tests, and chromium for the orchestrator dashboard's headless-browser test. Installs only
+# what is missing; does nothing when everything is already there.
 set -euo pipefail
 
-if /usr/bin/python3 -c 'import torch, numpy' >/dev/null 2>&1; then
+packages=()
+if ! /usr/bin/python3 -c 'import torch, numpy' >/dev/null 2>&1; then
+    packages+=(python3-torch python3-numpy libopenblas0-pthread)
+fi
+if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+    packages+=(chromium)
+fi
+if [ "${#packages[@]}" -eq 0 ]; then
     exit 0
 fi
 if ! command -v apt-get >/dev/null 2>&1; then
-    echo "install-test-deps: no apt-get here; install python3-torch and python3-numpy yourself" >&2
+    echo "install-test-deps: no apt-get here; install ${packages[*]} yourself" >&2
     exit 1
 fi
 SUDO=""
@@ -17,7 +25,12 @@ if [ "$(id -u)" -ne 0 ]; then
         exit 1
     fi
 fi
-echo "install-test-deps: installing python3-torch python3-numpy libopenblas0-pthread (Debian packages)"
+echo "install-test-deps: installing ${packages[*]} (Debian packages)"
 $SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-torch python3-numpy libopenblas0-pthread >/dev/null
-/usr/bin/python3 -c 'import torch, numpy; print("install-test-deps: torch", torch.__version__, "numpy", numpy.__version__)'
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${packages[@]}" >/dev/null
+if [[ " ${packages[*]} " == *" python3-torch "* ]]; then
+    /usr/bin/python3 -c 'import torch, numpy; print("install-test-deps: torch", torch.__version__, "numpy", numpy.__version__)'
+fi
+if [[ " ${packages[*]} " == *" chromium "* ]]; then
+    echo "install-test-deps: $(chromium --version 2>/dev/null || echo 'chromium installed')"
+fi

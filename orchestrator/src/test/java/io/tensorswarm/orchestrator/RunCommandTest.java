@@ -67,4 +67,25 @@ class RunCommandTest {
                 .execute("--local-chain.block-time", "soon");
         assertEquals(ExitCodes.USAGE, code3);
     }
+
+    @Test
+    void refusesDataWithoutABaseModelAndContradictoryAssignmentFlags() {
+        assertUsage("--data needs --base.location", "--data", dir.toString());
+        assertUsage("not both", "--base.location", dir.toUri().toString(), "--base.dir", dir.toString());
+        assertUsage("go together", "--assign.fingerprint", "ab".repeat(32));
+        assertUsage("invalid assignment settings", "--assign.fingerprint", "xyz", "--assign.page-count", "10");
+        assertUsage("--assign.pages must be at least 1", "--assign.pages", "0");
+        assertUsage("--dashboard.eval-pages", "--dashboard.eval-pages", "-1");
+        assertUsage("--shutdown.grace", "--shutdown.grace", "soon");
+    }
+
+    private void assertUsage(String message, String... args) {
+        StringWriter err = new StringWriter();
+        String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+                java.util.stream.Stream.of("--local-chain.dir", dir.resolve("chain").toString(), "--state.dir",
+                        dir.resolve("state").toString(), "--http.port", "0")).toArray(String[]::new);
+        int code = Cli.commandLine(new RunCommand(), new PrintWriter(new StringWriter()), new PrintWriter(err)).execute(all);
+        assertEquals(ExitCodes.USAGE, code, err.toString());
+        assertTrue(err.toString().contains(message), err.toString());
+    }
 }

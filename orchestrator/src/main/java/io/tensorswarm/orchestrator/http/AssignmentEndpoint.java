@@ -43,7 +43,8 @@ final class AssignmentEndpoint implements Endpoint {
             }
         }
         if (assignments == null) {
-            throw new ApiException(503, "no dataset is configured for assignments (--assign.fingerprint, --assign.page-count)");
+            throw new ApiException(503, "no dataset is configured for assignments: start the orchestrator with --data "
+                    + "(and --base.location), or --assign.fingerprint and --assign.page-count");
         }
         return assignments.assignment(round, hotkey);
     }

@@ -8,7 +8,9 @@ import io.tensorswarm.chain.auth.RequestAuthException;
 import io.tensorswarm.chain.auth.RequestVerifier;
 import io.tensorswarm.chain.auth.SignedRequest;
 import io.tensorswarm.common.TensorswarmException;
+import io.tensorswarm.orchestrator.ops.OrchestratorMetrics;
 import io.tensorswarm.orchestrator.roster.HeartbeatException;
+import io.tensorswarm.orchestrator.round.AssignmentsUnavailableException;
 import io.tensorswarm.orchestrator.round.BaseRevisionException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Adapts an {@link Endpoint} to the JDK server: exact path and method match, body size cap, query
  * parsing, signature check for signed endpoints, JSON out, and typed errors mapped to statuses with
- * a one-line {@code {"error":...}} body.
+ * a one-line {@code {"error":...}} body. Every answer is counted in the {@link OrchestratorMetrics}, and
+ * every refusal by its error kind.
  */
 final class EndpointHandler implements HttpHandler {
     private static final Logger log = LoggerFactory.getLogger(EndpointHandler.class);
@@ -36,10 +39,12 @@ final class EndpointHandler implements HttpHandler {
     private final int maxBodyBytes;
     private final RequestVerifier verifier;
     private final HotkeyAuthorizer authorizer;
+    private final OrchestratorMetrics metrics;
 
     /** An endpoint at {@code path} for {@code method}; signed when {@code verifier} is not null. */
     EndpointHandler(String path, String method, Endpoint endpoint, int maxBodyBytes, RequestVerifier verifier,
-            HotkeyAuthorizer authorizer) {
+            HotkeyAuthorizer authorizer, OrchestratorMetrics metrics) {
+        this.metrics = metrics;
         this.path = path;
         this.method = method;
         this.endpoint = endpoint;
@@ -48,21 +53,21 @@ final class EndpointHandler implements HttpHandler {
         this.authorizer = authorizer;
     }
 
-    /** Answers 404 for every request; mounted at {@code /} for paths no endpoint owns. */
-    static HttpHandler notFound() {
-        return exchange -> {
-            try {
-                send(exchange, 404, Map.of("error", "no such endpoint: " + printable(exchange.getRequestURI().getRawPath())));
-            } finally {
-                exchange.close();
-            }
-        };
+    /** Answers 404 for every request; for paths no endpoint owns. */
+    static void notFound(HttpExchange exchange, OrchestratorMetrics metrics) throws IOException {
+        try {
+            metrics.request("other", 404);
+            send(exchange, 404, Map.of("error", "no such endpoint: " + printable(exchange.getRequestURI().getRawPath())));
+        } finally {
+            exchange.close();
+        }
     }
 
     @Override
     public void handle(HttpExchange exchange) {
         try {
             Object response = answer(exchange);
+            metrics.request(path, 200);
             send(exchange, 200, response);
         } catch (IOException e) {
             log.debug("{} {}: connection failed: {}", exchange.getRequestMethod(), path, e.getMessage());
@@ -146,25 +151,45 @@ final class EndpointHandler implements HttpHandler {
 
     private void respondToFailure(HttpExchange exchange, RuntimeException e) {
         int status;
+        String kind;
         String message = e.getMessage();
         if (e instanceof ApiException a) {
             status = a.status();
+            kind = switch (status) {
+                case 404, 405 -> null;
+                case 413 -> "body_too_large";
+                case 503 -> "unavailable";
+                default -> status >= 500 ? "internal" : "bad_request";
+            };
         } else if (e instanceof RequestAuthException a) {
             status = a.httpStatus();
+            kind = OrchestratorMetrics.kindOf(a.failure());
         } else if (e instanceof HeartbeatException) {
             status = 400;
+            kind = "heartbeat_rejected";
+        } else if (e instanceof AssignmentsUnavailableException) {
+            status = 503;
+            kind = "unavailable";
         } else if (e instanceof BaseRevisionException) {
             status = 503;
+            kind = "base_revision";
             message = "base revision unavailable: " + message;
         } else if (e instanceof ChainException) {
             status = 503;
+            kind = "chain";
             message = "chain unavailable: " + message;
         } else if (e instanceof TensorswarmException) {
             status = 500;
+            kind = "internal";
         } else {
             status = 500;
+            kind = "internal";
             message = "internal error";
             log.error("{} {} failed", exchange.getRequestMethod(), path, e);
+        }
+        metrics.request(path, status);
+        if (kind != null) {
+            metrics.error(kind);
         }
         if (status >= 500) {
             log.warn("{} {} -> {}: {}", exchange.getRequestMethod(), path, status, message);

@@ -1,19 +1,25 @@
 package io.tensorswarm.orchestrator.http;
 
+import io.tensorswarm.orchestrator.ops.OrchestratorMetrics;
 import io.tensorswarm.orchestrator.roster.Heartbeat;
 import io.tensorswarm.orchestrator.roster.Roster;
+import io.tensorswarm.orchestrator.roster.RosterEntry;
 
 /** {@code POST /v1/heartbeat} (signed, registered hotkeys): records the caller's heartbeat and returns its roster entry. */
 final class HeartbeatEndpoint implements Endpoint {
     private final Roster roster;
+    private final OrchestratorMetrics metrics;
 
-    HeartbeatEndpoint(Roster roster) {
+    HeartbeatEndpoint(Roster roster, OrchestratorMetrics metrics) {
         this.roster = roster;
+        this.metrics = metrics;
     }
 
     @Override
     public Object handle(ApiRequest request) {
         Heartbeat heartbeat = Heartbeat.fromJson(Json.parse(request.body()));
-        return roster.record(request.caller(), heartbeat);
+        RosterEntry entry = roster.record(request.caller(), heartbeat);
+        metrics.heartbeat(heartbeat.role(), roster.size());
+        return entry;
     }
 }

@@ -5,10 +5,15 @@ import io.tensorswarm.chain.Chain;
 import io.tensorswarm.chain.auth.MetagraphCache;
 import io.tensorswarm.chain.auth.RequestVerifier;
 import io.tensorswarm.common.protocol.RoundClock;
+import io.tensorswarm.orchestrator.dashboard.DashboardEndpoint;
+import io.tensorswarm.orchestrator.dashboard.ValidatorReports;
+import io.tensorswarm.orchestrator.history.History;
+import io.tensorswarm.orchestrator.ops.OrchestratorMetrics;
 import io.tensorswarm.orchestrator.roster.Roster;
 import io.tensorswarm.orchestrator.round.AssignmentSource;
 import io.tensorswarm.orchestrator.round.BaseRevisionSource;
 import io.tensorswarm.orchestrator.round.RoundTracker;
+import io.tensorswarm.orchestrator.watch.ChainSnapshot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -16,19 +21,23 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The orchestrator's HTTP API, served by the JDK's {@link HttpServer}: the round clock, page
- * assignments, heartbeats and the roster (endpoints in {@code docs/orchestrator.md}). Chain state
+ * assignments, heartbeats, the roster, and the dashboard (an HTML page at {@code /} and {@code
+ * /dashboard} fed by {@code /v1/dashboard}); endpoints in {@code docs/orchestrator.md}. Chain state
  * is read only through {@link Chain}; signed endpoints check requests with a {@link
  * RequestVerifier} and authorize hotkeys against the subnet's metagraph (read at most once a block).
+ * Every answer and refusal is counted in the {@link OrchestratorMetrics}.
  *
  * <p>Limits: request bodies over {@link HttpSettings#maxBodyBytes()} get 413 before they are read;
  * a fixed pool of {@link HttpSettings#threads()} handles requests with a bounded queue (when it is
@@ -65,6 +74,8 @@ public final class OrchestratorServer implements AutoCloseable {
     private final RequestVerifier verifier;
     private final AssignmentSource assignments;
     private final Clock clock;
+    private final OrchestratorMetrics metrics;
+    private final DashboardEndpoint dashboard;
     private HttpServer server;
     private ThreadPoolExecutor executor;
 
@@ -79,6 +90,11 @@ public final class OrchestratorServer implements AutoCloseable {
         this.verifier = RequestVerifier.builder().optClock(b.clock).optMaxSkew(b.maxSkew)
                 .optAuthorizer(metagraph.registered()).build();
         this.assignments = b.assignments;
+        this.metrics = b.metrics;
+        Supplier<Optional<ChainSnapshot>> chainView = b.chainView != null ? b.chainView
+                : () -> Optional.of(ChainSnapshot.read(b.chain, b.netuid));
+        this.dashboard = new DashboardEndpoint(b.netuid, rounds, b.history, chainView, b.roster, () -> b.assignments,
+                b.validatorReports, b.clock);
     }
 
     /** Returns a builder; the chain, netuid, round clock and roster are required. */
@@ -103,15 +119,18 @@ public final class OrchestratorServer implements AutoCloseable {
             throw new UncheckedIOException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
         int cap = settings.maxBodyBytes();
-        s.createContext("/", EndpointHandler.notFound());
-        s.createContext("/healthz", new EndpointHandler("/healthz", "GET", this::health, cap, null, null));
-        s.createContext("/v1/round", new EndpointHandler("/v1/round", "GET", r -> rounds.current(), cap, null, null));
+        s.createContext("/", new PageHandler(metrics));
+        s.createContext("/healthz", new EndpointHandler("/healthz", "GET", this::health, cap, null, null, metrics));
+        s.createContext("/v1/round", new EndpointHandler("/v1/round", "GET", r -> rounds.current(), cap, null, null,
+                metrics));
         s.createContext("/v1/assignment", new EndpointHandler("/v1/assignment", "GET",
-                new AssignmentEndpoint(assignments, rounds), cap, null, null));
+                new AssignmentEndpoint(assignments, rounds), cap, null, null, metrics));
         s.createContext("/v1/heartbeat", new EndpointHandler("/v1/heartbeat", "POST",
-                new HeartbeatEndpoint(roster), cap, verifier, metagraph.registered()));
+                new HeartbeatEndpoint(roster, metrics), cap, verifier, metagraph.registered(), metrics));
         s.createContext("/v1/roster", new EndpointHandler("/v1/roster", "GET",
-                new RosterEndpoint(roster, metagraph, clock), cap, verifier, metagraph.validatorsOnly()));
+                new RosterEndpoint(roster, metagraph, clock), cap, verifier, metagraph.validatorsOnly(), metrics));
+        s.createContext("/v1/dashboard", new EndpointHandler("/v1/dashboard", "GET", r -> dashboard.view(), cap, null,
+                null, metrics));
         executor = new ThreadPoolExecutor(settings.threads(), settings.threads(), 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(settings.queueCapacity()), daemonThreads(), new ThreadPoolExecutor.CallerRunsPolicy());
         s.setExecutor(executor);
@@ -136,6 +155,11 @@ public final class OrchestratorServer implements AutoCloseable {
     /** Returns the round tracker the {@code /v1/round} endpoint answers from. */
     public RoundTracker rounds() {
         return rounds;
+    }
+
+    /** Returns the dashboard's data source. */
+    public DashboardEndpoint dashboard() {
+        return dashboard;
     }
 
     /** Returns the roster heartbeats go to. */
@@ -187,8 +211,39 @@ public final class OrchestratorServer implements AutoCloseable {
         private HttpSettings settings = HttpSettings.defaults();
         private Clock clock = Clock.systemUTC();
         private Duration maxSkew = RequestVerifier.DEFAULT_MAX_SKEW;
+        private OrchestratorMetrics metrics;
+        private History history;
+        private Supplier<Optional<ChainSnapshot>> chainView;
+        private ValidatorReports validatorReports;
 
         private Builder() {}
+
+        /** Sets the metrics requests and refusals are counted in (default: unexported ones). */
+        public Builder optMetrics(OrchestratorMetrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
+            return this;
+        }
+
+        /** Sets the history the dashboard shows (default: an empty one in memory). */
+        public Builder optHistory(History history) {
+            this.history = Objects.requireNonNull(history, "history");
+            return this;
+        }
+
+        /**
+         * Sets where the dashboard gets the metagraph and commitments (default: read from the chain
+         * on every request); {@code orchestrator run} passes its watcher's latest snapshot.
+         */
+        public Builder optChainView(Supplier<Optional<ChainSnapshot>> chainView) {
+            this.chainView = Objects.requireNonNull(chainView, "chainView");
+            return this;
+        }
+
+        /** Sets a validator's reports for the dashboard's scores (default: none). */
+        public Builder optValidatorReports(ValidatorReports reports) {
+            this.validatorReports = reports;
+            return this;
+        }
 
         /** Sets the chain all state is read from (required). */
         public Builder setChain(Chain chain) {
@@ -257,6 +312,12 @@ public final class OrchestratorServer implements AutoCloseable {
             }
             if (roster == null) {
                 throw new IllegalArgumentException("You must specify the roster");
+            }
+            if (metrics == null) {
+                metrics = OrchestratorMetrics.unexported();
+            }
+            if (history == null) {
+                history = History.inMemory(clock);
             }
             return new OrchestratorServer(this);
         }

@@ -61,11 +61,26 @@ public final class RoundTracker {
     }
 
     /**
+     * Returns the {@code latest} pointer of the base revision source.
+     *
+     * @throws BaseRevisionException when it exists but is unreadable
+     */
+    public Optional<LatestPointer> latest() {
+        return base.latest();
+    }
+
+    /**
      * Reads the status and logs a line when its round differs from the last one logged; returns
      * the status.
      */
     public RoundStatus poll() {
         RoundStatus s = current();
+        observe(s);
+        return s;
+    }
+
+    /** Logs a line when {@code s}'s round differs from the last one logged; returns true then. */
+    public boolean observe(RoundStatus s) {
         boolean changed;
         synchronized (this) {
             changed = s.round() != lastLoggedRound;
@@ -78,6 +93,6 @@ public final class RoundTracker {
                     s.roundStartBlock(), s.nextRoundStartBlock() - 1, s.deadlineBlock(),
                     s.baseRevision() == null ? "none" : s.baseRevision().substring(0, 12) + "… from round " + s.baseRound());
         }
-        return s;
+        return changed;
     }
 }

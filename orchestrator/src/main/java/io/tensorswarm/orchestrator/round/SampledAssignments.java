@@ -4,6 +4,7 @@ import io.tensorswarm.common.data.PageSampler;
 import io.tensorswarm.common.protocol.ProtocolIds;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Assigns pages the way miners and validators compute them: {@code PageSampler.sample(
@@ -33,6 +34,11 @@ public record SampledAssignments(String datasetFingerprint, long pageCount, int 
             throw new IllegalArgumentException("pageCount and pagesPerMiner must be at least 1, got "
                     + pageCount + " and " + pagesPerMiner);
         }
+    }
+
+    @Override
+    public Optional<SampledAssignments> dataset() {
+        return Optional.of(this);
     }
 
     @Override

@@ -13,10 +13,13 @@ import io.tensorswarm.chain.local.MockTime;
 import io.tensorswarm.common.data.PageSampler;
 import io.tensorswarm.common.protocol.LatestPointer;
 import io.tensorswarm.common.protocol.RoundClock;
-import io.tensorswarm.orchestrator.roster.Roster;
-import io.tensorswarm.orchestrator.round.FileBaseRevisionSource;
-import io.tensorswarm.orchestrator.round.SampledAssignments;
 import io.tensorswarm.orchestrator.http.TestClient.Reply;
+import io.tensorswarm.orchestrator.roster.Roster;
+import io.tensorswarm.orchestrator.round.SampledAssignments;
+import io.tensorswarm.orchestrator.round.StoreBaseRevisionSource;
+import io.tensorswarm.storage.ObjectStore;
+import io.tensorswarm.storage.ObjectStores;
+import io.tensorswarm.storage.StorageOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +50,7 @@ class OrchestratorServerTest {
 
     private final MockTime time = new MockTime(1_700_000_000_000L);
     private final List<OrchestratorServer> servers = new ArrayList<>();
+    private ObjectStore store;
     private LocalChain chain;
     private int netuid;
 
@@ -60,18 +64,20 @@ class OrchestratorServerTest {
         time.sleep(1234 * LocalChain.DEFAULT_BLOCK_TIME.toMillis());
         Files.createDirectories(dir.resolve("store"));
         Files.write(dir.resolve("store/latest"), new LatestPointer(REVISION, 11).toJson());
+        store = ObjectStores.open(dir.resolve("store").toUri().toString(), StorageOptions.defaults());
     }
 
     @AfterEach
     void stopServers() {
         servers.forEach(OrchestratorServer::close);
+        store.close();
     }
 
     private OrchestratorServer start(HttpSettings settings, boolean withAssignments) {
         OrchestratorServer.Builder b = OrchestratorServer.builder().setChain(chain).setNetuid(netuid)
                 .setRoundClock(new RoundClock(100, 10))
                 .setRoster(Roster.open(dir.resolve("state/roster.json"), 16, Clock.systemUTC()))
-                .optBaseRevisions(new FileBaseRevisionSource(dir.resolve("store")))
+                .optBaseRevisions(new StoreBaseRevisionSource(store, Duration.ZERO, Clock.systemUTC()))
                 .optSettings(settings);
         if (withAssignments) {
             b.optAssignments(new SampledAssignments(FINGERPRINT, 1000, 4));

@@ -17,6 +17,9 @@ public final class TestClient {
     /** A response: status and parsed JSON body. */
     public record Reply(int status, JsonNode json) {}
 
+    /** A response read as text: status, content type, headers and body. */
+    public record Text(int status, String contentType, java.net.http.HttpHeaders headers, String body) {}
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final int port;
@@ -27,6 +30,21 @@ public final class TestClient {
 
     public Reply get(String target) {
         return send("GET", target, new byte[0], Map.of());
+    }
+
+    /** GETs {@code target} and returns the body as text (for the dashboard page). */
+    public Text text(String target) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + target))
+                .timeout(Duration.ofSeconds(10)).GET().build();
+        try {
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return new Text(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.headers(), r.body());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     public Reply signed(RequestSigner signer, String method, String target, String body) {
