@@ -3,6 +3,7 @@ package io.tensorswarm.validator;
 import io.tensorswarm.chain.Chain;
 import io.tensorswarm.chain.Chains;
 import io.tensorswarm.chain.cli.ChainOptions;
+import io.tensorswarm.chain.cli.PendingRevealStore;
 import io.tensorswarm.chain.cli.WalletOptions;
 import io.tensorswarm.chain.crypto.Sr25519KeyPair;
 import io.tensorswarm.chain.crypto.Sr25519SignatureVerifier;
@@ -13,20 +14,30 @@ import io.tensorswarm.common.cli.DeviceOption;
 import io.tensorswarm.common.cli.ExitCodes;
 import io.tensorswarm.common.cli.ExitException;
 import io.tensorswarm.common.cli.LoggingMixin;
+import io.tensorswarm.common.cli.OpsOptions;
+import io.tensorswarm.common.ops.DaemonMetrics;
+import io.tensorswarm.common.ops.LogIdentity;
+import io.tensorswarm.common.ops.Operations;
+import io.tensorswarm.common.ops.Shutdown;
 import io.tensorswarm.common.protocol.RoundClock;
+import io.tensorswarm.storage.MeteredObjectStore;
 import io.tensorswarm.storage.ObjectStore;
 import io.tensorswarm.storage.ObjectStores;
 import io.tensorswarm.storage.StorageOptions;
 import io.tensorswarm.validator.run.BaseModelSource;
 import io.tensorswarm.validator.run.DeltaFetcher;
-import io.tensorswarm.validator.run.PendingReveals;
+import io.tensorswarm.validator.run.LocatorSchemes;
 import io.tensorswarm.validator.run.RunConfig;
 import io.tensorswarm.validator.run.Validator;
 import io.tensorswarm.validator.run.WeightSubmitter;
 import io.tensorswarm.validator.scoring.ScreenConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -41,11 +52,14 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Run the validator: score miners' deltas every round and set weights.")
 public final class RunCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
     @Mixin LoggingMixin logging;
     @Mixin DataOptions data;
     @Mixin DeviceOption device;
     @Mixin ChainOptions chainOptions;
     @Mixin WalletOptions walletOptions;
+    @Mixin OpsOptions opsOptions;
 
     @Option(names = "--netuid", required = true, defaultValue = "${env:TS_NETUID}", description = "Subnet id (env TS_NETUID).")
     int netuid;
@@ -94,6 +108,13 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--loss-anomaly", defaultValue = "${env:TS_LOSS_ANOMALY:-false}", description = "Flag loss outliers (MAD) in logs and results.")
     boolean lossAnomaly;
 
+    @Option(names = "--locators.allow", split = ",", defaultValue = "${env:TS_LOCATORS_ALLOW:-s3,hf}",
+            paramLabel = "<scheme>[,<scheme>...]",
+            description = "Storage schemes accepted in miners' on-chain locators; other locators score 0 with reason "
+                    + "'locator not allowed'. file must be opted in (local subnets only): a file locator points the "
+                    + "validator at its own disk (default: ${DEFAULT-VALUE}; env TS_LOCATORS_ALLOW).")
+    List<String> locatorsAllow;
+
     @Option(names = "--once", description = "Run one round and exit.")
     boolean once;
 
@@ -116,29 +137,69 @@ public final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ExitException(ExitCodes.USAGE, e.getMessage());
         }
+        LocatorSchemes schemes = locatorSchemes();
         StorageOptions storage = StorageOptions.fromEnvironment(System.getenv());
         Sr25519KeyPair hotkey = Wallet.load(walletOptions.paths(), NaclKeyfileCipher.STANDARD).hotkey();
-        try (Chain chain = Chains.connect(chainOptions.settings(System::getenv));
-                ObjectStore baseStore = ObjectStores.open(baseLocation, storage)) {
+        try (Operations operations = opsOptions.open(new LogIdentity("validator", hotkey.ss58Address(), netuid));
+                Chain chain = Chains.connect(chainOptions.settings(System::getenv));
+                ObjectStore baseStore = new MeteredObjectStore(ObjectStores.open(baseLocation, storage),
+                        operations.metrics())) {
+            DaemonMetrics metrics = operations.metrics();
+            Shutdown shutdown = operations.shutdown();
             WeightSubmitter weights = new WeightSubmitter(netuid, hotkey,
-                    new PendingReveals(stateDir.resolve("pending-reveals.json")));
-            DeltaFetcher fetcher = new DeltaFetcher(loc -> ObjectStores.open(loc, storage), new Sr25519SignatureVerifier(),
-                    config.maxDeltaBytes(), config.downloadTimeout());
+                    PendingRevealStore.forHotkey(stateDir, hotkey.ss58Address()));
+            DeltaFetcher fetcher = DeltaFetcher.builder()
+                    .setStoreOpener(loc -> new MeteredObjectStore(ObjectStores.open(loc, storage), metrics))
+                    .setVerifier(new Sr25519SignatureVerifier())
+                    .setMaxDeltaBytes(config.maxDeltaBytes())
+                    .optTimeout(config.downloadTimeout())
+                    .optAllowedSchemes(schemes)
+                    .optStopRequested(shutdown::requested)
+                    .build();
             BaseModelSource base = new BaseModelSource(baseStore, stateDir.resolve("models"), 64L << 30);
-            Validator validator = new Validator(config, chain, weights, fetcher, base,
-                    tokenizer -> pageLength -> data.open(tokenizer, pageLength), device.resolve(), RunCommand::sleep,
-                    hotkey.ss58Address());
+            Validator validator = Validator.builder()
+                    .setConfig(config)
+                    .setChain(chain)
+                    .setWeights(weights)
+                    .setFetcher(fetcher)
+                    .setBaseSource(base)
+                    .setPagesOpener(tokenizer -> pageLength -> data.open(tokenizer, pageLength))
+                    .optDevice(device.resolve())
+                    .optSleeper(millis -> sleep(shutdown, millis))
+                    .optMetrics(metrics)
+                    .optStopRequested(shutdown::requested)
+                    .build();
+            metrics.health().running();
+            log.info("validating subnet {} from block {}; locators allowed: {}; metrics port {}", netuid,
+                    chain.currentBlock(), schemes, operations.metricsPort());
             validator.run(once ? 1 : rounds <= 0 ? Long.MAX_VALUE : rounds);
         }
         return ExitCodes.OK;
     }
 
-    private static void sleep(long millis) {
+    private LocatorSchemes locatorSchemes() {
+        LocatorSchemes schemes;
         try {
-            Thread.sleep(millis);
+            schemes = LocatorSchemes.of(locatorsAllow);
+        } catch (IllegalArgumentException e) {
+            throw new ExitException(ExitCodes.USAGE, "--locators.allow: " + e.getMessage());
+        }
+        Set<String> installed = ObjectStores.providers().keySet();
+        for (String scheme : schemes.allowed()) {
+            if (!installed.contains(scheme)) {
+                throw new ExitException(ExitCodes.USAGE, "--locators.allow: no storage backend for '" + scheme
+                        + "' (installed: " + String.join(", ", installed) + ")");
+            }
+        }
+        return schemes;
+    }
+
+    private static void sleep(Shutdown shutdown, long millis) {
+        try {
+            shutdown.sleep(Duration.ofMillis(millis));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ExitException(ExitCodes.FAILURE, "interrupted");
+            shutdown.request();
         }
     }
 }
