@@ -63,7 +63,8 @@ import org.slf4j.LoggerFactory;
  * evaluated the round is finished (scores saved, weights sent, round file written) before the stop
  * is honoured. Every state file is replaced atomically, so a {@code kill -9} at any point leaves
  * the last complete round's scores and every saved pending reveal; a restarted validator redoes
- * the round whose deadline passed most recently. Not thread-safe.
+ * the round whose deadline passed most recently. Pending weight reveals are sent at the start of
+ * each round and, while waiting for a deadline, as soon as their window opens. Not thread-safe.
  *
  * <pre>{@code
  * Validator v = Validator.builder().setConfig(config).setChain(chain).setWeights(weights)
@@ -144,6 +145,7 @@ public final class Validator {
                     done++;
                     continue;
                 }
+                revealDue(); // while waiting: a reveal is sent as soon as its window opens
             } catch (StopRequestedException e) {
                 log.info("stopping: {}", e.getMessage());
                 break;
@@ -195,11 +197,15 @@ public final class Validator {
         }
     }
 
-    private RoundReport scoreRound(long round) {
+    private void revealDue() {
         int revealed = weights.revealDue(chain);
         for (int i = 0; i < revealed; i++) {
             metrics.weightsSet();
         }
+    }
+
+    private RoundReport scoreRound(long round) {
+        revealDue();
         Optional<BaseModelSource.BaseModel> base;
         try {
             base = baseSource.forRound(round);

@@ -144,7 +144,7 @@ public final class WeightSubmitter {
             }
             long now = chain.currentBlock();
             if (now < p.revealFromBlock()) {
-                log.info("the reveal of the commit of block {} is due from block {} (now {})", p.commitBlock(),
+                log.debug("the reveal of the commit of block {} is due from block {} (now {})", p.commitBlock(),
                         p.revealFromBlock(), now);
                 continue;
             }

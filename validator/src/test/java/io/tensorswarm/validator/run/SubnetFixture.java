@@ -11,6 +11,7 @@ import io.tensorswarm.common.data.TextDatasets;
 import io.tensorswarm.common.data.TokenPages;
 import io.tensorswarm.common.data.Tokenizer;
 import io.tensorswarm.common.data.Tokenizers;
+import io.tensorswarm.common.model.GptConfig;
 import io.tensorswarm.common.model.GptModel;
 import io.tensorswarm.common.model.ModelDirectory;
 import io.tensorswarm.common.protocol.CommitmentPayload;
@@ -50,6 +51,7 @@ final class SubnetFixture implements AutoCloseable {
     static final int NETUID = 1;
 
     final Path dir;
+    final GptConfig model;
     final LocalChain chain;
     final Sr25519KeyPair alice = Sr25519KeyPair.fromUri("//Alice");
     final Path baseDir;
@@ -57,15 +59,31 @@ final class SubnetFixture implements AutoCloseable {
     final String revision;
     final Path text;
 
-    /** Creates the chain (with {@code subnet}'s rules and the given clock and block time) and the base model. */
+    /** Creates the chain (with {@code subnet}'s rules and the given clock and block time) and a micro base model. */
     SubnetFixture(Path dir, LocalSubnetConfig subnet, Time time, Duration blockTime) throws Exception {
+        this(dir, subnet, time, blockTime, TestModels.micro(), 1);
+    }
+
+    /**
+     * Creates the chain, a base model of {@code model}'s shape and the English sample repeated
+     * {@code dataRepeats} times as data.
+     */
+    SubnetFixture(Path dir, LocalSubnetConfig subnet, Time time, Duration blockTime, GptConfig model, int dataRepeats)
+            throws Exception {
         this.dir = dir;
+        this.model = model;
         chain = LocalChain.builder().setDirectory(dir.resolve("chain")).optTime(time).optBlockTime(blockTime)
                 .optSubnet(NETUID, subnet).build();
-        baseDir = TestModels.writeMicroModel(dir.resolve("base-model"), 3);
+        baseDir = dir.resolve("base-model");
+        try (GptModel m = GptModel.create(model, 3, Device.cpu())) {
+            ModelDirectory.save(m, baseDir);
+        }
         base = ModelDirectory.readWeights(baseDir);
         revision = Sha256.ofFile(baseDir.resolve(ModelDirectory.WEIGHTS_FILE));
-        text = TestModels.writeEnglishSample(dir.resolve("data/sample.txt"));
+        Path sample = TestModels.writeEnglishSample(dir.resolve("data-sample/sample.txt"));
+        text = dir.resolve("data/sample.txt");
+        Files.createDirectories(text.getParent());
+        Files.writeString(text, Files.readString(sample).repeat(dataRepeats));
         try (ObjectStore store = store("base")) {
             store.put(PutRequest.ofFile(StorageLayout.modelKey(revision), baseDir.resolve(ModelDirectory.WEIGHTS_FILE)));
             store.put(PutRequest.ofFile(StorageLayout.modelConfigKey(revision), baseDir.resolve(ModelDirectory.CONFIG_FILE)));
@@ -108,16 +126,38 @@ final class SubnetFixture implements AutoCloseable {
                 .build();
     }
 
-    /** Trains the base {@code steps} steps on the miner's assigned pages and returns the F32 delta. */
+    /** Trains the base {@code steps} steps (learning rate 1e-2) on the miner's assigned pages and returns the F32 delta. */
     ParameterSet honestDelta(long round, String hotkey, int steps) {
-        try (GptModel model = GptModel.fromParameters(TestModels.micro(), base, Device.cpu());
-                Tokenizer tok = Tokenizers.forModelDir(baseDir, 256);
-                TokenPages corpus = pages(tok, 16);
-                Trainer trainer = new Trainer(model, TrainConfig.defaults().withSteps(steps).withBatchSize(4)
-                        .withLearningRate(1e-2).withWarmupSteps(1))) {
+        return honestDelta(round, hotkey, steps, 1e-2f);
+    }
+
+    /** Trains the base {@code steps} steps at {@code lr} on the miner's assigned pages and returns the F32 delta. */
+    ParameterSet honestDelta(long round, String hotkey, int steps, float lr) {
+        try (GptModel m = GptModel.fromParameters(model, base, Device.cpu());
+                Tokenizer tok = Tokenizers.forModelDir(baseDir, model.vocabSize());
+                TokenPages corpus = pages(tok, model.nPositions());
+                Trainer trainer = new Trainer(m, TrainConfig.defaults().withSteps(steps).withBatchSize(4)
+                        .withLearningRate(lr).withWarmupSteps(1))) {
             trainer.train(corpus.pagesFor(round, hotkey, 4), TrainingListener.NONE);
-            return Deltas.compute(model.parameters(), base);
+            return Deltas.compute(m.parameters(), base);
         }
+    }
+
+    /** Returns a Gaussian noise delta of the base's layout with L2 norm {@code norm}. */
+    ParameterSet noiseDeltaWithNorm(long seed, double norm) {
+        ParameterSet unit = noiseDelta(seed, 1f);
+        return Deltas.weightedSum(java.util.List.of(unit), new float[] {(float) (norm / norm(unit))});
+    }
+
+    /** Returns the L2 norm of {@code delta}. */
+    static double norm(ParameterSet delta) {
+        double sq = 0;
+        for (NamedTensor t : delta) {
+            for (float v : t.toFloats()) {
+                sq += (double) v * v;
+            }
+        }
+        return Math.sqrt(sq);
     }
 
     /** Returns a Gaussian noise delta of the base's layout. */
