@@ -45,12 +45,21 @@ import picocli.CommandLine.Option;
 /**
  * {@code validator run}: the validator daemon. After each round's deadline it scores every miner's
  * committed delta, keeps moving scores under {@code --state.dir}, writes {@code rounds/<r>.json}
- * there and sets weights on chain. See {@code docs/validator.md}.
+ * there and sets weights on chain. Serves metrics and health with {@code --metrics.port}; on SIGTERM
+ * it stops at the next safe point within {@code --shutdown.grace}. See {@code docs/validator.md}.
  */
 @Command(
         name = "run",
         mixinStandardHelpOptions = true,
-        description = "Run the validator: score miners' deltas every round and set weights.")
+        sortOptions = true,
+        description = "Run the validator: score miners' deltas every round and set weights.",
+        footer = {
+            "",
+            "State (--state.dir): scores.json, rounds/<r>.json, pending-reveals-<hotkey>.json (shared with 'chain "
+                    + "reveal --state.dir'), models/ and cache/. Every file is replaced atomically.",
+            "SIGTERM stops at the next safe point: while waiting for a deadline, or before the next miner's fetch or "
+                    + "evaluation (the round is then abandoned, nothing of it saved, and redone by a restart before "
+                    + "the next deadline); the exit status is then 143. See docs/validator.md."})
 public final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
@@ -61,7 +70,8 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin WalletOptions walletOptions;
     @Mixin OpsOptions opsOptions;
 
-    @Option(names = "--netuid", required = true, defaultValue = "${env:TS_NETUID}", description = "Subnet id (env TS_NETUID).")
+    @Option(names = "--netuid", required = true, defaultValue = "${env:TS_NETUID}", paramLabel = "<n>",
+            description = "Subnet id (env TS_NETUID).")
     int netuid;
 
     @Option(names = "--base.location", required = true, defaultValue = "${env:TS_BASE_LOCATION}", paramLabel = "<uri>",
@@ -69,56 +79,71 @@ public final class RunCommand implements Callable<Integer> {
     String baseLocation;
 
     @Option(names = "--state.dir", defaultValue = "${env:TS_STATE_DIR:-work/validator}", paramLabel = "<dir>",
-            description = "Scores, round results, pending reveals and caches (default: ${DEFAULT-VALUE}).")
+            description = "Scores, round results, pending reveals and caches (default: ${DEFAULT-VALUE}; env "
+                    + "TS_STATE_DIR).")
     Path stateDir;
 
-    @Option(names = "--round.blocks", defaultValue = "${env:TS_ROUND_BLOCKS:-20}", description = "Blocks per round (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--round.blocks", defaultValue = "${env:TS_ROUND_BLOCKS:-20}", paramLabel = "<n>",
+            description = "Blocks per round (default: ${DEFAULT-VALUE}; env TS_ROUND_BLOCKS).")
     long roundBlocks;
 
-    @Option(names = "--round.deadline-margin", defaultValue = "${env:TS_ROUND_DEADLINE_MARGIN:-2}",
-            description = "Blocks between the deadline and the next round (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--round.deadline-margin", defaultValue = "${env:TS_ROUND_DEADLINE_MARGIN:-2}", paramLabel = "<n>",
+            description = "Blocks between the deadline and the next round (default: ${DEFAULT-VALUE}; env "
+                    + "TS_ROUND_DEADLINE_MARGIN).")
     long deadlineMargin;
 
-    @Option(names = "--max-delta-mb", defaultValue = "${env:TS_MAX_DELTA_MB:-4096}", description = "Largest delta fetched, MB (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-delta-mb", defaultValue = "${env:TS_MAX_DELTA_MB:-4096}", paramLabel = "<MB>",
+            description = "Largest delta fetched (default: ${DEFAULT-VALUE}; env TS_MAX_DELTA_MB).")
     long maxDeltaMb;
 
-    @Option(names = "--download-timeout-s", defaultValue = "${env:TS_DOWNLOAD_TIMEOUT_S:-600}",
-            description = "Longest time one delta download may take, seconds (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--download-timeout-s", defaultValue = "${env:TS_DOWNLOAD_TIMEOUT_S:-600}", paramLabel = "<s>",
+            description = "Longest time one delta download may take, seconds (default: ${DEFAULT-VALUE}; env "
+                    + "TS_DOWNLOAD_TIMEOUT_S).")
     long downloadTimeoutSeconds;
 
-    @Option(names = "--assigned-pages", defaultValue = "${env:TS_ASSIGNED_PAGES:-4}",
-            description = "Pages assigned to each miner per round; must match the miners (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--assigned-pages", defaultValue = "${env:TS_ASSIGNED_PAGES:-4}", paramLabel = "<n>",
+            description = "Pages assigned to each miner per round; must match the miners (default: ${DEFAULT-VALUE}; "
+                    + "env TS_ASSIGNED_PAGES).")
     int assignedPages;
 
-    @Option(names = "--eval-pages", defaultValue = "${env:TS_EVAL_PAGES:-8}", description = "Unassigned evaluation pages per round (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--eval-pages", defaultValue = "${env:TS_EVAL_PAGES:-8}", paramLabel = "<n>",
+            description = "Unassigned evaluation pages per round (default: ${DEFAULT-VALUE}; env TS_EVAL_PAGES).")
     int evalPages;
 
-    @Option(names = "--batch-size", defaultValue = "${env:TS_BATCH_SIZE:-8}", description = "Pages per forward pass (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "${env:TS_BATCH_SIZE:-8}", paramLabel = "<n>",
+            description = "Pages per forward pass (default: ${DEFAULT-VALUE}; env TS_BATCH_SIZE).")
     int batchSize;
 
-    @Option(names = "--ema-alpha", defaultValue = "${env:TS_EMA_ALPHA:-0.3}", description = "Weight of a new round in the moving score (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--ema-alpha", defaultValue = "${env:TS_EMA_ALPHA:-0.3}", paramLabel = "<a>",
+            description = "Weight of a new round in the moving score, in (0, 1] (default: ${DEFAULT-VALUE}; env "
+                    + "TS_EMA_ALPHA).")
     double emaAlpha;
 
-    @Option(names = "--bonus", defaultValue = "${env:TS_BONUS:-0.1}", description = "Assigned-page bonus fraction (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--bonus", defaultValue = "${env:TS_BONUS:-0.1}", paramLabel = "<fraction>",
+            description = "Assigned-page bonus fraction (default: ${DEFAULT-VALUE}; env TS_BONUS).")
     double bonus;
 
-    @Option(names = "--policy", defaultValue = "${env:TS_POLICY:-score}", description = "score or tiered (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--policy", defaultValue = "${env:TS_POLICY:-score}", paramLabel = "score|tiered",
+            description = "How round scores are made: loss improvement (score) or 1.0/0.3/0.1 tiers (tiered) "
+                    + "(default: ${DEFAULT-VALUE}; env TS_POLICY).")
     String policy;
 
-    @Option(names = "--loss-anomaly", defaultValue = "${env:TS_LOSS_ANOMALY:-false}", description = "Flag loss outliers (MAD) in logs and results.")
+    @Option(names = "--loss-anomaly", defaultValue = "${env:TS_LOSS_ANOMALY:-false}",
+            description = "Flag loss outliers (MAD) in logs and results (env TS_LOSS_ANOMALY).")
     boolean lossAnomaly;
 
     @Option(names = "--locators.allow", split = ",", defaultValue = "${env:TS_LOCATORS_ALLOW:-s3,hf}",
-            paramLabel = "<scheme>[,<scheme>...]",
-            description = "Storage schemes accepted in miners' on-chain locators; other locators score 0 with reason "
-                    + "'locator not allowed'. file must be opted in (local subnets only): a file locator points the "
-                    + "validator at its own disk (default: ${DEFAULT-VALUE}; env TS_LOCATORS_ALLOW).")
+            paramLabel = "<scheme>",
+            description = "Storage schemes accepted in miners' on-chain locators, comma-separated; other locators "
+                    + "score 0 with reason 'locator not allowed'. file must be opted in (local subnets only): a file "
+                    + "locator points the validator at its own disk (default: ${DEFAULT-VALUE}; env TS_LOCATORS_ALLOW).")
     List<String> locatorsAllow;
 
     @Option(names = "--once", description = "Run one round and exit.")
     boolean once;
 
-    @Option(names = "--rounds", defaultValue = "${env:TS_ROUNDS:-0}", description = "Run this many rounds and exit; 0 = forever (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", defaultValue = "${env:TS_ROUNDS:-0}", paramLabel = "<n>",
+            description = "Run this many rounds and exit; 0 = until stopped (default: ${DEFAULT-VALUE}; env TS_ROUNDS).")
     long rounds;
 
     @Override
