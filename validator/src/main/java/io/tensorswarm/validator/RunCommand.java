@@ -3,6 +3,7 @@ package io.tensorswarm.validator;
 import io.tensorswarm.chain.Chain;
 import io.tensorswarm.chain.Chains;
 import io.tensorswarm.chain.cli.ChainOptions;
+import io.tensorswarm.chain.cli.PendingRevealStore;
 import io.tensorswarm.chain.cli.WalletOptions;
 import io.tensorswarm.chain.crypto.Sr25519KeyPair;
 import io.tensorswarm.chain.crypto.Sr25519SignatureVerifier;
@@ -13,20 +14,30 @@ import io.tensorswarm.common.cli.DeviceOption;
 import io.tensorswarm.common.cli.ExitCodes;
 import io.tensorswarm.common.cli.ExitException;
 import io.tensorswarm.common.cli.LoggingMixin;
+import io.tensorswarm.common.cli.OpsOptions;
+import io.tensorswarm.common.ops.DaemonMetrics;
+import io.tensorswarm.common.ops.LogIdentity;
+import io.tensorswarm.common.ops.Operations;
+import io.tensorswarm.common.ops.Shutdown;
 import io.tensorswarm.common.protocol.RoundClock;
+import io.tensorswarm.storage.MeteredObjectStore;
 import io.tensorswarm.storage.ObjectStore;
 import io.tensorswarm.storage.ObjectStores;
 import io.tensorswarm.storage.StorageOptions;
 import io.tensorswarm.validator.run.BaseModelSource;
 import io.tensorswarm.validator.run.DeltaFetcher;
-import io.tensorswarm.validator.run.PendingReveals;
+import io.tensorswarm.validator.run.LocatorSchemes;
 import io.tensorswarm.validator.run.RunConfig;
 import io.tensorswarm.validator.run.Validator;
 import io.tensorswarm.validator.run.WeightSubmitter;
 import io.tensorswarm.validator.scoring.ScreenConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,20 +45,33 @@ import picocli.CommandLine.Option;
 /**
  * {@code validator run}: the validator daemon. After each round's deadline it scores every miner's
  * committed delta, keeps moving scores under {@code --state.dir}, writes {@code rounds/<r>.json}
- * there and sets weights on chain. See {@code docs/validator.md}.
+ * there and sets weights on chain. Serves metrics and health with {@code --metrics.port}; on SIGTERM
+ * it stops at the next safe point within {@code --shutdown.grace}. See {@code docs/validator.md}.
  */
 @Command(
         name = "run",
         mixinStandardHelpOptions = true,
-        description = "Run the validator: score miners' deltas every round and set weights.")
+        sortOptions = true,
+        description = "Run the validator: score miners' deltas every round and set weights.",
+        footer = {
+            "",
+            "State (--state.dir): scores.json, rounds/<r>.json, pending-reveals-<hotkey>.json (shared with 'chain "
+                    + "reveal --state.dir'), models/ and cache/. Every file is replaced atomically.",
+            "SIGTERM stops at the next safe point: while waiting for a deadline, or before the next miner's fetch or "
+                    + "evaluation (the round is then abandoned, nothing of it saved, and redone by a restart before "
+                    + "the next deadline); the exit status is then 143. See docs/validator.md."})
 public final class RunCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
     @Mixin LoggingMixin logging;
     @Mixin DataOptions data;
     @Mixin DeviceOption device;
     @Mixin ChainOptions chainOptions;
     @Mixin WalletOptions walletOptions;
+    @Mixin OpsOptions opsOptions;
 
-    @Option(names = "--netuid", required = true, defaultValue = "${env:TS_NETUID}", description = "Subnet id (env TS_NETUID).")
+    @Option(names = "--netuid", required = true, defaultValue = "${env:TS_NETUID}", paramLabel = "<n>",
+            description = "Subnet id (env TS_NETUID).")
     int netuid;
 
     @Option(names = "--base.location", required = true, defaultValue = "${env:TS_BASE_LOCATION}", paramLabel = "<uri>",
@@ -55,49 +79,71 @@ public final class RunCommand implements Callable<Integer> {
     String baseLocation;
 
     @Option(names = "--state.dir", defaultValue = "${env:TS_STATE_DIR:-work/validator}", paramLabel = "<dir>",
-            description = "Scores, round results, pending reveals and caches (default: ${DEFAULT-VALUE}).")
+            description = "Scores, round results, pending reveals and caches (default: ${DEFAULT-VALUE}; env "
+                    + "TS_STATE_DIR).")
     Path stateDir;
 
-    @Option(names = "--round.blocks", defaultValue = "${env:TS_ROUND_BLOCKS:-20}", description = "Blocks per round (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--round.blocks", defaultValue = "${env:TS_ROUND_BLOCKS:-20}", paramLabel = "<n>",
+            description = "Blocks per round (default: ${DEFAULT-VALUE}; env TS_ROUND_BLOCKS).")
     long roundBlocks;
 
-    @Option(names = "--round.deadline-margin", defaultValue = "${env:TS_ROUND_DEADLINE_MARGIN:-2}",
-            description = "Blocks between the deadline and the next round (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--round.deadline-margin", defaultValue = "${env:TS_ROUND_DEADLINE_MARGIN:-2}", paramLabel = "<n>",
+            description = "Blocks between the deadline and the next round (default: ${DEFAULT-VALUE}; env "
+                    + "TS_ROUND_DEADLINE_MARGIN).")
     long deadlineMargin;
 
-    @Option(names = "--max-delta-mb", defaultValue = "${env:TS_MAX_DELTA_MB:-4096}", description = "Largest delta fetched, MB (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-delta-mb", defaultValue = "${env:TS_MAX_DELTA_MB:-4096}", paramLabel = "<MB>",
+            description = "Largest delta fetched (default: ${DEFAULT-VALUE}; env TS_MAX_DELTA_MB).")
     long maxDeltaMb;
 
-    @Option(names = "--download-timeout-s", defaultValue = "${env:TS_DOWNLOAD_TIMEOUT_S:-600}",
-            description = "Longest time one delta download may take, seconds (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--download-timeout-s", defaultValue = "${env:TS_DOWNLOAD_TIMEOUT_S:-600}", paramLabel = "<s>",
+            description = "Longest time one delta download may take, seconds (default: ${DEFAULT-VALUE}; env "
+                    + "TS_DOWNLOAD_TIMEOUT_S).")
     long downloadTimeoutSeconds;
 
-    @Option(names = "--assigned-pages", defaultValue = "${env:TS_ASSIGNED_PAGES:-4}",
-            description = "Pages assigned to each miner per round; must match the miners (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--assigned-pages", defaultValue = "${env:TS_ASSIGNED_PAGES:-4}", paramLabel = "<n>",
+            description = "Pages assigned to each miner per round; must match the miners (default: ${DEFAULT-VALUE}; "
+                    + "env TS_ASSIGNED_PAGES).")
     int assignedPages;
 
-    @Option(names = "--eval-pages", defaultValue = "${env:TS_EVAL_PAGES:-8}", description = "Unassigned evaluation pages per round (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--eval-pages", defaultValue = "${env:TS_EVAL_PAGES:-8}", paramLabel = "<n>",
+            description = "Unassigned evaluation pages per round (default: ${DEFAULT-VALUE}; env TS_EVAL_PAGES).")
     int evalPages;
 
-    @Option(names = "--batch-size", defaultValue = "${env:TS_BATCH_SIZE:-8}", description = "Pages per forward pass (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", defaultValue = "${env:TS_BATCH_SIZE:-8}", paramLabel = "<n>",
+            description = "Pages per forward pass (default: ${DEFAULT-VALUE}; env TS_BATCH_SIZE).")
     int batchSize;
 
-    @Option(names = "--ema-alpha", defaultValue = "${env:TS_EMA_ALPHA:-0.3}", description = "Weight of a new round in the moving score (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--ema-alpha", defaultValue = "${env:TS_EMA_ALPHA:-0.3}", paramLabel = "<a>",
+            description = "Weight of a new round in the moving score, in (0, 1] (default: ${DEFAULT-VALUE}; env "
+                    + "TS_EMA_ALPHA).")
     double emaAlpha;
 
-    @Option(names = "--bonus", defaultValue = "${env:TS_BONUS:-0.1}", description = "Assigned-page bonus fraction (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--bonus", defaultValue = "${env:TS_BONUS:-0.1}", paramLabel = "<fraction>",
+            description = "Assigned-page bonus fraction (default: ${DEFAULT-VALUE}; env TS_BONUS).")
     double bonus;
 
-    @Option(names = "--policy", defaultValue = "${env:TS_POLICY:-score}", description = "score or tiered (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--policy", defaultValue = "${env:TS_POLICY:-score}", paramLabel = "score|tiered",
+            description = "How round scores are made: loss improvement (score) or 1.0/0.3/0.1 tiers (tiered) "
+                    + "(default: ${DEFAULT-VALUE}; env TS_POLICY).")
     String policy;
 
-    @Option(names = "--loss-anomaly", defaultValue = "${env:TS_LOSS_ANOMALY:-false}", description = "Flag loss outliers (MAD) in logs and results.")
+    @Option(names = "--loss-anomaly", defaultValue = "${env:TS_LOSS_ANOMALY:-false}",
+            description = "Flag loss outliers (MAD) in logs and results (env TS_LOSS_ANOMALY).")
     boolean lossAnomaly;
+
+    @Option(names = "--locators.allow", split = ",", defaultValue = "${env:TS_LOCATORS_ALLOW:-s3,hf}",
+            paramLabel = "<scheme>",
+            description = "Storage schemes accepted in miners' on-chain locators, comma-separated; other locators "
+                    + "score 0 with reason 'locator not allowed'. file must be opted in (local subnets only): a file "
+                    + "locator points the validator at its own disk (default: ${DEFAULT-VALUE}; env TS_LOCATORS_ALLOW).")
+    List<String> locatorsAllow;
 
     @Option(names = "--once", description = "Run one round and exit.")
     boolean once;
 
-    @Option(names = "--rounds", defaultValue = "${env:TS_ROUNDS:-0}", description = "Run this many rounds and exit; 0 = forever (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", defaultValue = "${env:TS_ROUNDS:-0}", paramLabel = "<n>",
+            description = "Run this many rounds and exit; 0 = until stopped (default: ${DEFAULT-VALUE}; env TS_ROUNDS).")
     long rounds;
 
     @Override
@@ -116,29 +162,69 @@ public final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ExitException(ExitCodes.USAGE, e.getMessage());
         }
+        LocatorSchemes schemes = locatorSchemes();
         StorageOptions storage = StorageOptions.fromEnvironment(System.getenv());
         Sr25519KeyPair hotkey = Wallet.load(walletOptions.paths(), NaclKeyfileCipher.STANDARD).hotkey();
-        try (Chain chain = Chains.connect(chainOptions.settings(System::getenv));
-                ObjectStore baseStore = ObjectStores.open(baseLocation, storage)) {
+        try (Operations operations = opsOptions.open(new LogIdentity("validator", hotkey.ss58Address(), netuid));
+                Chain chain = Chains.connect(chainOptions.settings(System::getenv));
+                ObjectStore baseStore = new MeteredObjectStore(ObjectStores.open(baseLocation, storage),
+                        operations.metrics())) {
+            DaemonMetrics metrics = operations.metrics();
+            Shutdown shutdown = operations.shutdown();
             WeightSubmitter weights = new WeightSubmitter(netuid, hotkey,
-                    new PendingReveals(stateDir.resolve("pending-reveals.json")));
-            DeltaFetcher fetcher = new DeltaFetcher(loc -> ObjectStores.open(loc, storage), new Sr25519SignatureVerifier(),
-                    config.maxDeltaBytes(), config.downloadTimeout());
+                    PendingRevealStore.forHotkey(stateDir, hotkey.ss58Address()));
+            DeltaFetcher fetcher = DeltaFetcher.builder()
+                    .setStoreOpener(loc -> new MeteredObjectStore(ObjectStores.open(loc, storage), metrics))
+                    .setVerifier(new Sr25519SignatureVerifier())
+                    .setMaxDeltaBytes(config.maxDeltaBytes())
+                    .optTimeout(config.downloadTimeout())
+                    .optAllowedSchemes(schemes)
+                    .optStopRequested(shutdown::requested)
+                    .build();
             BaseModelSource base = new BaseModelSource(baseStore, stateDir.resolve("models"), 64L << 30);
-            Validator validator = new Validator(config, chain, weights, fetcher, base,
-                    tokenizer -> pageLength -> data.open(tokenizer, pageLength), device.resolve(), RunCommand::sleep,
-                    hotkey.ss58Address());
+            Validator validator = Validator.builder()
+                    .setConfig(config)
+                    .setChain(chain)
+                    .setWeights(weights)
+                    .setFetcher(fetcher)
+                    .setBaseSource(base)
+                    .setPagesOpener(tokenizer -> pageLength -> data.open(tokenizer, pageLength))
+                    .optDevice(device.resolve())
+                    .optSleeper(millis -> sleep(shutdown, millis))
+                    .optMetrics(metrics)
+                    .optStopRequested(shutdown::requested)
+                    .build();
+            metrics.health().running();
+            log.info("validating subnet {} from block {}; locators allowed: {}; metrics port {}", netuid,
+                    chain.currentBlock(), schemes, operations.metricsPort());
             validator.run(once ? 1 : rounds <= 0 ? Long.MAX_VALUE : rounds);
         }
         return ExitCodes.OK;
     }
 
-    private static void sleep(long millis) {
+    private LocatorSchemes locatorSchemes() {
+        LocatorSchemes schemes;
         try {
-            Thread.sleep(millis);
+            schemes = LocatorSchemes.of(locatorsAllow);
+        } catch (IllegalArgumentException e) {
+            throw new ExitException(ExitCodes.USAGE, "--locators.allow: " + e.getMessage());
+        }
+        Set<String> installed = ObjectStores.providers().keySet();
+        for (String scheme : schemes.allowed()) {
+            if (!installed.contains(scheme)) {
+                throw new ExitException(ExitCodes.USAGE, "--locators.allow: no storage backend for '" + scheme
+                        + "' (installed: " + String.join(", ", installed) + ")");
+            }
+        }
+        return schemes;
+    }
+
+    private static void sleep(Shutdown shutdown, long millis) {
+        try {
+            shutdown.sleep(Duration.ofMillis(millis));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ExitException(ExitCodes.FAILURE, "interrupted");
+            shutdown.request();
         }
     }
 }

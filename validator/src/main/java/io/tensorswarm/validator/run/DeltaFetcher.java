@@ -27,40 +27,60 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
  * Fetches one miner's round submission from its (untrusted) storage locator and checks it in the
- * order of design §3 steps 1-3: manifest present and at most {@link DeltaManifest#MAX_BYTES},
- * signed by the hotkey, for this hotkey, netuid, round and base revision, naming the committed
- * delta hash; the delta under the size cap, within the timeout, with the manifest's SHA-256 and
- * size; its safetensors header within limits, its codec and tensor count the manifest's; then
- * decodes it against the base layout. The decoded F32 delta is written to a cache file, so that
- * the caller holds at most one delta in memory at a time.
+ * order of design §3 steps 1-3: the locator's scheme allowed ({@link LocatorSchemes}); manifest
+ * present and at most {@link DeltaManifest#MAX_BYTES}, signed by the hotkey, for this hotkey,
+ * netuid, round and base revision, naming the committed delta hash; the delta under the size cap,
+ * within the timeout, with the manifest's SHA-256 and size; its safetensors header within limits,
+ * its codec and tensor count the manifest's; then decodes it against the base layout. The decoded
+ * F32 delta is written to a cache file, so that the caller holds at most one delta in memory at a
+ * time.
  *
- * <p>Every failure is a {@link RejectedDeltaException} with a short reason. Thread-safe when the
- * store opener is.
+ * <p>Every failure is a {@link RejectedDeltaException} with a short reason. A download in progress
+ * is abandoned within {@link #STOP_POLL} of a stop request ({@link StopRequestedException}).
+ * Thread-safe when the store opener is.
+ *
+ * <pre>{@code
+ * DeltaFetcher fetcher = DeltaFetcher.builder()
+ *         .setStoreOpener(locator -> ObjectStores.open(locator, storageOptions))
+ *         .setVerifier(new Sr25519SignatureVerifier())
+ *         .setMaxDeltaBytes(4096L << 20)
+ *         .optAllowedSchemes(LocatorSchemes.REMOTE)
+ *         .build();
+ * }</pre>
  */
 public final class DeltaFetcher {
+    /** How often a running download looks at the stop request. */
+    public static final Duration STOP_POLL = Duration.ofMillis(200);
+
     private final Function<String, ObjectStore> storeOpener;
     private final SignatureVerifier verifier;
     private final long maxDeltaBytes;
     private final Duration timeout;
+    private final LocatorSchemes schemes;
+    private final BooleanSupplier stopRequested;
 
-    /**
-     * Creates a fetcher.
-     *
-     * @param storeOpener opens a miner's store from its committed locator
-     * @param verifier checks sr25519 manifest signatures
-     * @param maxDeltaBytes the largest delta file accepted
-     * @param timeout the longest one delta download may take
-     */
-    public DeltaFetcher(Function<String, ObjectStore> storeOpener, SignatureVerifier verifier, long maxDeltaBytes,
-            Duration timeout) {
-        this.storeOpener = storeOpener;
-        this.verifier = verifier;
-        this.maxDeltaBytes = maxDeltaBytes;
-        this.timeout = timeout;
+    private DeltaFetcher(Builder b) {
+        this.storeOpener = b.storeOpener;
+        this.verifier = b.verifier;
+        this.maxDeltaBytes = b.maxDeltaBytes;
+        this.timeout = b.timeout;
+        this.schemes = b.schemes;
+        this.stopRequested = b.stopRequested;
+    }
+
+    /** Returns a builder; the store opener, the verifier and the size cap are required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Returns the schemes accepted in locators. */
+    public LocatorSchemes allowedSchemes() {
+        return schemes;
     }
 
     /**
@@ -74,10 +94,21 @@ public final class DeltaFetcher {
      * @param target where the decoded F32 delta is written
      * @return the verified manifest
      * @throws RejectedDeltaException naming the first check that failed
+     * @throws StopRequestedException when a stop was requested during the download
      */
     public DeltaManifest fetch(String hotkey, int netuid, CommitmentPayload payload, String baseRevision,
             ParameterSet baseLayout, Path target) {
         long round = payload.round();
+        String scheme;
+        try {
+            scheme = LocatorSchemes.schemeOf(payload.locator());
+        } catch (TensorswarmException e) {
+            throw new RejectedDeltaException("bad locator", hotkey + ": " + e.getMessage(), e);
+        }
+        if (!schemes.allows(scheme)) {
+            throw new RejectedDeltaException("locator not allowed", hotkey + ": " + scheme
+                    + ":// locators are not accepted (--locators.allow " + schemes + ")");
+        }
         ObjectStore store;
         try {
             store = storeOpener.apply(payload.locator());
@@ -151,9 +182,23 @@ public final class DeltaFetcher {
         });
         try {
             Future<?> job = executor.submit(() -> store.get(request, file));
-            job.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new RejectedDeltaException("download timeout", hotkey + ": delta download took longer than " + timeout);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new RejectedDeltaException("download timeout", hotkey + ": delta download took longer than "
+                            + timeout);
+                }
+                try {
+                    job.get(Math.min(left, STOP_POLL.toNanos()), TimeUnit.NANOSECONDS);
+                    return;
+                } catch (TimeoutException e) {
+                    if (stopRequested.getAsBoolean()) {
+                        job.cancel(true);
+                        throw new StopRequestedException("stop requested while downloading the delta of " + hotkey);
+                    }
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RejectedDeltaException("interrupted", hotkey + ": interrupted while downloading the delta");
@@ -218,6 +263,73 @@ public final class DeltaFetcher {
             Files.deleteIfExists(file);
         } catch (IOException ignored) {
             // a leftover download is removed with the round's cache folder
+        }
+    }
+
+    /** Builds a {@link DeltaFetcher}; {@code setX} values are required, {@code optX} ones have defaults. */
+    public static final class Builder {
+        private Function<String, ObjectStore> storeOpener;
+        private SignatureVerifier verifier;
+        private long maxDeltaBytes;
+        private Duration timeout = Duration.ofMinutes(10);
+        private LocatorSchemes schemes = LocatorSchemes.REMOTE;
+        private BooleanSupplier stopRequested = () -> false;
+
+        private Builder() {}
+
+        /** Sets how a miner's store is opened from its committed locator. */
+        public Builder setStoreOpener(Function<String, ObjectStore> value) {
+            this.storeOpener = value;
+            return this;
+        }
+
+        /** Sets the sr25519 manifest signature verifier. */
+        public Builder setVerifier(SignatureVerifier value) {
+            this.verifier = value;
+            return this;
+        }
+
+        /** Sets the largest delta file accepted, in bytes. */
+        public Builder setMaxDeltaBytes(long value) {
+            this.maxDeltaBytes = value;
+            return this;
+        }
+
+        /** Sets the longest one delta download may take (default 10 minutes). */
+        public Builder optTimeout(Duration value) {
+            this.timeout = value;
+            return this;
+        }
+
+        /** Sets the schemes accepted in locators (default {@link LocatorSchemes#REMOTE}). */
+        public Builder optAllowedSchemes(LocatorSchemes value) {
+            this.schemes = value;
+            return this;
+        }
+
+        /** Sets what says a stop was requested, looked at while a download runs (default: never). */
+        public Builder optStopRequested(BooleanSupplier value) {
+            this.stopRequested = value;
+            return this;
+        }
+
+        /** Returns the fetcher; throws {@link IllegalArgumentException} naming a missing or bad value. */
+        public DeltaFetcher build() {
+            if (storeOpener == null) {
+                throw new IllegalArgumentException("You must set the store opener");
+            }
+            if (verifier == null) {
+                throw new IllegalArgumentException("You must set the signature verifier");
+            }
+            if (maxDeltaBytes < 1) {
+                throw new IllegalArgumentException("You must set a positive maxDeltaBytes, got " + maxDeltaBytes);
+            }
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+            }
+            java.util.Objects.requireNonNull(schemes, "schemes");
+            java.util.Objects.requireNonNull(stopRequested, "stopRequested");
+            return new DeltaFetcher(this);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.tensorswarm.validator.run;
 
 import ai.djl.Device;
 import io.tensorswarm.chain.Chain;
+import io.tensorswarm.chain.ChainException;
 import io.tensorswarm.chain.model.Commitment;
 import io.tensorswarm.chain.model.Metagraph;
 import io.tensorswarm.chain.model.Neuron;
@@ -12,9 +13,13 @@ import io.tensorswarm.common.data.Tokenizers;
 import io.tensorswarm.common.eval.Evaluator;
 import io.tensorswarm.common.model.GptModel;
 import io.tensorswarm.common.model.ModelDirectory;
+import io.tensorswarm.common.ops.DaemonMetrics;
+import io.tensorswarm.common.ops.LogIdentity;
 import io.tensorswarm.common.protocol.CommitmentPayload;
+import io.tensorswarm.common.protocol.ProtocolException;
 import io.tensorswarm.common.safetensors.SafetensorsReader;
 import io.tensorswarm.common.tensor.ParameterSet;
+import io.tensorswarm.storage.StorageException;
 import io.tensorswarm.validator.scoring.DeltaScreen;
 import io.tensorswarm.validator.scoring.LossAnomaly;
 import io.tensorswarm.validator.scoring.MinerObservation;
@@ -38,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
@@ -48,11 +54,23 @@ import org.slf4j.LoggerFactory;
  * The validator daemon's core: after each round's deadline, scores every miner that committed for
  * the round (design §3), updates the persisted {@link ScoreBook}, writes {@code rounds/<r>.json}
  * and sets weights. {@link #runRound} does one round; {@link #run} waits for deadlines and runs
- * rounds in order. At most one decoded delta is held in memory at a time: deltas live on disk
- * under {@code <state.dir>/cache/<r>/} until the round is done. Not thread-safe.
+ * rounds in order until told to stop. At most one decoded delta is held in memory at a time: deltas
+ * live on disk under {@code <state.dir>/cache/<r>/} until the round is done.
+ *
+ * <p>Stopping: when the stop supplier says so, {@link #run} returns at its next safe point: while
+ * waiting for a deadline, or in a round before each miner's fetch and evaluation (a round stopped
+ * there is abandoned, nothing of it saved: {@link StopRequestedException}). Once every miner is
+ * evaluated the round is finished (scores saved, weights sent, round file written) before the stop
+ * is honoured. Every state file is replaced atomically, so a {@code kill -9} at any point leaves
+ * the last complete round's scores and every saved pending reveal; a restarted validator redoes
+ * the round whose deadline passed most recently. Pending weight reveals are sent at the start of
+ * each round and, while waiting for a deadline, as soon as their window opens. Not thread-safe.
  *
  * <pre>{@code
- * Validator v = new Validator(config, chain, weights, fetcher, baseSource, pagesOpener, Device.cpu(), Thread::sleep);
+ * Validator v = Validator.builder().setConfig(config).setChain(chain).setWeights(weights)
+ *         .setFetcher(fetcher).setBaseSource(baseSource).setPagesOpener(pagesOpener)
+ *         .optMetrics(operations.metrics()).optStopRequested(operations.shutdown()::requested)
+ *         .build();
  * v.run(3);   // three rounds, then return
  * }</pre>
  */
@@ -69,31 +87,30 @@ public final class Validator {
     private final Function<Tokenizer, Function<Integer, TokenPages>> pagesOpener;
     private final Device device;
     private final LongConsumer sleeper;
+    private final DaemonMetrics metrics;
+    private final BooleanSupplier stopRequested;
     private final ScoreBook book;
-    private final String prefix;
     private long lastAttempted = ScoreBook.NO_ROUND;
+    private boolean startedUp;
 
-    /**
-     * Creates the validator; the score book is read from {@link RunConfig#scoreBookFile()}.
-     *
-     * @param pagesOpener opens the dataset's pages for a tokenizer and page length
-     * @param sleeper waits the given number of milliseconds between polls of the chain (tests pass a
-     *     mock clock's sleep)
-     * @param hotkey the validator's hotkey, for log prefixes
-     */
-    public Validator(RunConfig config, Chain chain, WeightSubmitter weights, DeltaFetcher fetcher,
-            BaseModelSource baseSource, Function<Tokenizer, Function<Integer, TokenPages>> pagesOpener, Device device,
-            LongConsumer sleeper, String hotkey) {
-        this.config = config;
-        this.chain = chain;
-        this.weights = weights;
-        this.fetcher = fetcher;
-        this.baseSource = baseSource;
-        this.pagesOpener = pagesOpener;
-        this.device = device;
-        this.sleeper = sleeper;
+    private Validator(Builder b) {
+        this.config = b.config;
+        this.chain = b.chain;
+        this.weights = b.weights;
+        this.fetcher = b.fetcher;
+        this.baseSource = b.baseSource;
+        this.pagesOpener = b.pagesOpener;
+        this.device = b.device;
+        this.sleeper = b.sleeper;
+        this.metrics = b.metrics;
+        this.stopRequested = b.stopRequested;
         this.book = ScoreBook.load(config.scoreBookFile(), config.emaAlpha());
-        this.prefix = "[validator " + shortKey(hotkey) + " netuid=" + config.netuid() + "]";
+        metrics.scores(book.scores());
+    }
+
+    /** Returns a builder; the config, chain, weight submitter, fetcher, base source and pages opener are required. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /** Returns the moving scores (read-only view of the persisted book). */
@@ -107,49 +124,117 @@ public final class Validator {
     }
 
     /**
-     * Runs {@code rounds} rounds: each time the deadline of a round after {@link #lastRound()} has
-     * passed, runs it, starting with the latest round whose deadline has passed.
+     * Runs up to {@code rounds} rounds: each time the deadline of a round after {@link #lastRound()}
+     * has passed, runs it, starting with the latest round whose deadline has passed. Returns early,
+     * at a safe point, when a stop is requested. A chain or storage failure that may pass
+     * (retryable) is counted, logged and retried after {@link #POLL_MILLIS}.
+     *
+     * @return how many rounds were finished
      */
-    public void run(long rounds) {
+    public long run(long rounds) {
         long done = 0;
-        while (done < rounds) {
-            long block = chain.currentBlock();
-            long current = config.clock().roundOf(block);
-            long ready = block >= config.clock().deadlineBlock(current) ? current : current - 1;
-            long next = Math.max(Math.max(book.lastRound(), lastAttempted) + 1, ready);
-            if (ready >= 0 && next <= ready) {
-                runRound(next);
-                done++;
-                continue;
+        while (done < rounds && !stopRequested.getAsBoolean()) {
+            try {
+                startUp();
+                long block = chain.currentBlock();
+                long current = config.clock().roundOf(block);
+                long ready = block >= config.clock().deadlineBlock(current) ? current : current - 1;
+                long next = Math.max(Math.max(book.lastRound(), lastAttempted) + 1, ready);
+                if (ready >= 0 && next <= ready) {
+                    runRound(next);
+                    done++;
+                    continue;
+                }
+                revealDue(); // while waiting: a reveal is sent as soon as its window opens
+            } catch (StopRequestedException e) {
+                log.info("stopping: {}", e.getMessage());
+                break;
+            } catch (ChainException e) {
+                if (!e.retryable()) {
+                    throw e;
+                }
+                metrics.error("chain");
+                log.warn("the chain is unavailable ({}); trying again", e.getMessage());
+            } catch (StorageException e) {
+                if (!e.retryable()) {
+                    throw e;
+                }
+                log.warn("the base model store is unavailable ({}); trying again", e.getMessage());
             }
             sleeper.accept(POLL_MILLIS);
         }
+        if (stopRequested.getAsBoolean()) {
+            log.info("stopped after {} round(s); last complete round {}", done, book.lastRound());
+        }
+        return done;
     }
 
-    /** Scores round {@code round}, updates and saves the scores, writes the result file and sets weights. */
+    /** Once per process: removes delta caches a killed run left, moves reveals of the earlier file format. */
+    private void startUp() {
+        if (startedUp) {
+            return;
+        }
+        deleteTree(config.stateDir().resolve("cache"));
+        weights.migrateLegacyReveals(chain, config.stateDir());
+        startedUp = true;
+    }
+
+    /**
+     * Scores round {@code round}, updates and saves the scores, sets weights and writes the result file.
+     *
+     * @throws StopRequestedException when a stop was requested before every miner was evaluated; the
+     *     round is abandoned and nothing of it saved
+     */
     public RoundReport runRound(long round) {
-        String p = prefix.substring(0, prefix.length() - 1) + " r=" + round + "]";
-        lastAttempted = Math.max(lastAttempted, round);
-        weights.revealDue(chain);
-        Optional<BaseModelSource.BaseModel> base = baseSource.forRound(round);
+        metrics.round(round);
+        try {
+            RoundReport report = scoreRound(round);
+            lastAttempted = Math.max(lastAttempted, round);
+            metrics.roundCompleted();
+            return report;
+        } finally {
+            deleteTree(config.deltaCacheDir(round));
+        }
+    }
+
+    private void revealDue() {
+        int revealed = weights.revealDue(chain);
+        for (int i = 0; i < revealed; i++) {
+            metrics.weightsSet();
+        }
+    }
+
+    private RoundReport scoreRound(long round) {
+        revealDue();
+        Optional<BaseModelSource.BaseModel> base;
+        try {
+            base = baseSource.forRound(round);
+        } catch (StorageException e) {
+            if (e.retryable()) {
+                throw e;
+            }
+            return skipped(round, "skipped: base model unavailable", e.getMessage());
+        } catch (ProtocolException e) {
+            return skipped(round, "skipped: base model unavailable", e.getMessage());
+        }
         if (base.isEmpty()) {
             // The validator's own gap, not the miners': nobody's score decays for it.
-            log.warn("{} no base model known for the round; skipping it", p);
-            RoundReport empty = new RoundReport(round, "", Double.NaN, 0, List.of(), "skipped: no base model");
-            empty.write(config.roundReportFile(round));
-            return empty;
+            return skipped(round, "skipped: no base model", "no latest pointer for the round");
         }
         Metagraph mg = chain.metagraph(config.netuid());
         Map<String, Integer> uids = mg.neurons().stream().collect(Collectors.toMap(Neuron::hotkey, Neuron::uid));
         List<Counted> counted = countedCommitments(round, uids);
-        log.info("{} {} commitments count for the round; base {}", p, counted.size(), base.get().revision());
-        RoundReport report = evaluate(round, base.get(), counted, uids, p);
+        log.info("r={} {} commitments count for the round; base {}", round, counted.size(), base.get().revision());
+        RoundReport report = evaluate(round, base.get(), counted);
 
+        // Every miner is evaluated: from here the round is finished even if a stop is requested.
         Map<String, Double> roundScores = new LinkedHashMap<>();
         report.miners().forEach(m -> roundScores.put(m.hotkey(), m.score()));
+        report.miners().stream().filter(m -> m.reason() != null).forEach(m -> metrics.error("delta_rejected"));
         book.update(round, roundScores);
         book.retainOnly(uids.keySet());
         book.save(config.scoreBookFile());
+        metrics.scores(book.scores());
         WeightVector w = book.normalizedWeights(uids);
         Map<Integer, Float> byUid = new LinkedHashMap<>();
         for (int i = 0; i < w.size(); i++) {
@@ -160,16 +245,52 @@ public final class Validator {
             filled.add(m.withBook(book.score(m.hotkey()), byUid.getOrDefault(m.uid(), 0f)));
         }
         report = new RoundReport(round, report.baseRevision(), report.baseLoss(), report.evalPages(), filled, "");
-        String status = weights.submit(chain, round, w);
-        report = report.withWeights(status);
+        WeightSubmitter.Outcome outcome = submitWeights(round, w);
+        if (outcome.sent()) {
+            metrics.weightsSet();
+            Map<String, Double> byHotkey = new LinkedHashMap<>();
+            uids.forEach((hotkey, uid) -> {
+                Float share = byUid.get(uid);
+                if (share != null) {
+                    byHotkey.put(hotkey, share.doubleValue());
+                }
+            });
+            metrics.weights(byHotkey);
+        }
+        metrics.health().detail("weights", outcome.text());
+        report = report.withWeights(outcome.text());
         report.write(config.roundReportFile(round));
         for (MinerResult m : report.miners()) {
-            log.info("{} miner {}: improvement {} score {} smoothed {} weight {}{}", p, shortKey(m.hotkey()),
-                    m.improvement(), m.score(), m.smoothed(), m.weight(), m.reason() == null ? "" : " (" + m.reason() + ")");
+            log.info("r={} miner {}: improvement {} score {} smoothed {} weight {}{}", round, shortKey(m.hotkey()),
+                    m.improvement(), m.score(), m.smoothed(), m.weight(),
+                    m.reason() == null ? "" : " (" + m.reason() + ")");
         }
-        log.info("{} weights: {}", p, status);
-        deleteTree(config.deltaCacheDir(round));
+        log.info("r={} weights: {}", round, outcome.text());
         return report;
+    }
+
+    private WeightSubmitter.Outcome submitWeights(long round, WeightVector w) {
+        try {
+            return weights.submit(chain, round, w);
+        } catch (ChainException e) {
+            if (!e.retryable()) {
+                throw e;
+            }
+            // The scores are saved; the next round sets weights from them.
+            metrics.error("chain");
+            log.warn("r={} the chain is unavailable; weights not sent: {}", round, e.getMessage());
+            return new WeightSubmitter.Outcome("failed: chain unavailable", false);
+        }
+    }
+
+    private RoundReport skipped(long round, String status, String why) {
+        log.warn("r={} {} ({}); nobody is scored for the round", round, status, why);
+        if (!status.equals("skipped: no base model")) {
+            metrics.error("base_model");
+        }
+        RoundReport empty = new RoundReport(round, "", Double.NaN, 0, List.of(), status);
+        empty.write(config.roundReportFile(round));
+        return empty;
     }
 
     private record Counted(String hotkey, int uid, long block, CommitmentPayload payload) {}
@@ -197,8 +318,14 @@ public final class Validator {
         return out;
     }
 
-    private RoundReport evaluate(long round, BaseModelSource.BaseModel base, List<Counted> counted,
-            Map<String, Integer> uids, String p) {
+    private void checkStop(long round, String step, int index, int total) {
+        if (stopRequested.getAsBoolean()) {
+            throw new StopRequestedException("round " + round + " abandoned before " + step + " miner " + (index + 1)
+                    + " of " + total + "; nothing of it was saved");
+        }
+    }
+
+    private RoundReport evaluate(long round, BaseModelSource.BaseModel base, List<Counted> counted) {
         Path cache = config.deltaCacheDir(round);
         GptModel model = ModelDirectory.load(base.dir(), device);
         try (model;
@@ -208,18 +335,21 @@ public final class Validator {
             Map<String, MinerResult> results = new LinkedHashMap<>();
             DeltaScreen screen = new DeltaScreen(baseWeights, config.screen());
             List<Counted> fetched = new ArrayList<>();
-            for (Counted c : counted) {
+            for (int i = 0; i < counted.size(); i++) {
+                Counted c = counted.get(i);
+                checkStop(round, "fetching", i, counted.size());
                 Path file = cache.resolve(c.hotkey() + ".safetensors");
                 try {
                     fetcher.fetch(c.hotkey(), config.netuid(), c.payload(), base.revision(), baseWeights, file);
                 } catch (RejectedDeltaException e) {
-                    log.info("{} miner {} scores 0: {}", p, shortKey(c.hotkey()), e.getMessage());
+                    log.info("r={} miner {} scores 0: {}", round, shortKey(c.hotkey()), e.getMessage());
                     results.put(c.hotkey(), MinerResult.rejected(c.hotkey(), c.uid(), c.block(), e.reason(), e.getMessage()));
                     continue;
                 }
-                screen.add(c.hotkey(), c.block(), readDelta(file)).ifPresent(r -> log.info("{} miner {} screened out: {}",
-                        p, shortKey(c.hotkey()), r));
+                screen.add(c.hotkey(), c.block(), readDelta(file)).ifPresent(r -> log.info("r={} miner {} screened out: {}",
+                        round, shortKey(c.hotkey()), r));
                 fetched.add(c);
+                metrics.progress();
             }
             ScreenReport screened = screen.finish(h -> readDelta(cache.resolve(h + ".safetensors")));
 
@@ -235,7 +365,9 @@ public final class Validator {
             Evaluator evaluator = new Evaluator(config.batchSize());
             Scorer scorer = new Scorer(config.bonusFraction());
             double baseLoss = Double.NaN;
-            for (Counted c : fetched) {
+            double bestLoss = Double.NaN;
+            for (int i = 0; i < fetched.size(); i++) {
+                Counted c = fetched.get(i);
                 ScreenOutcome outcome = screened.outcome(c.hotkey()).orElseThrow();
                 if (!outcome.accepted()) {
                     var r = outcome.rejection().orElseThrow();
@@ -243,27 +375,47 @@ public final class Validator {
                             r.detail()));
                     continue;
                 }
+                checkStop(round, "evaluating", i, fetched.size());
+                log.info("r={} evaluating miner {} ({} of {})", round, shortKey(c.hotkey()), i + 1, fetched.size());
+                long start = System.nanoTime();
                 ParameterSet delta = readDelta(cache.resolve(c.hotkey() + ".safetensors"));
                 Evaluator.Comparison onEval = evaluator.compareWithDelta(model, baseWeights, delta, evalPages);
                 Evaluator.Comparison onAssigned = evaluator.compareWithDelta(model, baseWeights, delta,
                         pages.pagesFor(round, c.hotkey(), config.assignedPages()));
+                double seconds = (System.nanoTime() - start) / 1e9;
+                long tokens = onEval.base().tokens() + onEval.withDelta().tokens() + onAssigned.base().tokens()
+                        + onAssigned.withDelta().tokens();
+                if (seconds > 0) {
+                    metrics.tokensPerSecond(tokens / seconds);
+                }
                 RoundLosses losses = new RoundLosses(onEval.base().meanLoss(), onEval.withDelta().meanLoss(),
                         onAssigned.base().meanLoss(), onAssigned.withDelta().meanLoss());
-                baseLoss = onEval.base().meanLoss();
+                if (Double.isNaN(baseLoss)) {
+                    baseLoss = onEval.base().meanLoss();
+                    metrics.loss("base", baseLoss);
+                }
+                double after = onEval.withDelta().meanLoss();
+                if (Double.isFinite(after) && !(after >= bestLoss)) {
+                    bestLoss = after;
+                }
                 Score s = scorer.score(losses);
                 results.put(c.hotkey(), new MinerResult(c.hotkey(), c.uid(), c.block(), s.unassignedImprovement(),
                         s.assignedImprovement(), losses.afterUnassigned(), s.value(), 0, 0, null, null, false));
+                metrics.progress();
+            }
+            if (!Double.isNaN(bestLoss)) {
+                metrics.loss("eval", bestLoss);
             }
             List<MinerResult> ordered = new ArrayList<>();
             for (Counted c : counted) {
                 ordered.add(results.get(c.hotkey()));
             }
-            ordered = applyPolicies(ordered, p);
+            ordered = applyPolicies(round, ordered);
             return new RoundReport(round, base.revision(), baseLoss, evalPages.size(), ordered, "");
         }
     }
 
-    private List<MinerResult> applyPolicies(List<MinerResult> results, String p) {
+    private List<MinerResult> applyPolicies(long round, List<MinerResult> results) {
         List<MinerResult> out = results;
         if (config.policy() == RunConfig.Policy.TIERED) {
             List<MinerObservation> obs = results.stream()
@@ -277,7 +429,7 @@ public final class Validator {
             out.stream().filter(m -> m.reason() == null).forEach(m -> losses.put(m.hotkey(), m.lossAfter()));
             Set<String> flagged = LossAnomaly.mad().flag(losses).stream().map(LossAnomaly.Flag::hotkey)
                     .collect(Collectors.toSet());
-            flagged.forEach(h -> log.info("{} miner {}'s loss is an outlier", p, shortKey(h)));
+            flagged.forEach(h -> log.info("r={} miner {}'s loss is an outlier", round, shortKey(h)));
             out = out.stream().map(m -> flagged.contains(m.hotkey()) ? m.flagged() : m).toList();
         }
         return out;
@@ -305,6 +457,115 @@ public final class Validator {
     }
 
     static String shortKey(String hotkey) {
-        return hotkey.length() <= 8 ? hotkey : hotkey.substring(0, 4) + "…" + hotkey.substring(hotkey.length() - 3);
+        return LogIdentity.shortKey(hotkey);
+    }
+
+    /** Builds a {@link Validator}; {@code setX} values are required, {@code optX} ones have defaults. */
+    public static final class Builder {
+        private RunConfig config;
+        private Chain chain;
+        private WeightSubmitter weights;
+        private DeltaFetcher fetcher;
+        private BaseModelSource baseSource;
+        private Function<Tokenizer, Function<Integer, TokenPages>> pagesOpener;
+        private Device device = Device.cpu();
+        private LongConsumer sleeper = Builder::sleep;
+        private DaemonMetrics metrics = DaemonMetrics.unexported();
+        private BooleanSupplier stopRequested = () -> false;
+
+        private Builder() {}
+
+        /** Sets the loop's settings. */
+        public Builder setConfig(RunConfig value) {
+            this.config = value;
+            return this;
+        }
+
+        /** Sets the chain read for blocks, commitments and the metagraph, and written with weights. */
+        public Builder setChain(Chain value) {
+            this.chain = value;
+            return this;
+        }
+
+        /** Sets what sends (or commits and reveals) the weights. */
+        public Builder setWeights(WeightSubmitter value) {
+            this.weights = value;
+            return this;
+        }
+
+        /** Sets what fetches and checks each miner's submission. */
+        public Builder setFetcher(DeltaFetcher value) {
+            this.fetcher = value;
+            return this;
+        }
+
+        /** Sets where each round's base model comes from. */
+        public Builder setBaseSource(BaseModelSource value) {
+            this.baseSource = value;
+            return this;
+        }
+
+        /** Sets what opens the dataset's pages for a tokenizer and a page length. */
+        public Builder setPagesOpener(Function<Tokenizer, Function<Integer, TokenPages>> value) {
+            this.pagesOpener = value;
+            return this;
+        }
+
+        /** Sets the evaluation device (default CPU). */
+        public Builder optDevice(Device value) {
+            this.device = value;
+            return this;
+        }
+
+        /**
+         * Sets what waits the given milliseconds between looks at the chain (default {@link Thread#sleep};
+         * daemons pass a sleep that wakes on a stop request, tests a mock clock's).
+         */
+        public Builder optSleeper(LongConsumer value) {
+            this.sleeper = value;
+            return this;
+        }
+
+        /** Sets the metrics fed with rounds, losses, scores, weights and errors (default: unexported). */
+        public Builder optMetrics(DaemonMetrics value) {
+            this.metrics = value;
+            return this;
+        }
+
+        /** Sets what says a stop was requested, looked at at every safe point (default: never). */
+        public Builder optStopRequested(BooleanSupplier value) {
+            this.stopRequested = value;
+            return this;
+        }
+
+        /** Returns the validator, reading the score book; throws {@link IllegalArgumentException} naming a missing value. */
+        public Validator build() {
+            require(config, "config");
+            require(chain, "chain");
+            require(weights, "weight submitter");
+            require(fetcher, "fetcher");
+            require(baseSource, "base source");
+            require(pagesOpener, "pages opener");
+            require(device, "device");
+            require(sleeper, "sleeper");
+            require(metrics, "metrics");
+            require(stopRequested, "stop supplier");
+            return new Validator(this);
+        }
+
+        private static void require(Object value, String name) {
+            if (value == null) {
+                throw new IllegalArgumentException("You must set the " + name);
+            }
+        }
+
+        private static void sleep(long millis) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StopRequestedException("interrupted while waiting for the chain");
+            }
+        }
     }
 }

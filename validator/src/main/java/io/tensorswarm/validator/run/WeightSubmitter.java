@@ -5,11 +5,14 @@ import io.tensorswarm.chain.DispatchException;
 import io.tensorswarm.chain.calls.WeightCommitHash;
 import io.tensorswarm.chain.calls.WeightConversion;
 import io.tensorswarm.chain.calls.WeightConversion.EmitWeights;
+import io.tensorswarm.chain.cli.PendingReveal;
+import io.tensorswarm.chain.cli.PendingRevealStore;
 import io.tensorswarm.chain.crypto.Sr25519KeyPair;
 import io.tensorswarm.chain.model.Neuron;
 import io.tensorswarm.chain.model.SubnetHyperparameters;
 import io.tensorswarm.chain.model.TxReceipt;
 import io.tensorswarm.validator.scoring.WeightVector;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -20,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Puts a validator's weights on chain: converted to u16 as the SDK does, with the subnet's version
  * key, skipped with a log line while the rate limit has not passed; on a subnet with commit-reveal
- * on, commits their hash instead and keeps the reveal in {@link PendingReveals} until
- * {@link #revealDue} gets it accepted. Not thread-safe.
+ * on, commits their hash instead and keeps the reveal in a {@link PendingRevealStore} (the file
+ * {@code chain reveal --state.dir} also reads) until {@link #revealDue} gets it accepted. The reveal
+ * is saved before the commit is sent, so a crash at any point leaves it on disk. Not thread-safe.
  */
 public final class WeightSubmitter {
     private static final Logger log = LoggerFactory.getLogger(WeightSubmitter.class);
@@ -29,101 +33,146 @@ public final class WeightSubmitter {
 
     private final int netuid;
     private final Sr25519KeyPair hotkey;
-    private final PendingReveals pending;
+    private final PendingRevealStore pending;
     private final SecureRandom random = new SecureRandom();
 
     /** Creates a submitter for {@code hotkey} on {@code netuid}, keeping reveals in {@code pending}. */
-    public WeightSubmitter(int netuid, Sr25519KeyPair hotkey, PendingReveals pending) {
+    public WeightSubmitter(int netuid, Sr25519KeyPair hotkey, PendingRevealStore pending) {
         this.netuid = netuid;
         this.hotkey = hotkey;
         this.pending = pending;
     }
 
+    /** Returns the store of this validator's pending reveals. */
+    public PendingRevealStore pending() {
+        return pending;
+    }
+
+    /** Returns what {@link #submit} did: {@link #text()} goes to the round file. */
+    public record Outcome(String text, boolean sent) {
+        static Outcome sent(String text) {
+            return new Outcome(text, true);
+        }
+
+        static Outcome notSent(String text) {
+            return new Outcome(text, false);
+        }
+    }
+
     /**
      * Sets (or commits) {@code weights} for {@code round} and returns what happened: {@code set},
-     * {@code committed}, or {@code skipped: <why>}.
+     * {@code committed} (both {@link Outcome#sent()}), {@code skipped: <why>} or {@code failed: <chain error>}.
      */
-    public String submit(Chain chain, long round, WeightVector weights) {
+    public Outcome submit(Chain chain, long round, WeightVector weights) {
         if (weights.isEmpty()) {
-            log.info("no miner has a positive score; not setting weights");
-            return "skipped: no positive scores";
+            log.info("r={} no miner has a positive score; not setting weights", round);
+            return Outcome.notSent("skipped: no positive scores");
         }
         SubnetHyperparameters hp = chain.hyperparameters(netuid);
         EmitWeights emit = WeightConversion.convertWeightsAndUidsForEmit(weights.uids(), weights.weights());
         long block = chain.currentBlock();
         Optional<Neuron> self = chain.metagraph(netuid).byHotkey(hotkey.ss58Address());
         if (self.isEmpty()) {
-            log.warn("hotkey {} is not registered on subnet {}; not setting weights", hotkey.ss58Address(), netuid);
-            return "skipped: not registered";
+            log.warn("r={} this hotkey is not registered on subnet {}; not setting weights", round, netuid);
+            return Outcome.notSent("skipped: not registered");
         }
         long last = self.get().lastUpdate();
         if (!hp.commitRevealEnabled() && last != 0 && block - last < hp.weightsRateLimit()) {
-            log.info("weights were set at block {}; the rate limit of {} blocks has not passed at block {}: skipping",
-                    last, hp.weightsRateLimit(), block);
-            return "skipped: rate limit";
+            log.info("r={} weights were set at block {}; the rate limit of {} blocks has not passed at block {}: skipping",
+                    round, last, hp.weightsRateLimit(), block);
+            return Outcome.notSent("skipped: rate limit");
         }
         try {
             if (!hp.commitRevealEnabled()) {
                 TxReceipt r = chain.setWeights(netuid, hotkey, emit.uids(), emit.weights(), hp.weightsVersionKey());
-                log.info("set weights for uids {}: {} (u16) in block {}", Arrays.toString(emit.uids()),
+                log.info("r={} set weights for uids {}: {} (u16) in block {}", round, Arrays.toString(emit.uids()),
                         Arrays.toString(emit.weights()), r.blockNumber());
-                return "set";
+                return Outcome.sent("set");
             }
-            return commit(chain, round, emit, hp.weightsVersionKey());
+            return commit(chain, hp, round, emit);
         } catch (DispatchException e) {
-            log.warn("the chain refused the weights: {}", e.getMessage());
-            return "failed: " + e.errorName();
+            log.warn("r={} the chain refused the weights: {}", round, e.getMessage());
+            return Outcome.notSent("failed: " + e.errorName());
         }
     }
 
-    private String commit(Chain chain, long round, EmitWeights emit, long versionKey) {
+    private Outcome commit(Chain chain, SubnetHyperparameters hp, long round, EmitWeights emit) {
         int[] salt = new int[SALT_LENGTH];
         for (int i = 0; i < salt.length; i++) {
             salt[i] = random.nextInt(65536);
         }
+        long versionKey = hp.weightsVersionKey();
         byte[] hash = WeightCommitHash.compute(hotkey.publicKey().toBytes(), netuid, emit.uids(), emit.weights(),
                 salt, versionKey);
         String hex = "0x" + HexFormat.of().formatHex(hash);
-        // Persist first: a crash after the commit must not lose the reveal. A commit that then fails
-        // leaves an entry the chain answers with NoWeightsCommitFound, and revealDue drops it.
-        PendingReveals.Reveal reveal = new PendingReveals.Reveal(round, chain.currentBlock(), hex, emit.uids(),
-                emit.weights(), salt, versionKey);
-        pending.add(reveal);
+        // Persist first: a crash after the commit must not lose the reveal. The commit lands in the
+        // current block (or soon after; corrected below). A commit that never landed leaves an entry
+        // the chain answers with NoWeightsCommitFound, and revealDue drops it.
+        PendingReveal expected = PendingReveal.of(chain, hp, hotkey.ss58Address(), emit.uids(), emit.weights(), salt,
+                versionKey, chain.currentBlock(), hex);
+        pending.add(expected);
+        TxReceipt r;
         try {
-            TxReceipt r = chain.commitWeights(netuid, hotkey, hash);
-            log.info("committed the hash {} of weights for uids {} in block {}", hex, Arrays.toString(emit.uids()),
-                    r.blockNumber());
-            return "committed";
-        } catch (RuntimeException e) {
-            pending.remove(hex);
+            r = chain.commitWeights(netuid, hotkey, hash);
+        } catch (DispatchException e) {
+            pending.remove(expected); // refused: nothing was committed
             throw e;
         }
+        if (r.blockNumber() != expected.commitBlock()) {
+            pending.replace(PendingReveal.of(chain, hp, hotkey.ss58Address(), emit.uids(), emit.weights(), salt,
+                    versionKey, r.blockNumber(), hex));
+        }
+        log.info("r={} committed the hash {} of weights for uids {} in block {}", round, hex,
+                Arrays.toString(emit.uids()), r.blockNumber());
+        return Outcome.sent("committed");
     }
 
     /**
-     * Tries every pending reveal: an accepted or hopeless one ({@code ExpiredWeightCommit},
-     * {@code NoWeightsCommitFound}, hash mismatch) is removed, one that is too early stays.
+     * Tries every pending reveal of this hotkey on this subnet and chain whose expected window has
+     * begun: an accepted one is removed; one the chain calls too early stays; one it refuses for
+     * any other reason ({@code ExpiredWeightCommit}, {@code NoWeightsCommitFound}, hash mismatch) is
+     * dropped, since it can never be accepted.
      *
      * @return how many reveals the chain accepted
      */
     public int revealDue(Chain chain) {
+        String chainId = PendingReveal.chainIdOf(chain);
         int revealed = 0;
-        for (PendingReveals.Reveal p : pending.list()) {
+        for (PendingReveal p : pending.load()) {
+            if (!p.isFor(chainId, netuid, hotkey.ss58Address())) {
+                continue;
+            }
+            long now = chain.currentBlock();
+            if (now < p.revealFromBlock()) {
+                log.debug("the reveal of the commit of block {} is due from block {} (now {})", p.commitBlock(),
+                        p.revealFromBlock(), now);
+                continue;
+            }
             try {
-                TxReceipt r = chain.revealWeights(netuid, hotkey, p.uids(), p.weights(), p.salt(), p.versionKey());
-                log.info("revealed the weights of round {} (commit {}) in block {}", p.round(), p.commitHash(),
+                TxReceipt r = chain.revealWeights(netuid, hotkey, p.uids(), p.values(), p.salt(), p.versionKey());
+                log.info("revealed the weights committed in block {} ({}) in block {}", p.commitBlock(), p.commitHash(),
                         r.blockNumber());
-                pending.remove(p.commitHash());
+                pending.remove(p);
                 revealed++;
             } catch (DispatchException e) {
                 if ("RevealTooEarly".equals(e.errorName())) {
-                    log.info("the reveal of round {} is not due yet", p.round());
+                    log.info("the reveal of the commit of block {} is not due yet: {}", p.commitBlock(), e.getMessage());
                 } else {
-                    log.warn("dropping the reveal of round {}: {}", p.round(), e.getMessage());
-                    pending.remove(p.commitHash());
+                    log.warn("dropping the reveal of the commit of block {}: {}", p.commitBlock(), e.getMessage());
+                    pending.remove(p);
                 }
             }
         }
         return revealed;
+    }
+
+    /**
+     * Moves the reveals of the validator's earlier pending-reveal file ({@code
+     * <state.dir>/pending-reveals.json}) into this submitter's store and deletes the file; returns
+     * how many were moved (0 when there is none).
+     */
+    public int migrateLegacyReveals(Chain chain, Path stateDir) {
+        return LegacyPendingReveals.migrate(stateDir.resolve(LegacyPendingReveals.FILE), pending, chain, netuid,
+                hotkey.ss58Address());
     }
 }

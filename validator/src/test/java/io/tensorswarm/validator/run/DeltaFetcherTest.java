@@ -18,24 +18,24 @@ import io.tensorswarm.common.safetensors.SafetensorsWriter;
 import io.tensorswarm.common.tensor.Deltas;
 import io.tensorswarm.common.tensor.ParameterSet;
 import io.tensorswarm.common.testing.TestModels;
+import io.tensorswarm.storage.ForwardingObjectStore;
 import io.tensorswarm.storage.GetRequest;
 import io.tensorswarm.storage.ObjectInfo;
 import io.tensorswarm.storage.ObjectStore;
 import io.tensorswarm.storage.ObjectStores;
 import io.tensorswarm.storage.PutRequest;
 import io.tensorswarm.storage.StorageOptions;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The fetch checks that the round test does not reach: codec, commitment hash, timeout, success. */
+/** The fetch checks that the round test does not reach: locator scheme, codec, commitment hash, timeout, stop, success. */
 class DeltaFetcherTest {
     @TempDir Path tmp;
     Sr25519KeyPair miner = Sr25519KeyPair.fromUri("//Bob");
@@ -68,15 +68,27 @@ class DeltaFetcherTest {
         }
     }
 
+    private DeltaFetcher.Builder builder(boolean stall) {
+        return DeltaFetcher.builder()
+                .setStoreOpener(loc -> {
+                    ObjectStore real = ObjectStores.open(loc, StorageOptions.defaults());
+                    return stall ? new StallingStore(real) : real;
+                })
+                .setVerifier(new Sr25519SignatureVerifier())
+                .setMaxDeltaBytes(1L << 20)
+                .optAllowedSchemes(LocatorSchemes.of(List.of("file")));
+    }
+
     private DeltaFetcher fetcher(Duration timeout, boolean stall) {
-        return new DeltaFetcher(loc -> {
-            ObjectStore real = ObjectStores.open(loc, StorageOptions.defaults());
-            return stall ? new StallingStore(real) : real;
-        }, new Sr25519SignatureVerifier(), 1L << 20, timeout);
+        return builder(stall).optTimeout(timeout).build();
     }
 
     private RejectedDeltaException rejected(DeltaFetcher f, String committedSha) {
-        CommitmentPayload payload = new CommitmentPayload(0, committedSha, storeDir.toUri().toString());
+        return rejected(f, committedSha, storeDir.toUri().toString());
+    }
+
+    private RejectedDeltaException rejected(DeltaFetcher f, String committedSha, String locator) {
+        CommitmentPayload payload = new CommitmentPayload(0, committedSha, locator);
         return assertThrows(RejectedDeltaException.class, () -> f.fetch(miner.ss58Address(), 1, payload, revision, base,
                 tmp.resolve("cache/out.safetensors")));
     }
@@ -110,22 +122,65 @@ class DeltaFetcherTest {
         assertEquals("download timeout", rejected(fetcher(Duration.ofMillis(200), true), sha).reason());
     }
 
+    @Test
+    void aStopRequestAbandonsADownloadInProgressWithoutWaitingForTheTimeout() throws Exception {
+        upload("fp32");
+        AtomicBoolean stop = new AtomicBoolean();
+        DeltaFetcher f = builder(true).optTimeout(Duration.ofMinutes(10)).optStopRequested(stop::get).build();
+        Thread stopper = new Thread(() -> {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            stop.set(true);
+        });
+        stopper.start();
+        Path out = tmp.resolve("cache/out.safetensors");
+        StopRequestedException e = assertThrows(StopRequestedException.class, () -> f.fetch(miner.ss58Address(), 1,
+                new CommitmentPayload(0, sha, storeDir.toUri().toString()), revision, base, out));
+        assertTrue(e.getMessage().contains(miner.ss58Address()), e.getMessage());
+        assertTrue(Files.notExists(out));
+        stopper.join();
+    }
+
+    @Test
+    void rejectsFileLocatorsUnlessFileIsAllowed() throws Exception {
+        upload("fp32");
+        DeltaFetcher remoteOnly = builder(false).optAllowedSchemes(LocatorSchemes.REMOTE).build();
+        RejectedDeltaException e = rejected(remoteOnly, sha);
+        assertEquals("locator not allowed", e.reason());
+        assertTrue(e.getMessage().contains("file:// locators are not accepted (--locators.allow hf,s3)"), e.getMessage());
+        // file:/dir (no authority) is a file locator too
+        assertEquals("locator not allowed", rejected(remoteOnly, sha, "file:" + storeDir.toUri().getPath()).reason());
+        // and the same submission passes once file is allowed
+        Path out = tmp.resolve("cache/out.safetensors");
+        builder(false).build().fetch(miner.ss58Address(), 1, new CommitmentPayload(0, sha, storeDir.toUri().toString()),
+                revision, base, out);
+        assertTrue(Files.exists(out));
+    }
+
+    @Test
+    void rejectsALocatorForASchemeThatIsNotAllowedBeforeOpeningAnything() throws Exception {
+        AtomicBoolean opened = new AtomicBoolean();
+        DeltaFetcher f = DeltaFetcher.builder()
+                .setStoreOpener(loc -> {
+                    opened.set(true);
+                    throw new IllegalStateException("must not open " + loc);
+                })
+                .setVerifier(new Sr25519SignatureVerifier())
+                .setMaxDeltaBytes(1L << 20)
+                .build();
+        RejectedDeltaException e = rejected(f, sha, "gopher://example.org/deltas");
+        assertEquals("locator not allowed", e.reason());
+        assertTrue(e.getMessage().contains("gopher:// locators are not accepted"), e.getMessage());
+        assertTrue(!opened.get(), "no store was opened");
+    }
+
     /** A miner's store that answers small reads but never finishes sending the delta. */
-    private static final class StallingStore implements ObjectStore {
-        private final ObjectStore real;
-
+    private static final class StallingStore extends ForwardingObjectStore {
         StallingStore(ObjectStore real) {
-            this.real = real;
-        }
-
-        @Override
-        public URI location() {
-            return real.location();
-        }
-
-        @Override
-        public ObjectInfo put(PutRequest request) {
-            return real.put(request);
+            super(real);
         }
 
         @Override
@@ -136,31 +191,6 @@ class DeltaFetcherTest {
                 Thread.currentThread().interrupt();
             }
             throw new IllegalStateException("interrupted");
-        }
-
-        @Override
-        public byte[] getBytes(GetRequest request) {
-            return real.getBytes(request);
-        }
-
-        @Override
-        public Optional<ObjectInfo> stat(String key) {
-            return real.stat(key);
-        }
-
-        @Override
-        public List<ObjectInfo> list(String prefix) {
-            return real.list(prefix);
-        }
-
-        @Override
-        public void delete(String key) {
-            real.delete(key);
-        }
-
-        @Override
-        public void close() {
-            real.close();
         }
     }
 }

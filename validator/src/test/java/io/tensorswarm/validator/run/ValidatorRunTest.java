@@ -7,190 +7,154 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tensorswarm.chain.calls.WeightCommitHash;
+import io.tensorswarm.chain.cli.PendingReveal;
+import io.tensorswarm.chain.cli.PendingRevealStore;
 import io.tensorswarm.chain.crypto.Sr25519KeyPair;
-import io.tensorswarm.chain.crypto.Sr25519ManifestSigner;
 import io.tensorswarm.chain.crypto.Sr25519SignatureVerifier;
 import io.tensorswarm.chain.local.LocalChain;
 import io.tensorswarm.chain.local.LocalSubnetConfig;
 import io.tensorswarm.chain.local.MockTime;
-import io.tensorswarm.common.data.TextDatasetOptions;
-import io.tensorswarm.common.data.TextDatasets;
-import io.tensorswarm.common.data.TokenPages;
-import io.tensorswarm.common.data.Tokenizer;
-import io.tensorswarm.common.data.Tokenizers;
-import io.tensorswarm.common.model.GptModel;
-import io.tensorswarm.common.model.ModelDirectory;
-import io.tensorswarm.common.protocol.CommitmentPayload;
-import io.tensorswarm.common.protocol.DeltaCodecs;
-import io.tensorswarm.common.protocol.DeltaManifest;
-import io.tensorswarm.common.protocol.DeltaMetadata;
-import io.tensorswarm.common.protocol.LatestPointer;
+import io.tensorswarm.common.ops.DaemonMetrics;
+import io.tensorswarm.common.ops.OpsServer;
 import io.tensorswarm.common.protocol.RoundClock;
-import io.tensorswarm.common.protocol.Sha256;
-import io.tensorswarm.common.protocol.StorageLayout;
-import io.tensorswarm.common.safetensors.SafetensorsReader;
-import io.tensorswarm.common.safetensors.SafetensorsWriter;
 import io.tensorswarm.common.tensor.Deltas;
 import io.tensorswarm.common.tensor.NamedTensor;
 import io.tensorswarm.common.tensor.ParameterSet;
-import io.tensorswarm.common.testing.TestModels;
-import io.tensorswarm.common.train.TrainConfig;
-import io.tensorswarm.common.train.Trainer;
-import io.tensorswarm.common.train.TrainingListener;
+import io.tensorswarm.storage.ForwardingObjectStore;
+import io.tensorswarm.storage.GetRequest;
+import io.tensorswarm.storage.MeteredObjectStore;
+import io.tensorswarm.storage.ObjectInfo;
 import io.tensorswarm.storage.ObjectStore;
 import io.tensorswarm.storage.ObjectStores;
-import io.tensorswarm.storage.PutRequest;
 import io.tensorswarm.storage.StorageOptions;
-import java.nio.charset.StandardCharsets;
+import io.tensorswarm.validator.scoring.ScoreBook;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
-import java.util.Random;
-import org.junit.jupiter.api.BeforeEach;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** One validator round against an embedded chain, file stores and a micro model, with hostile miners. */
+/** Validator rounds against an embedded chain, file stores and a micro model, with hostile miners. */
 class ValidatorRunTest {
-    private static final int NETUID = 1;
+    private static final int NETUID = SubnetFixture.NETUID;
     private static final long BLOCK_MS = 12_000;
     private static final RoundClock CLOCK = new RoundClock(10, 2);
 
     @TempDir Path tmp;
     MockTime time;
+    SubnetFixture net;
     LocalChain chain;
-    Sr25519KeyPair alice = Sr25519KeyPair.fromUri("//Alice");
-    Path baseDir;
-    ParameterSet base;
+    Sr25519KeyPair alice;
     String revision;
-    Path text;
 
     void setUp(LocalSubnetConfig subnet) throws Exception {
         time = new MockTime(0);
-        chain = LocalChain.builder().setDirectory(tmp.resolve("chain")).optTime(time).optSubnet(NETUID, subnet).build();
-        chain.burnedRegister(NETUID, alice, alice.ss58Address());
-        chain.setStake(NETUID, alice.ss58Address(), 1_000_000_000_000L);
-        baseDir = TestModels.writeMicroModel(tmp.resolve("base-model"), 3);
-        base = ModelDirectory.readWeights(baseDir);
-        revision = Sha256.ofFile(baseDir.resolve(ModelDirectory.WEIGHTS_FILE));
-        text = TestModels.writeEnglishSample(tmp.resolve("data/sample.txt"));
-        try (ObjectStore store = store("base")) {
-            store.put(PutRequest.ofFile(StorageLayout.modelKey(revision), baseDir.resolve(ModelDirectory.WEIGHTS_FILE)));
-            store.put(PutRequest.ofFile(StorageLayout.modelConfigKey(revision), baseDir.resolve(ModelDirectory.CONFIG_FILE)));
-            store.setPointer(StorageLayout.LATEST, new String(new LatestPointer(revision, 0).toJson(), StandardCharsets.UTF_8));
+        net = new SubnetFixture(tmp, subnet, time, Duration.ofMillis(BLOCK_MS));
+        chain = net.chain;
+        alice = net.alice;
+        revision = net.revision;
+        net.registerValidator(alice.ss58Address());
+    }
+
+    @AfterEach
+    void closeChain() {
+        if (net != null) {
+            net.close();
         }
     }
 
-    @BeforeEach
-    void defaults() {
-        // each test calls setUp with its subnet rules
-    }
-
-    private ObjectStore store(String name) {
-        return ObjectStores.open(tmp.resolve("stores").resolve(name).toUri().toString(), StorageOptions.defaults());
-    }
-
-    private String locator(String name) {
-        return tmp.resolve("stores").resolve(name).toUri().toString();
-    }
-
-    private TokenPages pages(Tokenizer tokenizer, int pageLength) {
-        return TokenPages.builder()
-                .setDataset(TextDatasets.open(text, TextDatasetOptions.DEFAULTS))
-                .setTokenizer(tokenizer)
-                .setPageLength(pageLength)
-                .optCacheDir(tmp.resolve("token-cache"))
-                .build();
-    }
-
     private Sr25519KeyPair register(String uri) {
-        Sr25519KeyPair key = Sr25519KeyPair.fromUri(uri);
-        chain.burnedRegister(NETUID, alice, key.ss58Address());
-        return key;
+        return net.registerMiner(uri);
     }
 
     private RunConfig config(Path stateDir, long maxDeltaBytes) {
         return RunConfig.defaults(NETUID, stateDir).withClock(CLOCK).withPages(4, 8).withMaxDeltaBytes(maxDeltaBytes);
     }
 
+    private PendingRevealStore pendingReveals(RunConfig config) {
+        return PendingRevealStore.forHotkey(config.stateDir(), alice.ss58Address());
+    }
+
     private Validator validator(RunConfig config) {
-        WeightSubmitter weights = new WeightSubmitter(NETUID, alice,
-                new PendingReveals(config.stateDir().resolve("pending-reveals.json")));
-        DeltaFetcher fetcher = new DeltaFetcher(loc -> ObjectStores.open(loc, StorageOptions.defaults()),
-                new Sr25519SignatureVerifier(), config.maxDeltaBytes(), Duration.ofSeconds(30));
-        BaseModelSource baseSource = new BaseModelSource(store("base"), config.stateDir().resolve("models"), 1L << 30);
-        return new Validator(config, chain, weights, fetcher, baseSource, tok -> n -> pages(tok, n), Device.cpu(),
-                time::sleep, alice.ss58Address());
+        return builder(config, DaemonMetrics.unexported(), LocatorSchemes.of(List.of("file")),
+                loc -> ObjectStores.open(loc, StorageOptions.defaults()), () -> false).build();
     }
 
-    /** Trains the base a few steps on the miner's assigned pages and returns the F32 delta. */
+    private Validator.Builder builder(RunConfig config, DaemonMetrics metrics, LocatorSchemes schemes,
+            Function<String, ObjectStore> opener, BooleanSupplier stop) {
+        WeightSubmitter weights = new WeightSubmitter(NETUID, alice, pendingReveals(config));
+        DeltaFetcher fetcher = DeltaFetcher.builder()
+                .setStoreOpener(loc -> new MeteredObjectStore(opener.apply(loc), metrics))
+                .setVerifier(new Sr25519SignatureVerifier())
+                .setMaxDeltaBytes(config.maxDeltaBytes())
+                .optTimeout(Duration.ofSeconds(30))
+                .optAllowedSchemes(schemes)
+                .optStopRequested(stop)
+                .build();
+        BaseModelSource baseSource = new BaseModelSource(new MeteredObjectStore(net.store("base"), metrics),
+                config.stateDir().resolve("models"), 1L << 30);
+        return Validator.builder()
+                .setConfig(config)
+                .setChain(chain)
+                .setWeights(weights)
+                .setFetcher(fetcher)
+                .setBaseSource(baseSource)
+                .setPagesOpener(tok -> n -> net.pages(tok, n))
+                .optDevice(Device.cpu())
+                .optSleeper(time::sleep)
+                .optMetrics(metrics)
+                .optStopRequested(stop);
+    }
+
     private ParameterSet honestDelta(long round, String hotkey) {
-        try (GptModel model = GptModel.fromParameters(TestModels.micro(), base, Device.cpu());
-                Tokenizer tok = Tokenizers.forModelDir(baseDir, 256);
-                TokenPages corpus = pages(tok, 16);
-                Trainer trainer = new Trainer(model, TrainConfig.defaults().withSteps(12).withBatchSize(4)
-                        .withLearningRate(1e-2).withWarmupSteps(1))) {
-            trainer.train(corpus.pagesFor(round, hotkey, 4), TrainingListener.NONE);
-            return Deltas.compute(model.parameters(), base);
-        }
+        return net.honestDelta(round, hotkey, 12);
     }
 
-    private ParameterSet noiseDelta(long seed, float std) {
-        Random random = new Random(seed);
-        ParameterSet.Builder b = ParameterSet.builder();
-        for (NamedTensor t : base) {
-            float[] v = new float[(int) t.toFloats().length];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = (float) random.nextGaussian() * std;
-            }
-            b.add(NamedTensor.ofFloats(t.name(), t.shape(), v));
-        }
-        return b.build();
-    }
-
-    /** Encodes {@code delta} as fp32, returns the file. */
     private Path encode(ParameterSet delta, String name) throws Exception {
-        ParameterSet stored = DeltaCodecs.forName("fp32").encode(delta.toBuilder()
-                .putMetadata(DeltaMetadata.KIND, DeltaMetadata.KIND_DELTA)
-                .putMetadata(DeltaMetadata.BASE_REVISION, revision).build());
-        Path file = tmp.resolve("deltas").resolve(name + ".safetensors");
-        Files.createDirectories(file.getParent());
-        new SafetensorsWriter().write(stored, file);
-        return file;
+        return net.encode(delta, name);
     }
 
     /** Commits {@code file}'s hash for the round, then uploads {@code uploaded} and a manifest signed by {@code signer}. */
     private void submit(Sr25519KeyPair miner, long round, Path file, Path uploaded, Sr25519KeyPair signer) throws Exception {
-        String sha = Sha256.ofFile(file);
-        String name = miner.ss58Address().substring(0, 8);
-        chain.setCommitment(NETUID, miner, new CommitmentPayload(round, sha, locator(name)).encode());
+        net.commit(miner, round, file);
         time.sleep(BLOCK_MS);
-        if (uploaded == null) {
-            return;
+        if (uploaded != null) {
+            net.upload(miner, round, file, uploaded, signer);
         }
-        DeltaManifest unsigned = DeltaManifest.unsigned(miner.ss58Address(), NETUID, round, revision, "fp32", sha,
-                Files.size(file), new SafetensorsReader().readHeader(file).size(), chain.currentBlock());
-        DeltaManifest m = signer == miner
-                ? unsigned.sign(new Sr25519ManifestSigner(miner))
-                : forge(unsigned, signer);
-        try (ObjectStore store = store(name)) {
-            store.put(PutRequest.ofFile(StorageLayout.deltaKey(round, miner.ss58Address()), uploaded));
-            store.put(PutRequest.ofBytes(StorageLayout.manifestKey(round, miner.ss58Address()), m.toJson()));
-        }
-    }
-
-    /** Returns the manifest with a signature made by {@code other}, not by its hotkey. */
-    private static DeltaManifest forge(DeltaManifest m, Sr25519KeyPair other) {
-        String sig = "0x" + java.util.HexFormat.of().formatHex(other.sign(m.canonicalBytes()));
-        return new DeltaManifest(m.version(), m.hotkey(), m.netuid(), m.round(), m.baseRevision(), m.codec(),
-                m.deltaSha256(), m.deltaSize(), m.tensorCount(), m.createdAtBlock(), sig);
     }
 
     private void advanceToBlock(long block) {
         while (chain.currentBlock() < block) {
             time.sleep(BLOCK_MS);
         }
+    }
+
+    /** Returns the metrics in Prometheus text format, as {@code /metrics} serves them. */
+    private static String scrape(DaemonMetrics metrics) throws Exception {
+        try (OpsServer server = OpsServer.start("127.0.0.1", 0, metrics)) {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(), BodyHandlers.ofString());
+            assertEquals(200, r.statusCode());
+            return r.body();
+        }
+    }
+
+    /** Returns the value of the sample {@code name} (with its labels) in {@code text}, or NaN when absent. */
+    private static double sample(String text, String name) {
+        return text.lines().filter(l -> l.startsWith(name + " ")).mapToDouble(l -> Double.parseDouble(
+                l.substring(name.length() + 1).strip())).findFirst().orElse(Double.NaN);
     }
 
     @Test
@@ -211,7 +175,7 @@ class ValidatorRunTest {
         Path copyFile = tmp.resolve("deltas/copy.safetensors");
         Files.copy(honestFile, copyFile);
         submit(copier, 0, copyFile, copyFile, copier);
-        Path noiseFile = encode(noiseDelta(7, 0.05f), "noise");
+        Path noiseFile = encode(net.noiseDelta(7, 0.05f), "noise");
         submit(noise, 0, noiseFile, noiseFile, noise);
         submit(lazy, 0, honestFile, null, lazy);
         Path forgedFile = encode(Deltas.weightedSum(List.of(trained), new float[] {0.5f}), "forged");
@@ -228,7 +192,9 @@ class ValidatorRunTest {
 
         Path state = tmp.resolve("state");
         RunConfig config = config(state, Files.size(honestFile) + 1024);
-        Validator v = validator(config);
+        DaemonMetrics metrics = DaemonMetrics.unexported();
+        Validator v = builder(config, metrics, LocatorSchemes.of(List.of("file")),
+                loc -> ObjectStores.open(loc, StorageOptions.defaults()), () -> false).build();
         RoundReport report = v.runRound(0);
 
         MinerResult h = report.miner(honest.ss58Address());
@@ -251,6 +217,23 @@ class ValidatorRunTest {
         assertEquals(h.smoothed(), json.get("miners").get(0).get("smoothed_score").asDouble(), 1e-12);
         assertTrue(Files.notExists(config.deltaCacheDir(0)), "the round's delta cache is removed");
 
+        String m = scrape(metrics);
+        assertEquals(0, sample(m, "tensorswarm_round"));
+        assertEquals(1, sample(m, "tensorswarm_rounds_completed_total"));
+        assertEquals(1, sample(m, "tensorswarm_weights_set_total"));
+        assertEquals(h.smoothed(), sample(m, "tensorswarm_score{hotkey=\"" + honest.ss58Address() + "\"}"), 1e-12);
+        assertEquals(1.0, sample(m, "tensorswarm_weight{hotkey=\"" + honest.ss58Address() + "\"}"), 1e-6);
+        assertEquals(report.baseLoss(), sample(m, "tensorswarm_loss{kind=\"base\"}"), 1e-12);
+        assertTrue(sample(m, "tensorswarm_loss{kind=\"eval\"}") <= h.lossAfter(), m);
+        assertTrue(sample(m, "tensorswarm_tokens_per_second") > 0, m);
+        long rejected = report.miners().stream().filter(r -> r.reason() != null).count();
+        assertTrue(rejected >= 5, "copier, lazy, forger, wrong sha and oversized at least: " + rejected);
+        assertEquals(rejected, sample(m, "tensorswarm_errors_total{kind=\"delta_rejected\"}"));
+        assertEquals(1, sample(m, "tensorswarm_errors_total{kind=\"storage_not_found\"}"), "the lazy miner's manifest");
+        assertEquals(1, sample(m, "tensorswarm_errors_total{kind=\"storage_integrity\"}"), "the wrong-sha delta");
+        assertTrue(sample(m, "tensorswarm_bytes_downloaded_total") > Files.size(honestFile) * 3,
+                "base model, honest, copy and noise deltas: " + sample(m, "tensorswarm_bytes_downloaded_total"));
+
         advanceToBlock(21);
         double honestIncentive = chain.metagraph(NETUID).byHotkey(honest.ss58Address()).orElseThrow().incentive();
         assertTrue(honestIncentive > 0.99, "honest incentive " + honestIncentive);
@@ -270,11 +253,16 @@ class ValidatorRunTest {
         advanceToBlock(9);
 
         RunConfig config = config(tmp.resolve("state"), 1L << 20);
-        PendingReveals pending = new PendingReveals(config.stateDir().resolve("pending-reveals.json"));
+        PendingRevealStore pending = pendingReveals(config);
         RoundReport first = validator(config).runRound(0);
+        assertEquals(config.stateDir().resolve("pending-reveals-" + alice.ss58Address() + ".json"), pending.file());
         assertEquals("committed", first.weights());
-        assertEquals(1, pending.list().size());
-        assertEquals(0, pending.list().get(0).round());
+        assertEquals(1, pending.load().size());
+        PendingReveal committed = pending.load().get(0);
+        assertEquals(9, committed.commitBlock(), "committed right after round 0's deadline block 8");
+        assertEquals(10, committed.revealFromBlock());
+        assertEquals(19, committed.revealUntilBlock());
+        assertEquals(alice.ss58Address(), committed.hotkey());
 
         // A restarted validator reveals in round 1 (epoch 1), from the persisted pending reveal.
         advanceToBlock(19);
@@ -282,7 +270,9 @@ class ValidatorRunTest {
         restarted.run(1);
         assertEquals(1, restarted.lastRound());
         // round 0's reveal was accepted and removed; round 1's moving scores were committed in turn
-        assertEquals(List.of(1L), pending.list().stream().map(PendingReveals.Reveal::round).toList());
+        List<PendingReveal> after = pending.load();
+        assertEquals(1, after.size());
+        assertTrue(after.get(0).commitBlock() >= 19, "the remaining commit is round 1's: " + after.get(0).commitBlock());
         assertTrue(Files.exists(config.roundReportFile(1)));
         advanceToBlock(21);
         double incentive = chain.metagraph(NETUID).byHotkey(honest.ss58Address()).orElseThrow().incentive();
@@ -323,5 +313,106 @@ class ValidatorRunTest {
         assertEquals(1.0, report.miner(honest.ss58Address()).score());
         assertEquals(0.1, report.miner(lazy.ss58Address()).score());
         assertEquals("missing manifest", report.miner(lazy.ss58Address()).reason());
+    }
+
+    @Test
+    void fileLocatorsScoreZeroUnlessFileIsAllowedAndTheRoundFileSaysWhy() throws Exception {
+        setUp(LocalSubnetConfig.defaults());
+        Sr25519KeyPair miner = register("//Bob");
+        Sr25519KeyPair other = register("//Charlie");
+        advanceToBlock(1);
+        Path file = encode(net.noiseDelta(1, 1e-4f), "small");
+        submit(miner, 0, file, file, miner);
+        net.commit(other, 0, file, "gopher://example.org/deltas");
+        advanceToBlock(9);
+        RunConfig config = config(tmp.resolve("state"), 1L << 20);
+        DaemonMetrics metrics = DaemonMetrics.unexported();
+        RoundReport report = builder(config, metrics, LocatorSchemes.REMOTE,
+                loc -> ObjectStores.open(loc, StorageOptions.defaults()), () -> false).build().runRound(0);
+
+        for (Sr25519KeyPair k : List.of(miner, other)) {
+            MinerResult r = report.miner(k.ss58Address());
+            assertEquals("locator not allowed", r.reason());
+            assertEquals(0.0, r.score());
+        }
+        JsonNode json = new ObjectMapper().readTree(config.roundReportFile(0).toFile());
+        JsonNode first = json.get("miners").get(0);
+        assertEquals("locator not allowed", first.get("reason").asText());
+        assertTrue(first.get("detail").asText().contains("file:// locators are not accepted (--locators.allow hf,s3)"),
+                first.toString());
+        assertEquals("skipped: no positive scores", json.get("weights").asText());
+        assertEquals(2, sample(scrape(metrics), "tensorswarm_errors_total{kind=\"delta_rejected\"}"));
+    }
+
+    @Test
+    void aStopBetweenMinersAbandonsTheRoundSavingNothingAndARestartedValidatorRedoesIt() throws Exception {
+        setUp(LocalSubnetConfig.defaults());
+        Sr25519KeyPair honest = register("//Bob");
+        Sr25519KeyPair second = register("//Charlie");
+        advanceToBlock(1);
+        Path honestFile = encode(honestDelta(0, honest.ss58Address()), "honest");
+        submit(honest, 0, honestFile, honestFile, honest);
+        Path noiseFile = encode(net.noiseDelta(3, 1e-3f), "noise");
+        submit(second, 0, noiseFile, noiseFile, second);
+        advanceToBlock(9);
+        RunConfig config = config(tmp.resolve("state"), 1L << 20);
+
+        // The stop arrives while the first miner's delta is downloading (as SIGTERM would).
+        AtomicBoolean stop = new AtomicBoolean();
+        Function<String, ObjectStore> stopDuringDownload = loc -> new ForwardingObjectStore(
+                ObjectStores.open(loc, StorageOptions.defaults())) {
+            @Override
+            public ObjectInfo get(GetRequest request, Path target) {
+                ObjectInfo info = super.get(request, target);
+                stop.set(true);
+                return info;
+            }
+        };
+        Validator stopped = builder(config, DaemonMetrics.unexported(), LocatorSchemes.of(List.of("file")),
+                stopDuringDownload, stop::get).build();
+        assertEquals(0, stopped.run(1));
+        assertTrue(stop.get());
+        assertTrue(Files.notExists(config.scoreBookFile()), "no scores saved");
+        assertTrue(Files.notExists(config.roundReportFile(0)), "no round file");
+        assertTrue(Files.notExists(config.deltaCacheDir(0)), "the abandoned round's cache is removed");
+        assertEquals(ScoreBook.NO_ROUND, stopped.lastRound());
+
+        Validator restarted = validator(config);
+        assertEquals(1, restarted.run(1));
+        JsonNode json = new ObjectMapper().readTree(config.roundReportFile(0).toFile());
+        assertEquals(2, json.get("miners").size());
+        assertEquals("set", json.get("weights").asText());
+        assertEquals(0, restarted.lastRound());
+        assertTrue(restarted.scores().get(honest.ss58Address()) > 0);
+    }
+
+    @Test
+    void revealsACommitSavedInTheValidatorsEarlierPendingRevealFile() throws Exception {
+        setUp(LocalSubnetConfig.defaults().withCommitRevealEnabled(true).withTempo(10).withRevealPeriodEpochs(1));
+        Sr25519KeyPair miner = register("//Bob");
+        advanceToBlock(5);
+        int uid = chain.metagraph(NETUID).byHotkey(miner.ss58Address()).orElseThrow().uid();
+        int[] uids = {uid};
+        int[] values = {65535};
+        int[] salt = {1, 2, 3, 4, 5, 6, 7, 8};
+        long versionKey = chain.hyperparameters(NETUID).weightsVersionKey();
+        byte[] hash = WeightCommitHash.compute(alice.publicKey().toBytes(), NETUID, uids, values, salt, versionKey);
+        long block = chain.commitWeights(NETUID, alice, hash).blockNumber();
+        String hex = "0x" + HexFormat.of().formatHex(hash);
+        Path state = tmp.resolve("state");
+        Files.createDirectories(state);
+        Files.writeString(state.resolve("pending-reveals.json"), """
+                [{"round":0,"commitBlock":%d,"commitHash":"%s","uids":[%d],"weights":[65535],
+                  "salt":[1,2,3,4,5,6,7,8],"versionKey":%d}]""".formatted(block, hex, uid, versionKey));
+
+        advanceToBlock(19); // round 1's deadline has passed; the commit's reveal epoch (blocks 10-19) is open
+        RunConfig config = config(state, 1L << 20);
+        Validator v = validator(config);
+        assertEquals(1, v.run(1));
+        assertTrue(Files.notExists(state.resolve("pending-reveals.json")), "the earlier file is migrated and removed");
+        assertEquals(List.of(), pendingReveals(config).load(), "the migrated commit was revealed");
+        advanceToBlock(21);
+        double incentive = chain.metagraph(NETUID).byHotkey(miner.ss58Address()).orElseThrow().incentive();
+        assertTrue(incentive > 0.99, "the revealed weights count: " + incentive);
     }
 }

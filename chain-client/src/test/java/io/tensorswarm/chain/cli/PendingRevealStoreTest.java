@@ -1,0 +1,162 @@
+package io.tensorswarm.chain.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tensorswarm.chain.local.LocalChain;
+import io.tensorswarm.chain.local.LocalSubnetConfig;
+import io.tensorswarm.chain.local.MockTime;
+import io.tensorswarm.common.cli.ExitCodes;
+import io.tensorswarm.common.cli.ExitException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The pending-reveal file shared by {@code chain set-weights}/{@code reveal} and the validator daemon. */
+class PendingRevealStoreTest {
+    private static final String HOTKEY = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty";
+
+    @TempDir Path dir;
+
+    private static PendingReveal reveal(long commitBlock, String hash) {
+        return new PendingReveal("0xabcd", 1, HOTKEY, new int[] {0, 2}, new int[] {65535, 1234},
+                new int[] {1, 2, 3, 4, 5, 6, 7, 8}, 7, commitBlock, commitBlock + 8, commitBlock + 17, hash);
+    }
+
+    @Test
+    void addedRevealsAreReadBackInOrderByANewInstance() {
+        PendingRevealStore store = PendingRevealStore.forHotkey(dir, HOTKEY);
+        store.add(reveal(12, "0x01"));
+        store.add(reveal(30, "0x02"));
+
+        List<PendingReveal> read = PendingRevealStore.forHotkey(dir, HOTKEY).load();
+        assertEquals(List.of("0x01", "0x02"), read.stream().map(PendingReveal::commitHash).toList());
+        PendingReveal first = read.get(0);
+        assertEquals("0xabcd", first.chain());
+        assertEquals(1, first.netuid());
+        assertEquals(HOTKEY, first.hotkey());
+        assertArrayEquals(new int[] {0, 2}, first.uids());
+        assertArrayEquals(new int[] {65535, 1234}, first.values());
+        assertArrayEquals(new int[] {1, 2, 3, 4, 5, 6, 7, 8}, first.salt());
+        assertEquals(7, first.versionKey());
+        assertEquals(12, first.commitBlock());
+        assertEquals(20, first.revealFromBlock());
+        assertEquals(29, first.revealUntilBlock());
+        assertEquals(dir.resolve("pending-reveals-" + HOTKEY + ".json"), store.file());
+    }
+
+    @Test
+    void removeDropsOnlyTheRevealWithThatCommitHash() {
+        PendingRevealStore store = PendingRevealStore.forHotkey(dir, HOTKEY);
+        store.add(reveal(12, "0x01"));
+        store.add(reveal(30, "0x02"));
+        store.remove(reveal(999, "0x01"));
+        assertEquals(List.of("0x02"), store.load().stream().map(PendingReveal::commitHash).toList());
+    }
+
+    @Test
+    void replaceUpdatesTheRevealWithTheSameHashInPlaceOrAppendsANewOne() {
+        PendingRevealStore store = PendingRevealStore.forHotkey(dir, HOTKEY);
+        store.add(reveal(12, "0x01"));
+        store.add(reveal(30, "0x02"));
+        store.replace(reveal(13, "0x01"));
+        store.replace(reveal(40, "0x03"));
+        List<PendingReveal> read = store.load();
+        assertEquals(List.of("0x01", "0x02", "0x03"), read.stream().map(PendingReveal::commitHash).toList());
+        assertEquals(List.of(13L, 30L, 40L), read.stream().map(PendingReveal::commitBlock).toList());
+    }
+
+    @Test
+    void aMissingFileIsAnEmptyListAndIsNotCreatedByReading() {
+        PendingRevealStore store = PendingRevealStore.forHotkey(dir.resolve("state"), HOTKEY);
+        assertEquals(List.of(), store.load());
+        assertFalse(Files.exists(store.file()));
+    }
+
+    @Test
+    void readsTheFileFormatThatChainSetWeightsHasAlwaysWritten() throws Exception {
+        Path file = dir.resolve("pending-reveals-" + HOTKEY + ".json");
+        Files.writeString(file, """
+                [ {
+                  "chain" : "0x00ff",
+                  "netuid" : 3,
+                  "hotkey" : "%s",
+                  "uids" : [ 1 ],
+                  "values" : [ 65535 ],
+                  "salt" : [ 9, 8 ],
+                  "versionKey" : 0,
+                  "commitBlock" : 12,
+                  "revealFromBlock" : 20,
+                  "revealUntilBlock" : 29,
+                  "commitHash" : "0x77"
+                } ]
+                """.formatted(HOTKEY));
+        PendingReveal r = PendingRevealStore.forHotkey(dir, HOTKEY).load().get(0);
+        assertTrue(r.isFor("0x00ff", 3, HOTKEY));
+        assertFalse(r.isFor("0x00ff", 4, HOTKEY));
+        assertFalse(r.isFor("0x0000", 3, HOTKEY));
+        assertArrayEquals(new int[] {9, 8}, r.salt());
+        assertEquals("0x77", r.commitHash());
+    }
+
+    @Test
+    void anUnreadableFileIsAStateErrorNamingTheFileAndIsLeftAlone() throws Exception {
+        PendingRevealStore store = PendingRevealStore.forHotkey(dir, HOTKEY);
+        Files.writeString(store.file(), "[ {\"chain\": ");
+        ExitException e = assertThrows(ExitException.class, () -> store.add(reveal(1, "0x01")));
+        assertEquals(ExitCodes.STATE, e.exitCode());
+        assertTrue(e.getMessage().contains(store.file().toString()), e.getMessage());
+        assertEquals("[ {\"chain\": ", Files.readString(store.file()));
+    }
+
+    @Test
+    void concurrentAddsFromThreadsAreAllKeptAndNoTemporaryFileIsLeft() throws Exception {
+        PendingRevealStore store = PendingRevealStore.forHotkey(dir, HOTKEY);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> jobs = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                String hash = "0x" + Integer.toHexString(i);
+                // a second instance of the same file, as two components of one process would hold
+                PendingRevealStore s = i % 2 == 0 ? store : PendingRevealStore.forHotkey(dir, HOTKEY);
+                jobs.add(pool.submit(() -> s.add(reveal(1, hash))));
+            }
+            for (Future<?> job : jobs) {
+                job.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals(16, store.load().stream().map(PendingReveal::commitHash).distinct().count());
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(), files.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList());
+        }
+    }
+
+    @Test
+    void ofNamesTheChainByGenesisHashAndComputesTheRevealWindow() throws Exception {
+        try (LocalChain chain = LocalChain.builder().setDirectory(dir.resolve("chain")).optTime(new MockTime(0))
+                .optSubnet(1, LocalSubnetConfig.defaults().withCommitRevealEnabled(true).withTempo(10)
+                        .withRevealPeriodEpochs(1))
+                .build()) {
+            PendingReveal r = PendingReveal.of(chain, chain.hyperparameters(1), HOTKEY, new int[] {0},
+                    new int[] {65535}, new int[] {1}, 0, 12, "0x01");
+            assertEquals("0x" + HexFormat.of().formatHex(chain.blockHash(0)), r.chain());
+            assertEquals(r.chain(), PendingReveal.chainIdOf(chain));
+            assertEquals(1, r.netuid());
+            assertEquals(20, r.revealFromBlock());
+            assertEquals(29, r.revealUntilBlock());
+        }
+    }
+}
