@@ -10,7 +10,8 @@
 # Ctrl-C, or the end of the last round, stops every process it started. Wallets are kept in
 # <workdir>/wallets between runs (creating one costs ~10 s of Argon2); everything else is rebuilt.
 # Timing knobs (environment): LS_BLOCK_TIME (1s), LS_ROUND_BLOCKS (40), LS_DEADLINE_MARGIN (20),
-# LS_TRAIN_STEPS (12), LS_BATCH_SIZE (4), LS_PAGES (24), LS_EVAL_PAGES (8), LS_LR (2e-3).
+# LS_TRAIN_STEPS (12), LS_BATCH_SIZE (4), LS_PAGES (24), LS_EVAL_PAGES (8), LS_LR (2e-3);
+# LS_HTTP_PORT (0 = any free port) for the orchestrator's API and dashboard.
 # See docs/local-subnet.md.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -30,7 +31,7 @@ while [[ $# -gt 0 ]]; do
         --report) REPORT="$2"; shift 2 ;;
         --workdir) WORKDIR="$2"; shift 2 ;;
         --device) DEVICE="$2"; shift 2 ;;
-        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         *) echo "local-subnet: unknown option $1 (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -202,8 +203,8 @@ FIRST_ROUND=$(( ($("${REPORTER[@]}" block "$CHAIN") + 10) / ROUND_BLOCKS + 1 ))
 LAST_ROUND=$((FIRST_ROUND + ROUNDS - 1))
 step "starting the daemons; reporting rounds $FIRST_ROUND..$LAST_ROUND (logs in $LOGS)"
 start orchestrator "${DAEMON_JAVA[@]}" -jar dist/orchestrator.jar run --netuid "$NETUID" "${CHAIN_FLAGS[@]}" \
-    --http.port 0 --state.dir "$STATE/orchestrator" --base.dir "$STORES/averager" \
-    "${ROUND_FLAGS[@]}" --assign.pages "$PAGES"
+    --http.port "${LS_HTTP_PORT:-0}" --state.dir "$STATE/orchestrator" --base.location "$BASE_LOCATION" \
+    "${DATA_FLAGS[@]}" --dashboard.validator-state "$STATE/validator" "${ROUND_FLAGS[@]}" --assign.pages "$PAGES"
 start averager "${DAEMON_JAVA[@]}" -jar dist/averager.jar run --netuid "$NETUID" "${CHAIN_FLAGS[@]}" \
     --storage.location "$BASE_LOCATION" "${DATA_FLAGS[@]}" --state.dir "$STATE/averager" --device "$DEVICE" \
     "${ROUND_FLAGS[@]}" --merge.delay-blocks 3 --merge.top-g "$((MINERS + ${#ADVERSARY_LIST[@]}))" \
@@ -225,7 +226,13 @@ done
 start validator "${DAEMON_JAVA[@]}" -jar dist/validator.jar run --netuid "$NETUID" "${CHAIN_FLAGS[@]}" \
     --wallet.name validator --wallet.path "$WALLETS" --base.location "$BASE_LOCATION" "${DATA_FLAGS[@]}" \
     --state.dir "$STATE/validator" --device "$DEVICE" "${ROUND_FLAGS[@]}" \
-    --assigned-pages "$PAGES" --eval-pages "$EVAL_PAGES"
+    --assigned-pages "$PAGES" --eval-pages "$EVAL_PAGES" --locators.allow file,s3,hf
+
+for _ in $(seq 1 60); do
+    url=$(grep -o 'Dashboard on http://[^ ]*' "$LOGS/orchestrator.log" 2>/dev/null | head -1 | cut -d' ' -f3)
+    [[ -n "$url" ]] && { echo "dashboard: $url"; break; }
+    sleep 1
+done
 
 # ---- rounds -----------------------------------------------------------------------------------
 # A round is reported once the validator's and the averager's files exist, or given up on when

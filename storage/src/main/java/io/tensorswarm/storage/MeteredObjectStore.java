@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * Counts the bytes a daemon moves through a store ({@code tensorswarm_bytes_uploaded_total} and
  * {@code _downloaded_total}) and its storage errors by kind ({@code storage_not_found},
- * {@code storage_too_large}, ...).
+ * {@code storage_too_large}, ...). A missing object is not counted: callers decide whether that is an
+ * error (a miner's missing manifest is; a subnet without a first model yet is not).
  */
 public final class MeteredObjectStore extends ForwardingObjectStore {
     private final DaemonMetrics metrics;
@@ -48,6 +49,9 @@ public final class MeteredObjectStore extends ForwardingObjectStore {
         try {
             return call.get();
         } catch (StorageException e) {
+            if (e.kind() == StorageException.Kind.NOT_FOUND) {
+                throw e;
+            }
             metrics.error("storage_" + e.kind().name().toLowerCase(java.util.Locale.ROOT));
             throw e;
         }

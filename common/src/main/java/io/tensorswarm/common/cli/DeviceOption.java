@@ -10,7 +10,7 @@ public final class DeviceOption {
             names = "--device",
             defaultValue = "${env:TS_DEVICE:-cpu}",
             paramLabel = "<device>",
-            description = "cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}; GPUs need a -Pcu124 build).")
+            description = "cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}; env TS_DEVICE; GPUs need a -Pcu124 build).")
     String device;
 
     /** Returns the chosen device, failing fast when a requested GPU is missing. */
