@@ -98,13 +98,7 @@ function daemonEnv(daemon, files, defaults) {
   for (const file of [path.join(ENV_DIR, 'common.env'), ...files]) {
     Object.assign(env, readEnvFile(file));
   }
-  // The process starts from the pm2 daemon's environment (filter_env drops the rest); these keep
-  // the JVM and its child workers working.
-  for (const key of ['PATH', 'HOME', 'USER', 'LANG', 'TZ']) {
-    if (process.env[key] !== undefined && env[key] === undefined) {
-      env[key] = process.env[key];
-    }
-  }
+  // pm2 adds these to the environment of the shell that started the pm2 daemon (the files win).
   return env;
 }
 
@@ -122,7 +116,6 @@ function daemonApp(name, daemon, env) {
     args: [...jvm, ...words(env.JAVA_OPTS), '-jar', path.join(HOME, 'dist', `${daemon}.jar`), 'run', ...words(env.TS_ARGS)],
     cwd: WORK_DIR,
     env,
-    filter_env: true,
     autorestart: true,
     exp_backoff_restart_delay: 2000, // 2 s, 3 s, 4.5 s ... capped by pm2 at 15 s; reset after 30 s up
     max_restarts: 10, // restarts within min_uptime before pm2 gives up ("errored")

@@ -23,13 +23,6 @@ dir="$1"
 shift
 [[ -f "$example" ]] || { echo "install-env: $example not found" >&2; exit 1; }
 
-group=""
-if getent group tensorswarm >/dev/null 2>&1; then
-    group=tensorswarm
-fi
-mkdir -p "$dir"
-chmod 750 "$dir"
-[[ -z "$group" ]] || chgrp "$group" "$dir"
 
 # Prints the body of section "[<file>]" of .env.example (up to the next "# ==== " header).
 section() {
@@ -58,7 +51,7 @@ from_example() { # <name>
     body="$(section "$1.env")"
     [[ -n "$body" ]] || { echo "install-env: no section [$1.env] in .env.example" >&2; exit 2; }
     write "$1.env" "# Tensorswarm: $1.env, made by scripts/ops/install-env.sh from .env.example.
-# KEY=value lines; comments on their own lines. Uncomment and edit what you need.
+# One setting per line (NAME=value), comments on their own lines. Uncomment and edit what you need.
 
 $body"
 }
@@ -75,6 +68,14 @@ for name in "$@"; do
     [[ "$name" =~ ^(miner|validator|averager|orchestrator|auto-update|miner-[A-Za-z0-9_-]+)$ ]] \
         || { echo "install-env: unknown daemon: $name (miner, validator, averager, orchestrator, auto-update, miner-<name>)" >&2; exit 2; }
 done
+group=""
+if getent group tensorswarm >/dev/null 2>&1; then
+    group=tensorswarm
+fi
+mkdir -p "$dir"
+chmod 750 "$dir"
+[[ -z "$group" ]] || chgrp "$group" "$dir"
+
 from_example common
 for name in "$@"; do
     case "$name" in
