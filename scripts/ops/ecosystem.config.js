@@ -30,12 +30,14 @@ const LOG_DIR = path.resolve(process.env.TS_LOG_DIR || '/var/log/tensorswarm');
 const WORK_DIR = path.resolve(process.env.TS_WORK_DIR || '/var/lib/tensorswarm');
 const JAVA = process.env.TS_JAVA || 'java';
 
-/** Default metrics port, heap and whether the daemon runs libtorch, per daemon. */
+/** Default metrics port, JVM options and libtorch threads per daemon (the orchestrator only evaluates
+ * each new base model once, for the dashboard). The systemd units use the same defaults. */
+const CPUS = Math.max(1, os.cpus().length);
 const DAEMONS = {
-  miner: { metricsPort: 9101, javaOpts: '-Xmx4g -XX:+ExitOnOutOfMemoryError', torch: true },
-  validator: { metricsPort: 9102, javaOpts: '-Xmx4g -XX:+ExitOnOutOfMemoryError', torch: true },
-  averager: { metricsPort: 9103, javaOpts: '-Xmx4g -XX:+ExitOnOutOfMemoryError', torch: true },
-  orchestrator: { metricsPort: 9104, javaOpts: '-Xmx512m -XX:+ExitOnOutOfMemoryError', torch: false },
+  miner: { metricsPort: 9101, javaOpts: '-Xmx4g -XX:+ExitOnOutOfMemoryError', threads: Math.min(4, CPUS) },
+  validator: { metricsPort: 9102, javaOpts: '-Xmx4g -XX:+ExitOnOutOfMemoryError', threads: Math.min(4, CPUS) },
+  averager: { metricsPort: 9103, javaOpts: '-Xmx4g -XX:+ExitOnOutOfMemoryError', threads: Math.min(4, CPUS) },
+  orchestrator: { metricsPort: 9104, javaOpts: '-Xmx1g -XX:+ExitOnOutOfMemoryError', threads: 1 },
 };
 
 /** pm2 waits this much longer than the daemon's --shutdown.grace before it sends SIGKILL. */
@@ -91,7 +93,7 @@ function words(text) {
 function daemonEnv(daemon, files, defaults) {
   const env = Object.assign({
     OMP_WAIT_POLICY: 'PASSIVE', // libtorch's OpenMP threads spin otherwise: 10-30x slower on shared cores
-    OMP_NUM_THREADS: String(DAEMONS[daemon].torch ? Math.max(1, Math.min(4, os.cpus().length)) : 1),
+    OMP_NUM_THREADS: String(DAEMONS[daemon].threads),
     DJL_CACHE_DIR: path.join(WORK_DIR, '.djl.ai'),
     JAVA_OPTS: DAEMONS[daemon].javaOpts,
   }, defaults);
@@ -107,13 +109,12 @@ function daemonApp(name, daemon, env) {
   if (graceMs === null) {
     throw new Error(`${name}: TS_SHUTDOWN_GRACE=${env.TS_SHUTDOWN_GRACE} is not an ISO-8601 duration such as PT30S`);
   }
-  const jvm = DAEMONS[daemon].torch ? [`-Dai.djl.pytorch.num_threads=${env.OMP_NUM_THREADS}`] : [];
   return {
     name,
     namespace: 'tensorswarm',
     script: JAVA,
     interpreter: 'none',
-    args: [...jvm, ...words(env.JAVA_OPTS), '-jar', path.join(HOME, 'dist', `${daemon}.jar`), 'run', ...words(env.TS_ARGS)],
+    args: [`-Dai.djl.pytorch.num_threads=${env.OMP_NUM_THREADS}`, ...words(env.JAVA_OPTS), '-jar', path.join(HOME, 'dist', `${daemon}.jar`), 'run', ...words(env.TS_ARGS)],
     cwd: WORK_DIR,
     env,
     autorestart: true,

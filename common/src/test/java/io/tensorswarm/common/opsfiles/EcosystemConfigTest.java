@@ -66,9 +66,7 @@ class EcosystemConfigTest {
             assertEquals(PORTS.get(daemon), e.get("TS_METRICS_PORT").asText(), name);
             assertTrue(ports.add(e.get("TS_METRICS_PORT").asText()), "ports are distinct");
             assertEquals(tmp.resolve("work").resolve(daemon).toString(), e.get("TS_STATE_DIR").asText());
-            if (!daemon.equals("orchestrator")) {
-                assertEquals("-Dai.djl.pytorch.num_threads=" + e.get("OMP_NUM_THREADS").asText(), args.get(0));
-            }
+            assertEquals("-Dai.djl.pytorch.num_threads=" + e.get("OMP_NUM_THREADS").asText(), args.get(0));
 
             assertTrue(app.get("autorestart").asBoolean());
             assertTrue(app.get("exp_backoff_restart_delay").asInt() > 0);
