@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -229,6 +230,35 @@ class AutoUpdateScriptTest {
                         "systemctl restart tensorswarm-miner@gpu0.service tensorswarm-validator.service",
                         "systemctl restart tensorswarm-orchestrator.service"),
                 Files.readAllLines(calls));
+    }
+
+    @Test
+    void runAsRootGitAndTheBuildRunAsTheOwnerOfTheCloneAndTheRestartAsRoot() throws Exception {
+        boolean nobody = OpsFiles.run(List.of("id", "-u", "nobody"), tmp, Map.of(), Duration.ofSeconds(10)).exit() == 0;
+        OpsFiles.requireOrSkip("0".equals(uid()) && OpsFiles.onPath("runuser") != null && nobody,
+                "AutoUpdateScriptTest.runAsRootGitAndTheBuildRunAsTheOwnerOfTheCloneAndTheRestartAsRoot",
+                "needs root, runuser and the user nobody");
+        // root's own git (HOME=tmp) may push into a repository nobody owns
+        Files.writeString(tmp.resolve(".gitconfig"), "[safe]\n\tdirectory = *\n");
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        for (Path owned : List.of(upstream, install)) {
+            assertEquals(0, OpsFiles.run(List.of("chown", "-R", "nobody", owned.toString()), tmp, Map.of(),
+                    Duration.ofSeconds(30)).exit());
+        }
+        commit("v2");
+        env.put("TS_UPDATE_BUILD_CMD", BUILD.replace("echo \"building $(cat VERSION)\" >> ../builds", "id -un > \"$TS_UPDATE_DIST/builder\""));
+        env.put("TS_UPDATE_RESTART_CMD", "id -un >> " + restarts);
+
+        OpsFiles.Result r = update();
+        assertEquals(0, r.exit(), r.describe());
+        assertEquals("nobody", Files.readString(install.resolve("dist/builder")).strip());
+        assertEquals("nobody", Files.getOwner(install.resolve("dist/miner.jar")).getName());
+        assertEquals("nobody", Files.getOwner(install.resolve(".git/FETCH_HEAD")).getName(), "git ran as the owner");
+        assertEquals(List.of("root"), Files.readAllLines(restarts), "restart as root (systemctl)");
+    }
+
+    private String uid() throws Exception {
+        return OpsFiles.run(List.of("id", "-u"), tmp, Map.of(), Duration.ofSeconds(10)).output().strip();
     }
 
     private OpsFiles.Result update(String... args) throws Exception {
