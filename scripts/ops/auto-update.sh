@@ -165,8 +165,9 @@ fi
 
 STAGE="$STATE/dist-$TARGET"
 BUILD_LOG="$STATE/build.log"
-as_owner rm -rf "$STAGE" && as_owner mkdir -p "$STAGE" || die 1 "cannot create the staging folder $STAGE"
+{ as_owner rm -rf "$STAGE" && as_owner mkdir -p "$STAGE"; } || die 1 "cannot create the staging folder $STAGE"
 if [[ -z "$BUILD_CMD" ]]; then
+    # shellcheck disable=SC2016 # expanded by the bash that runs the build, where TS_UPDATE_DIST is set
     BUILD_CMD='mvn -B -q -DskipTests -Ddist.dir="$TS_UPDATE_DIST" clean package'
 fi
 log "building $(short "$TARGET") into $STAGE (log $BUILD_LOG)"
