@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests use: python3-torch, python3-numpy and OpenBLAS for the Python
-# cross-check tests, and chromium for the orchestrator dashboard's headless-browser test. Installs only
-# what is missing; does nothing when everything is already there.
+# cross-check tests, chromium for the orchestrator dashboard's headless-browser test, and promtool
+# (package prometheus) and shellcheck for the operations files' tests. Installs only what is missing;
+# does nothing when everything is already there.
 set -euo pipefail
 
 packages=()
@@ -10,6 +11,12 @@ if ! /usr/bin/python3 -c 'import torch, numpy' >/dev/null 2>&1; then
 fi
 if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
     packages+=(chromium)
+fi
+if ! command -v promtool >/dev/null 2>&1; then
+    packages+=(prometheus)
+fi
+if ! command -v shellcheck >/dev/null 2>&1; then
+    packages+=(shellcheck)
 fi
 if [ "${#packages[@]}" -eq 0 ]; then
     exit 0
