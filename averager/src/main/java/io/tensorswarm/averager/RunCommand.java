@@ -2,15 +2,16 @@ package io.tensorswarm.averager;
 
 import io.tensorswarm.averager.merge.MergeConfig;
 import io.tensorswarm.averager.merge.MixingConfig;
-import io.tensorswarm.averager.merge.OuterOptimizer;
 import io.tensorswarm.averager.run.AveragerRound;
 import io.tensorswarm.averager.run.AveragerSettings;
 import io.tensorswarm.averager.run.BaseModelCache;
 import io.tensorswarm.averager.run.DeltaFetcher;
+import io.tensorswarm.averager.run.LocatorPolicy;
 import io.tensorswarm.averager.run.MergeReport;
 import io.tensorswarm.averager.run.ModelPublisher;
 import io.tensorswarm.averager.run.PublishException;
 import io.tensorswarm.chain.Chain;
+import io.tensorswarm.chain.ChainException;
 import io.tensorswarm.chain.Chains;
 import io.tensorswarm.chain.cli.ChainOptions;
 import io.tensorswarm.chain.crypto.Sr25519SignatureVerifier;
@@ -20,20 +21,28 @@ import io.tensorswarm.common.cli.DeviceOption;
 import io.tensorswarm.common.cli.ExitCodes;
 import io.tensorswarm.common.cli.ExitException;
 import io.tensorswarm.common.cli.LoggingMixin;
+import io.tensorswarm.common.cli.OpsOptions;
 import io.tensorswarm.common.data.TokenPages;
 import io.tensorswarm.common.data.Tokenizer;
 import io.tensorswarm.common.data.Tokenizers;
 import io.tensorswarm.common.model.GptConfig;
 import io.tensorswarm.common.model.ModelDirectory;
+import io.tensorswarm.common.ops.DaemonMetrics;
+import io.tensorswarm.common.ops.LogIdentity;
+import io.tensorswarm.common.ops.Operations;
+import io.tensorswarm.common.ops.Shutdown;
 import io.tensorswarm.common.protocol.LatestPointer;
 import io.tensorswarm.common.protocol.RoundClock;
+import io.tensorswarm.storage.MeteredObjectStore;
 import io.tensorswarm.storage.ObjectStore;
 import io.tensorswarm.storage.ObjectStores;
 import io.tensorswarm.storage.StorageOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +57,12 @@ import picocli.CommandLine.Spec;
  * {@code deadline(r) + --merge.delay-blocks}, runs {@link AveragerRound} (rank by incentive, fetch
  * and verify the top-G deltas, merge, publish when the held-out loss improves, move {@code
  * latest}), and writes {@code <state>/merges/<r>.json}. Resumes after the last round with a report.
+ *
+ * <p>Operations ({@link OpsOptions}): logs carry {@code [averager netuid=<n>]}; metrics report the
+ * round, the base and merged check losses, bytes moved through every store, errors by kind and
+ * completed rounds. On SIGTERM the daemon stops waiting at once, abandons a round that has not
+ * started publishing (no report, so a restart runs it again) and finishes one that has; the JVM
+ * then exits with 143.
  */
 @Command(
         name = "run",
@@ -58,6 +73,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
     @Mixin LoggingMixin logging;
+    @Mixin OpsOptions opsOptions;
     @Mixin ChainOptions chainOptions;
     @Mixin DataOptions data;
     @Mixin DeviceOption device;
@@ -71,10 +87,15 @@ public final class RunCommand implements Callable<Integer> {
             description = "The averager's own store: latest and models/<rev>/ (= the miners' --base.location; env TS_STORAGE_LOCATION).")
     String location;
 
+    @Option(names = "--locators.allow", defaultValue = "${env:TS_LOCATORS_ALLOW:-" + LocatorPolicy.DEFAULT + "}",
+            paramLabel = "<schemes>",
+            description = "Storage schemes a miner's on-chain locator may use, comma-separated; file must be opted in "
+                    + "(local subnets) because locators are untrusted (default: ${DEFAULT-VALUE}; env TS_LOCATORS_ALLOW).")
+    String locatorsAllow;
+
     @Option(names = "--state.dir", defaultValue = "${env:TS_STATE_DIR:-work/averager}", paramLabel = "<dir>",
             description = "Persistent state: outer momentum, merges/<r>.json, model cache (default: ${DEFAULT-VALUE}).")
     Path stateDir;
-
     @Option(names = "--round.blocks", defaultValue = "${env:TS_ROUND_BLOCKS:-20}", paramLabel = "<n>",
             description = "Blocks per round (default: ${DEFAULT-VALUE}).")
     long roundBlocks;
@@ -116,7 +137,7 @@ public final class RunCommand implements Callable<Integer> {
     float outerLr;
 
     @Option(names = "--outer.momentum", defaultValue = "${env:TS_OUTER_MOMENTUM:-0.9}", paramLabel = "<x>",
-            description = "Outer Nesterov momentum (default: ${DEFAULT-VALUE}).")
+            description = "Outer Nesterov momentum; reset to zero whenever a step with it is rejected (default: ${DEFAULT-VALUE}).")
     float outerMomentum;
 
     @Option(names = "--delta.max-bytes", defaultValue = "${env:TS_DELTA_MAX_BYTES:-4294967296}", paramLabel = "<n>",
@@ -144,9 +165,22 @@ public final class RunCommand implements Callable<Integer> {
         RoundClock clock = new RoundClock(roundBlocks, deadlineMargin);
         long delay = delayBlocks >= 0 ? delayBlocks : roundBlocks / 2;
         int limit = once ? 1 : rounds;
+        LocatorPolicy locators;
+        try {
+            locators = LocatorPolicy.parse(locatorsAllow);
+        } catch (IllegalArgumentException e) {
+            throw new ExitException(ExitCodes.USAGE, "--locators.allow: " + e.getMessage());
+        }
         StorageOptions storageOptions = StorageOptions.fromEnvironment(System.getenv());
-        try (Chain chain = Chains.connect(chainOptions.settings(System::getenv));
-                ObjectStore store = ObjectStores.open(location, storageOptions)) {
+        try (Operations ops = opsOptions.open(new LogIdentity("averager", "", netuid));
+                Chain chain = Chains.connect(chainOptions.settings(System::getenv));
+                ObjectStore store = new MeteredObjectStore(ObjectStores.open(location, storageOptions),
+                        ops.metrics())) {
+            DaemonMetrics metrics = ops.metrics();
+            Shutdown shutdown = ops.shutdown();
+            if (!locators.unserved().isEmpty()) {
+                log.warn("--locators.allow names schemes no installed storage backend serves: {}", locators.unserved());
+            }
             LatestPointer latest = ModelPublisher.readLatest(store).orElseThrow(() -> new ExitException(
                     ExitCodes.FAILURE, "no latest in " + store.location() + "; seed it with `averager publish`"));
             Path baseDir = new BaseModelCache(store, stateDir.resolve("models")).fetch(latest);
@@ -155,35 +189,61 @@ public final class RunCommand implements Callable<Integer> {
                     maxDeltaBytes, outerLr, outerMomentum,
                     new MergeConfig(MixingConfig.defaults().withIterations(mixingIterations), batchSize), stateDir,
                     device.resolve());
-            DeltaFetcher fetcher = new DeltaFetcher(loc -> ObjectStores.open(loc, storageOptions),
+            DeltaFetcher fetcher = new DeltaFetcher(
+                    loc -> new MeteredObjectStore(ObjectStores.open(loc, storageOptions), metrics), locators,
                     new Sr25519SignatureVerifier(), netuid, maxDeltaBytes, stateDir.resolve("work"));
             try (Tokenizer tokenizer = Tokenizers.forModelDir(baseDir, gpt.vocabSize());
                     TokenPages pages = data.open(tokenizer, gpt.nPositions())) {
-                AveragerRound step = new AveragerRound(chain, store, pages, fetcher, settings);
+                AveragerRound step = new AveragerRound(chain, store, pages, fetcher, settings, metrics,
+                        shutdown::requested);
                 long round = firstRound(chain, clock);
+                metrics.health().running();
+                log.info("started at round {} (latest {}; locators {}; outer lr {} momentum {})", round,
+                        latest.revision(), locators, outerLr, outerMomentum);
                 for (int done = 0; limit == 0 || done < limit; done++, round++) {
                     long mergeBlock = clock.deadlineBlock(round) + delay;
-                    waitForBlock(chain, mergeBlock, round);
+                    if (!waitForBlock(chain, mergeBlock, round, ops, limit == 0)) {
+                        break;
+                    }
+                    metrics.round(round);
                     try {
                         MergeReport report = step.run(round);
-                        spec.commandLine().getOut().println("[averager netuid=" + netuid + " r=" + round + "] "
-                                + report.note() + (report.accepted() ? " " + report.newRevision() : ""));
+                        metrics.roundCompleted();
+                        spec.commandLine().getOut().println("r=" + round + " " + report.note()
+                                + (report.accepted() ? " " + report.newRevision() : ""));
                         spec.commandLine().getOut().flush();
+                    } catch (CancellationException e) {
+                        log.info("r={} abandoned ({}); latest, momentum and reports are unchanged", round,
+                                e.getMessage());
+                        break;
+                    } catch (ChainException e) {
+                        metrics.error("chain");
+                        failed(e, round, limit);
                     } catch (PublishException e) {
-                        if (limit != 0) {
-                            throw e;
-                        }
-                        log.error("[averager netuid={} r={}] {}", netuid, round, e.getMessage());
+                        metrics.error("publish");
+                        failed(e, round, limit);
                     } catch (TensorswarmException e) {
-                        if (limit != 0) {
-                            throw e;
-                        }
-                        log.error("[averager netuid={} r={}] round failed: {}", netuid, round, e.getMessage());
+                        metrics.error("round");
+                        failed(e, round, limit);
                     }
+                    if (shutdown.requested()) {
+                        break;
+                    }
+                }
+                if (shutdown.requested()) {
+                    log.info("stop requested; the loop returned at a safe point");
                 }
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** Rethrows in --once/--rounds mode (the command fails); logs and goes on in forever mode. */
+    private static void failed(RuntimeException e, long round, int limit) {
+        if (limit != 0) {
+            throw e;
+        }
+        log.error("r={} round failed: {}", round, e.getMessage());
     }
 
     /** Returns {@code --start-round}, else the round after the last report, else the previous round. */
@@ -206,14 +266,38 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private void waitForBlock(Chain chain, long block, long round) throws InterruptedException {
-        long now = chain.currentBlock();
-        if (now < block) {
-            log.info("[averager netuid={} r={}] waiting for block {} (now {})", netuid, round, block, now);
+    /**
+     * Waits until the chain reaches {@code block}; returns false when a stop was requested first.
+     * In forever mode a chain error is counted, logged and retried at the next poll.
+     */
+    private boolean waitForBlock(Chain chain, long block, long round, Operations ops, boolean forever)
+            throws InterruptedException {
+        Duration poll = Duration.ofMillis(Math.max(10L, (long) (pollSeconds * 1000)));
+        boolean logged = false;
+        while (!ops.shutdown().requested()) {
+            long now;
+            try {
+                now = chain.currentBlock();
+                ops.metrics().progress();
+            } catch (ChainException e) {
+                ops.metrics().error("chain");
+                if (!forever) {
+                    throw e;
+                }
+                log.warn("r={} cannot read the block number: {}; retrying", round, e.getMessage());
+                now = -1;
+            }
+            if (now >= block) {
+                return true;
+            }
+            if (!logged && now >= 0) {
+                log.info("r={} waiting for block {} (now {})", round, block, now);
+                logged = true;
+            }
+            if (ops.shutdown().sleep(poll)) {
+                break;
+            }
         }
-        while (now < block) {
-            Thread.sleep(Math.max(10L, (long) (pollSeconds * 1000)));
-            now = chain.currentBlock();
-        }
+        return false;
     }
 }

@@ -107,7 +107,8 @@ final class SubnetFixture {
     /** Returns an averager step on {@code store} with state in {@code stateDir}. */
     AveragerRound averager(ObjectStore store, Path stateDir) {
         DeltaFetcher fetcher = new DeltaFetcher(loc -> ObjectStores.open(loc, StorageOptions.defaults()),
-                new Sr25519SignatureVerifier(), NETUID, 64L << 20, stateDir.resolve("work"));
+                LocatorPolicy.parse("file"), new Sr25519SignatureVerifier(), NETUID, 64L << 20,
+                stateDir.resolve("work"));
         return new AveragerRound(chain, store, pages, fetcher, settings(stateDir));
     }
 
