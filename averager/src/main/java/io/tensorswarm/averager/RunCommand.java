@@ -145,7 +145,8 @@ public final class RunCommand implements Callable<Integer> {
     long maxDeltaBytes;
 
     @Option(names = "--start-round", paramLabel = "<r>",
-            description = "First round to merge (default: after the last merges/<r>.json, else the previous round).")
+            description = "First round to merge on a fresh state dir; a restart still resumes after the newest merges/<r>.json "
+                    + "(default: resume, else the previous round).")
     Long startRound;
 
     @Option(names = "--once", description = "Merge one round, then exit.")
@@ -246,23 +247,24 @@ public final class RunCommand implements Callable<Integer> {
         log.error("r={} round failed: {}", round, e.getMessage());
     }
 
-    /** Returns {@code --start-round}, else the round after the last report, else the previous round. */
+    /**
+     * Returns the first round to merge: the round after the newest report, but not before {@code
+     * --start-round} when given, else not before the previous round (older rounds' commitments are
+     * gone: each miner keeps one). A restart with the same command line therefore resumes instead
+     * of merging a reported round again.
+     */
     private long firstRound(Chain chain, RoundClock clock) throws IOException {
-        if (startRound != null) {
-            return startRound;
-        }
-        long previous = Math.max(0, clock.roundOf(chain.currentBlock()) - 1);
+        long floor = startRound != null ? startRound : Math.max(0, clock.roundOf(chain.currentBlock()) - 1);
         Path merges = stateDir.resolve("merges");
         if (!Files.isDirectory(merges)) {
-            return previous;
+            return floor;
         }
         try (Stream<Path> files = Files.list(merges)) {
             long last = files.map(p -> p.getFileName().toString())
                     .filter(n -> n.matches("[0-9]{1,18}\\.json"))
                     .mapToLong(n -> Long.parseLong(n.substring(0, n.length() - 5)))
                     .max().orElse(-1);
-            // A long outage: each miner keeps one commitment, so older rounds are gone anyway.
-            return last < 0 ? previous : Math.max(last + 1, previous);
+            return Math.max(last + 1, floor);
         }
     }
 

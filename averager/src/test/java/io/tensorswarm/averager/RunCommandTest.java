@@ -47,7 +47,7 @@ class RunCommandTest {
                 "--merge.fit-pages", "4", "--merge.check-pages", "4", "--miner.pages", "4");
 
         assertEquals(0, code, err.toString());
-        assertTrue(out.toString().contains("[averager netuid=1 r=0] no usable deltas"), out.toString());
+        assertTrue(out.toString().contains("r=0 no usable deltas"), out.toString());
         MergeReport report = MergeReport.read(tmp.resolve("state/merges/0.json"));
         assertFalse(report.accepted());
         assertEquals(seeded.revision(), report.baseRevision());

@@ -163,7 +163,7 @@ public final class AveragerRound {
                 settings.outerMomentum());
         if (deltas.isEmpty()) {
             MergeReport report = new MergeReport(round, latest.revision(), merged, skipped, Map.of(), null, null,
-                    false, null, outer.steps(), false, "no usable deltas");
+                    false, null, outer.steps(), false, null, "no usable deltas");
             report.write(settings.reportFile(round));
             log.info("r={} nothing to merge ({} committed, {} skipped)", round, eligible.size(), skipped.size());
             return report;
@@ -188,7 +188,7 @@ public final class AveragerRound {
             metrics.error("merge_rejected");
             MergeReport report = new MergeReport(round, latest.revision(), merged, skipped, result.alphas(),
                     MergeReport.finiteOrNull(result.lossBefore()), MergeReport.finiteOrNull(result.lossAfter()),
-                    false, null, outer.steps(), reset,
+                    false, null, outer.steps(), reset, momentumLoss(result),
                     "merged model did not improve the check loss; latest unchanged"
                             + (reset ? "; outer momentum reset" : ""));
             report.write(settings.reportFile(round));
@@ -210,7 +210,7 @@ public final class AveragerRound {
         momentum.commit();
         MergeReport report = new MergeReport(round, latest.revision(), merged, skipped, result.alphas(),
                 result.lossBefore(), result.lossAfter(), true, published.revision(), outer.steps(),
-                result.restarted(), "published; latest moved"
+                result.restarted(), momentumLoss(result), "published; latest moved"
                         + (result.restarted() ? "; outer momentum reset (the step with it was rejected)" : ""));
         report.write(settings.reportFile(round));
         deleteQuietly(staged);
@@ -218,6 +218,10 @@ public final class AveragerRound {
                 result.alphas(), result.lossBefore(), result.lossAfter(), published.revision(), published.round(),
                 result.restarted() ? " (from zero momentum)" : "");
         return report;
+    }
+
+    private static Double momentumLoss(MergeResult result) {
+        return result.restarted() ? MergeReport.finiteOrNull(result.momentumLoss()) : null;
     }
 
     private void checkStop(String where) {
