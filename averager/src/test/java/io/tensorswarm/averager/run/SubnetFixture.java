@@ -227,7 +227,7 @@ public final class SubnetFixture {
     }
 
     /** Returns Gaussian noise with the layout of {@code like} and {@code factor} times its norm. */
-    static ParameterSet noiseLike(ParameterSet like, double factor, long seed) {
+    public static ParameterSet noiseLike(ParameterSet like, double factor, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         ParameterSet.Builder raw = ParameterSet.builder();
         for (NamedTensor t : like) {
