@@ -2,6 +2,7 @@ package io.tensorswarm.averager;
 
 import io.tensorswarm.averager.merge.MergeConfig;
 import io.tensorswarm.averager.merge.MixingConfig;
+import io.tensorswarm.averager.merge.OuterOptimizer;
 import io.tensorswarm.averager.run.AveragerRound;
 import io.tensorswarm.averager.run.AveragerSettings;
 import io.tensorswarm.averager.run.BaseModelCache;
@@ -67,7 +68,11 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "run",
         mixinStandardHelpOptions = true,
-        description = "Run the averager: merge each round's best deltas and publish the next base model.")
+        description = "Run the averager: merge each round's best deltas and publish the next base model.",
+        footer = {"",
+                "SIGTERM stops it within --shutdown.grace: a round that has not started publishing is abandoned "
+                        + "(no report; it runs again after a restart), one that has is finished; exit code 143.",
+                "Exit codes: 0 done (--once/--rounds), 1 failure, 2 usage, 4 internal error. See docs/averager.md."})
 public final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
@@ -94,84 +99,89 @@ public final class RunCommand implements Callable<Integer> {
     String locatorsAllow;
 
     @Option(names = "--state.dir", defaultValue = "${env:TS_STATE_DIR:-work/averager}", paramLabel = "<dir>",
-            description = "Persistent state: outer momentum, merges/<r>.json, model cache (default: ${DEFAULT-VALUE}).")
+            description = "Persistent state: outer momentum, merges/<r>.json, model cache (default: ${DEFAULT-VALUE}; env TS_STATE_DIR).")
     Path stateDir;
+
     @Option(names = "--round.blocks", defaultValue = "${env:TS_ROUND_BLOCKS:-20}", paramLabel = "<n>",
-            description = "Blocks per round (default: ${DEFAULT-VALUE}).")
+            description = "Blocks per round (default: ${DEFAULT-VALUE}; env TS_ROUND_BLOCKS).")
     long roundBlocks;
 
     @Option(names = "--round.deadline-margin", defaultValue = "${env:TS_ROUND_DEADLINE_MARGIN:-2}", paramLabel = "<n>",
-            description = "Blocks before the round's end when commitments close (default: ${DEFAULT-VALUE}).")
+            description = "Blocks before the round's end when commitments close (default: ${DEFAULT-VALUE}; env TS_ROUND_DEADLINE_MARGIN).")
     long deadlineMargin;
 
     @Option(names = "--merge.delay-blocks", defaultValue = "${env:TS_MERGE_DELAY_BLOCKS:--1}", paramLabel = "<n>",
-            description = "Blocks after a round's deadline before merging it, so validators can set weights (default: half a round).")
+            description = "Blocks after a round's deadline before merging it, so validators can set weights (default: half a round; env TS_MERGE_DELAY_BLOCKS).")
     long delayBlocks;
 
     @Option(names = "--merge.top-g", defaultValue = "${env:TS_MERGE_TOP_G:-3}", paramLabel = "<n>",
-            description = "Deltas merged per round: the best G by incentive that verify (default: ${DEFAULT-VALUE}).")
+            description = "Deltas merged per round: the best G by incentive that verify (default: ${DEFAULT-VALUE}; env TS_MERGE_TOP_G).")
     int topG;
 
     @Option(names = "--merge.fit-pages", defaultValue = "${env:TS_MERGE_FIT_PAGES:-32}", paramLabel = "<n>",
-            description = "Held-out pages the mixing weights are learned on (default: ${DEFAULT-VALUE}).")
+            description = "Held-out pages the mixing weights are learned on (default: ${DEFAULT-VALUE}; env TS_MERGE_FIT_PAGES).")
     int fitPages;
 
     @Option(names = "--merge.check-pages", defaultValue = "${env:TS_MERGE_CHECK_PAGES:-32}", paramLabel = "<n>",
-            description = "Held-out pages the acceptance test runs on (default: ${DEFAULT-VALUE}).")
+            description = "Held-out pages the acceptance test runs on (default: ${DEFAULT-VALUE}; env TS_MERGE_CHECK_PAGES).")
     int checkPages;
 
     @Option(names = "--merge.mixing-iterations", defaultValue = "${env:TS_MERGE_MIXING_ITERATIONS:-6}", paramLabel = "<n>",
-            description = "Mixing-weight optimisation steps; 0 = uniform (default: ${DEFAULT-VALUE}).")
+            description = "Mixing-weight optimisation steps; 0 = uniform (default: ${DEFAULT-VALUE}; env TS_MERGE_MIXING_ITERATIONS).")
     int mixingIterations;
 
     @Option(names = "--merge.batch-size", defaultValue = "${env:TS_MERGE_BATCH_SIZE:-8}", paramLabel = "<n>",
-            description = "Pages per forward pass while merging (default: ${DEFAULT-VALUE}).")
+            description = "Pages per forward pass while merging (default: ${DEFAULT-VALUE}; env TS_MERGE_BATCH_SIZE).")
     int batchSize;
 
     @Option(names = "--miner.pages", defaultValue = "${env:TS_MINER_PAGES:-64}", paramLabel = "<n>",
-            description = "Pages each miner is assigned per round; the averager's pages avoid them (default: ${DEFAULT-VALUE}).")
+            description = "Pages each miner is assigned per round; the averager's pages avoid them (default: ${DEFAULT-VALUE}; env TS_MINER_PAGES).")
     int minerPages;
 
     @Option(names = "--outer.lr", defaultValue = "${env:TS_OUTER_LR:-0.7}", paramLabel = "<x>",
-            description = "Outer learning rate (default: ${DEFAULT-VALUE}).")
+            description = "Outer learning rate (default: ${DEFAULT-VALUE}; env TS_OUTER_LR).")
     float outerLr;
 
     @Option(names = "--outer.momentum", defaultValue = "${env:TS_OUTER_MOMENTUM:-0.9}", paramLabel = "<x>",
-            description = "Outer Nesterov momentum; reset to zero whenever a step with it is rejected (default: ${DEFAULT-VALUE}).")
+            description = "Outer Nesterov momentum; reset to zero whenever a step with it is rejected (default: ${DEFAULT-VALUE}; env TS_OUTER_MOMENTUM).")
     float outerMomentum;
 
     @Option(names = "--delta.max-bytes", defaultValue = "${env:TS_DELTA_MAX_BYTES:-4294967296}", paramLabel = "<n>",
-            description = "Largest delta file fetched (default: ${DEFAULT-VALUE}).")
+            description = "Largest delta file fetched (default: ${DEFAULT-VALUE}; env TS_DELTA_MAX_BYTES).")
     long maxDeltaBytes;
 
-    @Option(names = "--start-round", paramLabel = "<r>",
+    @Option(names = "--start-round", defaultValue = "${env:TS_START_ROUND}", paramLabel = "<r>",
             description = "First round to merge on a fresh state dir; a restart still resumes after the newest merges/<r>.json "
-                    + "(default: resume, else the previous round).")
+                    + "(default: resume, else the previous round; env TS_START_ROUND).")
     Long startRound;
 
-    @Option(names = "--once", description = "Merge one round, then exit.")
+    @Option(names = "--once", defaultValue = "${env:TS_ONCE:-false}",
+            description = "Merge one round, then exit; errors then fail the command (env TS_ONCE).")
     boolean once;
 
     @Option(names = "--rounds", defaultValue = "${env:TS_ROUNDS:-0}", paramLabel = "<n>",
-            description = "Merge N rounds, then exit; 0 = forever (default: ${DEFAULT-VALUE}).")
+            description = "Merge N rounds, then exit (errors then fail the command); 0 = forever, logging errors and going on "
+                    + "(default: ${DEFAULT-VALUE}; env TS_ROUNDS).")
     int rounds;
 
     @Option(names = "--poll-seconds", defaultValue = "${env:TS_POLL_SECONDS:-2}", paramLabel = "<s>",
-            description = "How often to read the block number while waiting (default: ${DEFAULT-VALUE}).")
+            description = "How often to read the block number while waiting (default: ${DEFAULT-VALUE}; env TS_POLL_SECONDS).")
     double pollSeconds;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
         logging.apply();
-        RoundClock clock = new RoundClock(roundBlocks, deadlineMargin);
-        long delay = delayBlocks >= 0 ? delayBlocks : roundBlocks / 2;
-        int limit = once ? 1 : rounds;
+        RoundClock clock;
         LocatorPolicy locators;
         try {
+            clock = new RoundClock(roundBlocks, deadlineMargin);
             locators = LocatorPolicy.parse(locatorsAllow);
+            new OuterOptimizer(outerLr, outerMomentum); // validates the hyperparameters before anything starts
         } catch (IllegalArgumentException e) {
-            throw new ExitException(ExitCodes.USAGE, "--locators.allow: " + e.getMessage());
+            throw new ExitException(ExitCodes.USAGE, e.getMessage());
         }
+        long delay = delayBlocks >= 0 ? delayBlocks : roundBlocks / 2;
+        int limit = once ? 1 : rounds;
         StorageOptions storageOptions = StorageOptions.fromEnvironment(System.getenv());
         try (Operations ops = opsOptions.open(new LogIdentity("averager", "", netuid));
                 Chain chain = Chains.connect(chainOptions.settings(System::getenv));
@@ -186,10 +196,15 @@ public final class RunCommand implements Callable<Integer> {
                     ExitCodes.FAILURE, "no latest in " + store.location() + "; seed it with `averager publish`"));
             Path baseDir = new BaseModelCache(store, stateDir.resolve("models")).fetch(latest);
             GptConfig gpt = ModelDirectory.readConfig(baseDir);
-            AveragerSettings settings = new AveragerSettings(netuid, clock, topG, fitPages, checkPages, minerPages,
-                    maxDeltaBytes, outerLr, outerMomentum,
-                    new MergeConfig(MixingConfig.defaults().withIterations(mixingIterations), batchSize), stateDir,
-                    device.resolve());
+            AveragerSettings settings;
+            try {
+                settings = new AveragerSettings(netuid, clock, topG, fitPages, checkPages, minerPages, maxDeltaBytes,
+                        outerLr, outerMomentum,
+                        new MergeConfig(MixingConfig.defaults().withIterations(mixingIterations), batchSize), stateDir,
+                        device.resolve());
+            } catch (IllegalArgumentException e) {
+                throw new ExitException(ExitCodes.USAGE, e.getMessage());
+            }
             DeltaFetcher fetcher = new DeltaFetcher(
                     loc -> new MeteredObjectStore(ObjectStores.open(loc, storageOptions), metrics), locators,
                     new Sr25519SignatureVerifier(), netuid, maxDeltaBytes, stateDir.resolve("work"));

@@ -4,9 +4,11 @@ import io.tensorswarm.averager.merge.MergeStateException;
 import io.tensorswarm.averager.merge.OuterOptimizer;
 import io.tensorswarm.common.tensor.ParameterSet;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,6 +85,7 @@ public final class MomentumStore {
         try {
             if (latestRevision.equals(staged)) {
                 Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                syncDirectory(file.toAbsolutePath().getParent());
                 log.info("latest moved to {} before the momentum was committed; committed it now", staged);
             } else {
                 Files.delete(next);
@@ -116,6 +119,16 @@ public final class MomentumStore {
             Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new MergeStateException("cannot commit momentum " + next + " to " + file + ": " + e.getMessage(), e);
+        }
+        syncDirectory(file.toAbsolutePath().getParent());
+    }
+
+    /** Makes a rename durable; file systems that refuse to open a folder need no such step. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // best effort: the file's content is already synced
         }
     }
 
