@@ -11,6 +11,9 @@ import io.tensorswarm.common.model.TorchRuntime;
 import io.tensorswarm.common.cli.ExitCodes;
 import io.tensorswarm.common.cli.ExitException;
 import io.tensorswarm.common.cli.LoggingMixin;
+import io.tensorswarm.common.cli.OpsOptions;
+import io.tensorswarm.common.ops.LogIdentity;
+import io.tensorswarm.common.ops.Operations;
 import io.tensorswarm.common.protocol.RoundClock;
 import io.tensorswarm.miner.adversary.Adversary;
 import io.tensorswarm.miner.run.ChildProcessRunner;
@@ -19,19 +22,25 @@ import io.tensorswarm.miner.run.MinerLoop;
 import io.tensorswarm.miner.run.MinerSettings;
 import io.tensorswarm.miner.run.Sleeper;
 import io.tensorswarm.miner.run.TrainingRunner;
+import io.tensorswarm.miner.worker.TrainWorker;
+import io.tensorswarm.storage.MeteredObjectStore;
 import io.tensorswarm.storage.ObjectStore;
 import io.tensorswarm.storage.ObjectStores;
 import io.tensorswarm.storage.StorageOptions;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code miner run}: the mining daemon. Each round it trains the current base model on its assigned
@@ -41,7 +50,21 @@ import picocli.CommandLine.Option;
 @Command(
         name = "run",
         mixinStandardHelpOptions = true,
-        description = "Run the miner: train each round's base model and publish the delta before the deadline.")
+        sortOptions = true,
+        abbreviateSynopsis = true,
+        description = {"Run the miner: train each round's base model and publish the delta before the deadline.",
+            "Options can also come from the environment variables (TS_*, BT_*) named in their descriptions."},
+        footer = {"",
+            "Metrics (with --metrics.port): GET /metrics in Prometheus text format:",
+            "  tensorswarm_round, tensorswarm_train_step, tensorswarm_loss{kind=\"train\"},",
+            "  tensorswarm_tokens_per_second, tensorswarm_bytes_uploaded_total,",
+            "  tensorswarm_bytes_downloaded_total, tensorswarm_rounds_completed_total,",
+            "  tensorswarm_errors_total{kind}; GET /health: 200 ok, 503 stalled/stopping.",
+            "Stop: SIGTERM kills a running training worker and abandons its round",
+            "  (nothing is committed); a round already committed finishes its upload.",
+            "  Exits 143 within --shutdown.grace; --state.dir keeps the last complete state.",
+            "Exit codes: 0 done (--rounds, --once), 1 failure, 2 usage, 143 SIGTERM.",
+            "See docs/miner.md."})
 public final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
@@ -50,101 +73,132 @@ public final class RunCommand implements Callable<Integer> {
         CHILD, IN_PROCESS;
     }
 
+    @Spec CommandSpec spec;
     @Mixin LoggingMixin logging;
+    @Mixin OpsOptions opsOptions;
     @Mixin ChainOptions chainOptions;
     @Mixin WalletOptions walletOptions;
 
     @Option(names = "--device", defaultValue = "${env:TS_DEVICE:-cpu}", paramLabel = "<device>",
-            description = "cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}; GPUs need a -Pcu124 build).")
+            description = "cpu, cuda or cuda:N; GPUs need a -Pcu124 build (default: ${DEFAULT-VALUE}; env TS_DEVICE).")
     String device;
 
-    @Option(names = "--netuid", defaultValue = "${env:TS_NETUID}", description = "Subnet id (env TS_NETUID).")
+    @Option(names = "--netuid", defaultValue = "${env:TS_NETUID}", paramLabel = "<n>",
+            description = "Subnet id (required; env TS_NETUID).")
     Integer netuid;
 
-    @Option(names = "--storage.location", defaultValue = "${env:TS_STORAGE_LOCATION}",
-            paramLabel = "<uri>", description = "Where this miner publishes its deltas; committed on chain "
-                    + "(env TS_STORAGE_LOCATION).")
+    @Option(names = "--storage.location", defaultValue = "${env:TS_STORAGE_LOCATION}", paramLabel = "<uri>",
+            description = "Where this miner publishes its deltas (file://, s3://, hf://); committed on chain, at most "
+                    + "87 bytes (required; env TS_STORAGE_LOCATION).")
     String storageLocation;
 
     @Option(names = "--base.location", defaultValue = "${env:TS_BASE_LOCATION}", paramLabel = "<uri>",
-            description = "Where the base models and 'latest' live (the averager's store; env TS_BASE_LOCATION).")
+            description = "Where the base models and 'latest' live: the averager's store (required; env "
+                    + "TS_BASE_LOCATION).")
     String baseLocation;
 
     @Option(names = "--data", defaultValue = "${env:TS_DATA}", paramLabel = "<path|uri>",
             description = "Training text: a .txt, .jsonl(.gz) or .parquet file, a folder of them, or "
-                    + "hf://datasets/owner/name[/glob] (env TS_DATA).")
+                    + "hf://datasets/owner/name[/glob] (required; env TS_DATA).")
     String data;
 
     @Option(names = "--data-cache", defaultValue = "${env:TS_DATA_CACHE:-${sys:user.home}/.cache/tensorswarm/data}",
-            paramLabel = "<dir>", description = "Where remote datasets are downloaded (default: ${DEFAULT-VALUE}).")
+            paramLabel = "<dir>", description = "Where remote datasets are downloaded (env TS_DATA_CACHE).%n"
+                    + "Default: ${DEFAULT-VALUE}.")
     Path dataCache;
 
     @Option(names = "--text-field", defaultValue = "${env:TS_TEXT_FIELD:-text}", paramLabel = "<name>",
-            description = "JSON field / Parquet column holding the text (default: ${DEFAULT-VALUE}).")
+            description = "JSON field / Parquet column holding the text (default: ${DEFAULT-VALUE}; env TS_TEXT_FIELD).")
     String textField;
 
     @Option(names = "--token-cache", paramLabel = "<dir>",
             defaultValue = "${env:TS_TOKEN_CACHE:-${sys:user.home}/.cache/tensorswarm/tokens}",
-            description = "Tokenized data cache (default: ${DEFAULT-VALUE}).")
+            description = "Tokenized data cache (env TS_TOKEN_CACHE).%nDefault: ${DEFAULT-VALUE}.")
     Path tokenCache;
 
     @Option(names = "--state.dir", defaultValue = "${env:TS_STATE_DIR:-work/miner}", paramLabel = "<dir>",
-            description = "Persistent state: base model cache, error-feedback residual (default: ${DEFAULT-VALUE}).")
+            description = "Persistent state: base model cache, error-feedback residual, round journal, work files "
+                    + "(default: ${DEFAULT-VALUE}; env TS_STATE_DIR).")
     Path stateDir;
 
-    @Option(names = "--round.blocks", defaultValue = "${env:TS_ROUND_BLOCKS:-20}", description = "Blocks per round (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--round.blocks", defaultValue = "${env:TS_ROUND_BLOCKS:-20}", paramLabel = "<n>",
+            description = "Blocks per round (default: ${DEFAULT-VALUE}; env TS_ROUND_BLOCKS).")
     long roundBlocks;
 
-    @Option(names = "--round.deadline-margin", defaultValue = "${env:TS_ROUND_DEADLINE_MARGIN:-2}",
-            description = "Blocks between a round's deadline and its end (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--round.deadline-margin", defaultValue = "${env:TS_ROUND_DEADLINE_MARGIN:-2}", paramLabel = "<n>",
+            description = "Blocks between a round's deadline and its end (default: ${DEFAULT-VALUE}; env "
+                    + "TS_ROUND_DEADLINE_MARGIN).")
     long deadlineMargin;
 
-    @Option(names = "--pages", defaultValue = "${env:TS_PAGES:-32}", description = "Assigned pages per round (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--pages", defaultValue = "${env:TS_PAGES:-32}", paramLabel = "<n>",
+            description = "Assigned pages per round (default: ${DEFAULT-VALUE}; env TS_PAGES).")
     int pages;
 
-    @Option(names = "--train.steps", defaultValue = "${env:TS_TRAIN_STEPS:-50}", description = "Inner steps per round (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--train.steps", defaultValue = "${env:TS_TRAIN_STEPS:-50}", paramLabel = "<n>",
+            description = "Inner optimizer steps per round (default: ${DEFAULT-VALUE}; env TS_TRAIN_STEPS).")
     int steps;
 
-    @Option(names = "--train.batch-size", defaultValue = "${env:TS_TRAIN_BATCH_SIZE:-8}", description = "Pages per step (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--train.batch-size", defaultValue = "${env:TS_TRAIN_BATCH_SIZE:-8}", paramLabel = "<n>",
+            description = "Pages per step (default: ${DEFAULT-VALUE}; env TS_TRAIN_BATCH_SIZE).")
     int batchSize;
 
-    @Option(names = "--train.lr", defaultValue = "${env:TS_TRAIN_LR:-1e-3}", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--train.lr", defaultValue = "${env:TS_TRAIN_LR:-1e-3}", paramLabel = "<lr>",
+            description = "Peak learning rate (default: ${DEFAULT-VALUE}; env TS_TRAIN_LR).")
     double learningRate;
 
     @Option(names = "--codec", defaultValue = "${env:TS_CODEC:-bf16}", paramLabel = "fp32|bf16|int8|topk",
-            description = "Delta codec; topk keeps an error-feedback residual in --state.dir (default: ${DEFAULT-VALUE}).")
+            description = "Delta codec; topk keeps an error-feedback residual in --state.dir (default: ${DEFAULT-VALUE}; "
+                    + "env TS_CODEC).")
     String codec;
 
     @Option(names = "--worker", defaultValue = "${env:TS_WORKER:-child}", paramLabel = "child|in-process",
             converter = WorkerModeConverter.class,
-            description = "Train in a supervised child JVM (restarted on crash) or in this JVM (default: ${DEFAULT-VALUE}).")
+            description = "Train in a supervised child JVM (restarted on crash, killed at the deadline or on stop) or "
+                    + "in this JVM (default: ${DEFAULT-VALUE}; env TS_WORKER).")
     WorkerMode worker;
 
-    @Option(names = "--worker.max-attempts", defaultValue = "${env:TS_WORKER_MAX_ATTEMPTS:-3}",
-            description = "Worker starts per round before giving the round up (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--worker.max-attempts", defaultValue = "${env:TS_WORKER_MAX_ATTEMPTS:-3}", paramLabel = "<n>",
+            description = "Worker starts per round before giving the round up (default: ${DEFAULT-VALUE}; env "
+                    + "TS_WORKER_MAX_ATTEMPTS).")
     int maxAttempts;
 
     @Option(names = "--worker.jvm-args", split = " ", defaultValue = "${env:TS_WORKER_JVM_ARGS:-}", paramLabel = "<args>",
-            description = "JVM options of the training worker, space-separated, e.g. \"-Xmx16g\".")
+            description = "JVM options of the training worker, space-separated, e.g. \"-Xmx16g\" (default: none; env "
+                    + "TS_WORKER_JVM_ARGS).")
     List<String> workerJvmArgs;
 
-    @Option(names = "--rounds", defaultValue = "${env:TS_ROUNDS:-0}", description = "Rounds to run, then exit; 0 = forever (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rounds", defaultValue = "${env:TS_ROUNDS:-0}", paramLabel = "<n>",
+            description = "Rounds to handle (published, skipped or failed), then exit; 0 = forever (default: "
+                    + "${DEFAULT-VALUE}; env TS_ROUNDS).")
     long rounds;
 
-    @Option(names = "--once", description = "Run one round, then exit (same as --rounds 1).")
+    @Option(names = "--once", description = "Handle one round, then exit (same as --rounds 1).")
     boolean once;
 
-    @Option(names = "--poll", defaultValue = "${env:TS_POLL:-PT2S}", converter = DurationConverter.class,
-            description = "Wait between chain polls, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--poll", defaultValue = "${env:TS_POLL:-PT2S}", paramLabel = "<ISO-8601>",
+            converter = DurationConverter.class,
+            description = "Wait between chain polls (default: ${DEFAULT-VALUE}; env TS_POLL).")
     Duration poll;
 
-    @Option(names = "--max-model-bytes", defaultValue = "${env:TS_MAX_MODEL_BYTES:-34359738368}",
-            description = "Largest base model file accepted (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-model-bytes", defaultValue = "${env:TS_MAX_MODEL_BYTES:-34359738368}", paramLabel = "<bytes>",
+            description = "Largest base model file accepted (default: ${DEFAULT-VALUE} = 32 GiB; env TS_MAX_MODEL_BYTES).")
     long maxModelBytes;
 
     @Option(names = "--adversary", hidden = true, paramLabel = "lazy|copier|noise", converter = AdversaryConverter.class,
             description = "LOCAL DEMO AND TESTS ONLY: behave dishonestly (lazy, copier or noise; see io.tensorswarm.miner.adversary).")
     Adversary adversary;
+
+    private final UnaryOperator<ObjectStore> ownStoreDecorator;
+
+    /** The command as {@code miner run} builds it. */
+    public RunCommand() {
+        this(UnaryOperator.identity());
+    }
+
+    /** Tests: the own store is wrapped by {@code ownStoreDecorator} (to stall or fail uploads). */
+    RunCommand(UnaryOperator<ObjectStore> ownStoreDecorator) {
+        this.ownStoreDecorator = ownStoreDecorator;
+    }
 
     @Override
     public Integer call() throws InterruptedException {
@@ -160,21 +214,40 @@ public final class RunCommand implements Callable<Integer> {
                 pages, steps, batchSize, learningRate, codec, stateDir, once ? 1 : rounds, poll, maxModelBytes);
         Sr25519KeyPair hotkey = Wallet.at(walletOptions.paths()).hotkey();
         StorageOptions storageOptions = StorageOptions.fromEnvironment(System.getenv());
-        TrainingRunner runner = worker == WorkerMode.IN_PROCESS ? new InProcessRunner()
-                : ChildProcessRunner.forCurrentJvm(workerJvmArgs == null ? List.of() : workerJvmArgs, Map.of(), maxAttempts,
-                        Duration.ofSeconds(2), Sleeper.SYSTEM);
-        try (Chain chain = Chains.connect(chainOptions.settings(System::getenv));
-                ObjectStore base = ObjectStores.open(baseLocation, storageOptions);
-                ObjectStore honestStore = ObjectStores.open(storageLocation, storageOptions)) {
-            ObjectStore own = honestStore;
-            if (adversary != null) {
-                log.warn("running as the '{}' ADVERSARY: a test-support mode for the local subnet only", adversary.flagValue());
-                runner = adversary.runner(runner, chain, netuid, storageOptions, Sleeper.SYSTEM, poll);
-                own = adversary.ownStore(honestStore);
+        try (Operations ops = opsOptions.open(new LogIdentity("miner", hotkey.ss58Address(), netuid))) {
+            Sleeper sleeper = millis -> ops.shutdown().sleep(Duration.ofMillis(millis));
+            TrainingRunner runner = worker == WorkerMode.IN_PROCESS ? new InProcessRunner()
+                    : ChildProcessRunner.forCurrentJvm(jvmArgs(), workerEnvironment(), maxAttempts, Duration.ofSeconds(2),
+                            sleeper);
+            try (Chain chain = Chains.connect(chainOptions.settings(System::getenv));
+                    ObjectStore base = new MeteredObjectStore(ObjectStores.open(baseLocation, storageOptions), ops.metrics());
+                    ObjectStore honestStore = new MeteredObjectStore(ObjectStores.open(storageLocation, storageOptions),
+                            ops.metrics())) {
+                ObjectStore own = ownStoreDecorator.apply(honestStore);
+                if (adversary != null) {
+                    log.warn("running as the '{}' ADVERSARY: a test-support mode for the local subnet only",
+                            adversary.flagValue());
+                    runner = adversary.runner(runner, chain, netuid, storageOptions, sleeper, poll);
+                    own = adversary.ownStore(own);
+                }
+                new MinerLoop(settings, chain, hotkey, base, own, runner, sleeper, ops).run();
             }
-            new MinerLoop(settings, chain, hotkey, base, own, runner, Sleeper.SYSTEM).run();
         }
         return ExitCodes.OK;
+    }
+
+    private List<String> jvmArgs() {
+        return workerJvmArgs == null ? List.of() : workerJvmArgs.stream().filter(a -> !a.isBlank()).toList();
+    }
+
+    /** The worker logs in this daemon's format and with its identity. */
+    Map<String, String> workerEnvironment() {
+        Map<String, String> env = new HashMap<>();
+        env.put(TrainWorker.NETUID_ENV, Integer.toString(netuid));
+        if (logging != null) {
+            env.put("TS_LOGGING_FORMAT", logging.format());
+        }
+        return env;
     }
 
     private static void requireFlag(Object value, String flag, String env) {

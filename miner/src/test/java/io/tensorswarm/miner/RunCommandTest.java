@@ -2,20 +2,89 @@ package io.tensorswarm.miner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tensorswarm.common.cli.ExitCodes;
 import io.tensorswarm.common.testing.CliRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 
 class RunCommandTest {
+    /** Shared chain flag without a default of its own: the network decides the endpoint. */
+    private static final Set<String> NO_DEFAULT = Set.of("--subtensor.chain_endpoint");
+
     @Test
-    void helpListsTheRoundAndTrainingFlags() {
+    void helpListsTheRoundTrainingAndOperatorFlags() {
         CliRun run = CliRun.of(new RunCommand(), "--help");
         assertEquals(0, run.exitCode(), run.err());
         for (String flag : new String[] {"--base.location", "--storage.location", "--train.steps", "--codec", "--worker",
-            "--round.blocks", "--state.dir"}) {
+            "--round.blocks", "--state.dir", "--metrics.port", "--metrics.host", "--health.stall-after",
+            "--shutdown.grace", "--logging.format"}) {
             assertTrue(run.out().contains(flag), flag);
         }
+        assertTrue(run.out().contains("SIGTERM"), run.out());
+    }
+
+    @Test
+    void everyRunFlagIsDescribedWithItsDefaultOrMarkedRequired() {
+        List<String> undocumented = new ArrayList<>();
+        for (OptionSpec option : new CommandLine(new RunCommand()).getCommandSpec().options()) {
+            if (option.hidden() || option.usageHelp() || option.versionHelp()) {
+                continue;
+            }
+            String text = String.join(" ", option.description()).toLowerCase(Locale.ROOT);
+            boolean flag = option.arity().max() == 0;
+            boolean saysDefault = text.contains("default") || text.contains("required") || text.contains("unset = off");
+            if (text.isBlank() || (!flag && !saysDefault && !NO_DEFAULT.contains(option.longestName()))) {
+                undocumented.add(option.longestName());
+            }
+        }
+        assertEquals(List.of(), undocumented);
+    }
+
+    @Test
+    void docsShowRunAndTrainHelpExactlyAsPrinted() throws Exception {
+        String docs = Files.readString(Path.of("..", "docs", "miner.md"));
+        String home = System.getProperty("user.home");
+        System.setProperty("user.home", "~"); // the docs write the home directory as ~
+        try {
+            for (String command : new String[] {"run", "train"}) {
+                String documented = helpBlock(docs, "miner " + command);
+                Matcher env = Pattern.compile("\\b(?:TS|BT)_[A-Z_]+").matcher(documented);
+                while (env.find()) {
+                    assumeTrue(System.getenv(env.group()) == null, env.group() + " is set: the defaults differ");
+                }
+                CliRun help = CliRun.of(new MinerCommand(), command, "--help");
+                assertEquals(0, help.exitCode(), help.err());
+                assertEquals(documented, help.out(), "docs/miner.md is out of date for miner " + command
+                        + "; paste the new help there");
+            }
+        } finally {
+            System.setProperty("user.home", home);
+        }
+    }
+
+    private static String helpBlock(String docs, String name) {
+        Matcher m = Pattern.compile("<!-- help: " + Pattern.quote(name) + " -->\n```text\n(.*?)```\n", Pattern.DOTALL)
+                .matcher(docs);
+        assertTrue(m.find(), "docs/miner.md has no help block for " + name);
+        return m.group(1);
+    }
+
+    @Test
+    void theTrainingWorkerLogsInTheDaemonsFormatAndWithItsSubnet() {
+        RunCommand command = new RunCommand();
+        new CommandLine(command).parseArgs("--netuid", "7", "--logging.format", "json");
+        assertEquals(java.util.Map.of("TS_LOGGING_FORMAT", "json", "TS_WORKER_NETUID", "7"), command.workerEnvironment());
     }
 
     @Test

@@ -57,7 +57,7 @@ public interface ObjectStore extends AutoCloseable {
     /** Deletes the object; deleting a missing key is not an error. */
     void delete(String key);
 
-    /** Points {@code key} (for example {@link StorageLayout#LATEST}) at {@code value}, atomically. */
+    /** Points {@code key} (for example {@link io.tensorswarm.common.protocol.StorageLayout#LATEST}) at {@code value}, atomically. */
     default void setPointer(String key, String value) {
         put(PutRequest.builder()
                 .setKey(key)

@@ -28,6 +28,11 @@ public final class LoggingMixin {
     @Option(names = "-v", description = "More output; repeat for TRACE (-vv).")
     boolean[] verbosity = new boolean[0];
 
+    /** The chosen log format as given ({@code text} or {@code json}), e.g. to pass on to a child process. */
+    public String format() {
+        return format == null ? "text" : format;
+    }
+
     /** Applies the chosen format and level to the {@code io.tensorswarm} loggers. */
     public void apply() {
         try {

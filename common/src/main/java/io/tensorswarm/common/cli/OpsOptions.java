@@ -22,16 +22,17 @@ public final class OpsOptions {
 
     @Option(names = "--metrics.host", defaultValue = "${env:TS_METRICS_HOST:-127.0.0.1}", paramLabel = "<addr>",
             description = "Address the metrics endpoint binds; 0.0.0.0 for a Prometheus on another host "
-                    + "(default: ${DEFAULT-VALUE}).")
+                    + "(default: ${DEFAULT-VALUE}; env TS_METRICS_HOST).")
     String metricsHost;
 
     @Option(names = "--health.stall-after", defaultValue = "${env:TS_HEALTH_STALL_AFTER:-PT30M}", paramLabel = "<ISO-8601>",
-            description = "/health answers 503 'stalled' after this long without progress (default: ${DEFAULT-VALUE}).")
+            description = "/health answers 503 'stalled' after this long without progress (default: ${DEFAULT-VALUE}; "
+                    + "env TS_HEALTH_STALL_AFTER).")
     String stallAfter;
 
     @Option(names = "--shutdown.grace", defaultValue = "${env:TS_SHUTDOWN_GRACE:-PT30S}", paramLabel = "<ISO-8601>",
             description = "On SIGTERM, how long to let the current step finish before abandoning it "
-                    + "(default: ${DEFAULT-VALUE}).")
+                    + "(default: ${DEFAULT-VALUE}; env TS_SHUTDOWN_GRACE).")
     String grace;
 
     /**

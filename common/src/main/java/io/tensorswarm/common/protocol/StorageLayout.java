@@ -32,6 +32,8 @@ public final class StorageLayout {
     public static final String MODEL_FILE = "model.safetensors";
     /** File name of a model's configuration inside its revision directory. */
     public static final String CONFIG_FILE = "config.json";
+    /** File name of a model's tokenizer (Hugging Face {@code tokenizers} JSON), when it has one. */
+    public static final String TOKENIZER_FILE = "tokenizer.json";
 
     private StorageLayout() {}
 
@@ -89,5 +91,10 @@ public final class StorageLayout {
     /** Returns {@code models/<revision>/config.json}; see {@link #modelPrefix}. */
     public static String modelConfigKey(String revision) {
         return modelPrefix(revision) + CONFIG_FILE;
+    }
+
+    /** Returns {@code models/<revision>/tokenizer.json}; see {@link #modelPrefix}. */
+    public static String modelTokenizerKey(String revision) {
+        return modelPrefix(revision) + TOKENIZER_FILE;
     }
 }

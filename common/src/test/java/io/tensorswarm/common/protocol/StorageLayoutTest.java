@@ -19,6 +19,7 @@ class StorageLayoutTest {
         assertEquals("rounds/7/", StorageLayout.roundPrefix(7));
         assertEquals("models/" + BASE + "/model.safetensors", StorageLayout.modelKey(BASE));
         assertEquals("models/" + BASE + "/config.json", StorageLayout.modelConfigKey(BASE));
+        assertEquals("models/" + BASE + "/tokenizer.json", StorageLayout.modelTokenizerKey(BASE));
         assertEquals("latest", StorageLayout.LATEST);
     }
 

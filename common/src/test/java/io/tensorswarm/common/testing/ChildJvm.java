@@ -79,6 +79,11 @@ public final class ChildJvm implements AutoCloseable {
         process.destroyForcibly();
     }
 
+    /** Sends SIGKILL to the child JVM only; processes it started live on (to test orphan handling). */
+    public void sigkillParentOnly() {
+        process.destroyForcibly();
+    }
+
     /**
      * Waits for the child to exit.
      *

@@ -8,6 +8,7 @@ import io.tensorswarm.common.protocol.StorageLayout;
 import io.tensorswarm.miner.run.Sleeper;
 import io.tensorswarm.miner.run.TrainingOutcome;
 import io.tensorswarm.miner.run.TrainingRunner;
+import io.tensorswarm.miner.run.TrainingWatch;
 import io.tensorswarm.miner.worker.TrainJob;
 import io.tensorswarm.storage.GetRequest;
 import io.tensorswarm.storage.ObjectStore;
@@ -21,7 +22,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,9 +50,13 @@ final class CopyingRunner implements TrainingRunner {
     }
 
     @Override
-    public TrainingOutcome train(TrainJob job, String logPrefix, BooleanSupplier pastDeadline) {
+    public TrainingOutcome train(TrainJob job, TrainingWatch watch) {
+        String logPrefix = watch.logPrefix();
         Set<String> reported = new HashSet<>();
-        while (!pastDeadline.getAsBoolean()) {
+        while (!watch.pastDeadline()) {
+            if (watch.stopRequested()) {
+                return TrainingOutcome.STOPPED;
+            }
             for (Commitment c : othersThisRound(job)) {
                 if (copy(job, c, logPrefix, reported)) {
                     return TrainingOutcome.DONE;
@@ -60,6 +64,9 @@ final class CopyingRunner implements TrainingRunner {
             }
             try {
                 sleeper.sleep(poll.toMillis());
+                if (watch.stopRequested()) {
+                    return TrainingOutcome.STOPPED;
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return TrainingOutcome.FAILED;

@@ -10,10 +10,10 @@ import io.tensorswarm.common.tensor.NamedTensor;
 import io.tensorswarm.common.tensor.ParameterSet;
 import io.tensorswarm.miner.run.TrainingOutcome;
 import io.tensorswarm.miner.run.TrainingRunner;
+import io.tensorswarm.miner.run.TrainingWatch;
 import io.tensorswarm.miner.worker.TrainJob;
 import java.io.IOException;
 import java.util.Random;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +31,9 @@ final class NoiseRunner implements TrainingRunner {
     }
 
     @Override
-    public TrainingOutcome train(TrainJob job, String logPrefix, BooleanSupplier pastDeadline) {
-        TrainingOutcome outcome = honest.train(job, logPrefix, pastDeadline);
+    public TrainingOutcome train(TrainJob job, TrainingWatch watch) {
+        String logPrefix = watch.logPrefix();
+        TrainingOutcome outcome = honest.train(job, watch);
         if (outcome != TrainingOutcome.DONE) {
             return outcome;
         }

@@ -5,10 +5,10 @@ import io.tensorswarm.common.tensor.NamedTensor;
 import io.tensorswarm.common.tensor.ParameterSet;
 import io.tensorswarm.miner.run.TrainingOutcome;
 import io.tensorswarm.miner.run.TrainingRunner;
+import io.tensorswarm.miner.run.TrainingWatch;
 import io.tensorswarm.miner.worker.TrainJob;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +20,8 @@ final class PlaceholderRunner implements TrainingRunner {
     private static final Logger log = LoggerFactory.getLogger(PlaceholderRunner.class);
 
     @Override
-    public TrainingOutcome train(TrainJob job, String logPrefix, BooleanSupplier pastDeadline) {
+    public TrainingOutcome train(TrainJob job, TrainingWatch watch) {
+        String logPrefix = watch.logPrefix();
         ParameterSet placeholder = ParameterSet.builder()
                 .add(NamedTensor.ofFloats("placeholder", new long[] {1}, new float[] {(float) job.round()}))
                 .build();

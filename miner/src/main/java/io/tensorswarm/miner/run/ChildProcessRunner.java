@@ -2,8 +2,12 @@ package io.tensorswarm.miner.run;
 
 import io.tensorswarm.miner.worker.TrainJob;
 import io.tensorswarm.miner.worker.TrainWorker;
+import io.tensorswarm.miner.worker.WorkerProtocol;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,15 +15,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Trains in a supervised child JVM running {@link TrainWorker} (the "meta miner"): a worker that
  * crashes or is OOM-killed is restarted with exponential backoff, at most {@code maxAttempts} starts
- * per round; a worker still running when {@code pastDeadline} turns true is killed. A worker that
- * reports a failure a restart cannot fix (bad arguments, diverged training) is not restarted.
+ * per round; a worker still running when the deadline passes, or when the daemon is asked to stop,
+ * is killed at once. A worker that reports a failure a restart cannot fix (bad arguments, diverged
+ * training) is not restarted.
+ *
+ * <p>The worker's stdout carries {@link WorkerProtocol} lines (steps, summary), which are passed to
+ * the {@link TrainingWatch}; other stdout lines are copied to this JVM's stderr, where the worker's
+ * logs go directly. The worker's stdin is a pipe it watches: if this JVM dies, even by {@code kill
+ * -9}, the worker stops too.
  *
  * @param javaCommand the {@code java} executable
  * @param classPath the class path the child runs with
@@ -61,18 +70,35 @@ public record ChildProcessRunner(
     }
 
     @Override
-    public TrainingOutcome train(TrainJob job, String logPrefix, BooleanSupplier pastDeadline) {
+    public TrainingOutcome train(TrainJob job, TrainingWatch watch) {
+        String prefix = watch.logPrefix();
         long backoff = backoffBase.toMillis();
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-            if (pastDeadline.getAsBoolean()) {
+            if (watch.stopRequested()) {
+                return TrainingOutcome.STOPPED;
+            }
+            if (watch.pastDeadline()) {
                 return TrainingOutcome.DEADLINE;
             }
             deleteIfExists(job.out());
             Process process = start(job);
-            log.info("{} training worker started (pid {}, attempt {}/{})", logPrefix, process.pid(), attempt, maxAttempts);
-            Integer exit = awaitExit(process, pastDeadline);
+            log.info("{} training worker started (pid {}, attempt {}/{})", prefix, process.pid(), attempt, maxAttempts);
+            Thread reader = readReports(process, watch);
+            Integer exit;
+            try (TrainingWatch.Registration stop = watch.onStop(() -> kill(process))) {
+                exit = awaitExit(process, watch);
+            } finally {
+                closeQuietly(process);
+            }
+            joinQuietly(reader);
+            if (watch.stopRequested()) {
+                log.info("{} stop requested; the training worker (pid {}) was stopped and its work discarded", prefix,
+                        process.pid());
+                deleteIfExists(job.out());
+                return TrainingOutcome.STOPPED;
+            }
             if (exit == null) {
-                log.warn("{} deadline reached; killed the training worker (pid {})", logPrefix, process.pid());
+                log.warn("{} deadline reached; killed the training worker (pid {})", prefix, process.pid());
                 deleteIfExists(job.out());
                 return TrainingOutcome.DEADLINE;
             }
@@ -80,11 +106,11 @@ public record ChildProcessRunner(
                 return TrainingOutcome.DONE;
             }
             if (exit == TrainWorker.EXIT_FAILED || exit == TrainWorker.EXIT_USAGE) {
-                log.warn("{} training worker failed (exit {}); not restarting it this round", logPrefix, exit);
+                log.warn("{} training worker failed (exit {}); not restarting it this round", prefix, exit);
                 return TrainingOutcome.FAILED;
             }
             if (attempt < maxAttempts) {
-                log.warn("{} training worker died (exit {}); restarting in {} ms ({}/{})", logPrefix, exit, backoff,
+                log.warn("{} training worker died (exit {}); restarting in {} ms ({}/{})", prefix, exit, backoff,
                         attempt + 1, maxAttempts);
                 try {
                     sleeper.sleep(backoff);
@@ -94,7 +120,7 @@ public record ChildProcessRunner(
                 }
                 backoff = Math.min(backoff * 2, backoffMax.toMillis());
             } else {
-                log.warn("{} training worker died (exit {}); giving up after {} attempts this round", logPrefix, exit,
+                log.warn("{} training worker died (exit {}); giving up after {} attempts this round", prefix, exit,
                         maxAttempts);
             }
         }
@@ -109,8 +135,12 @@ public record ChildProcessRunner(
         command.add(classPath);
         command.add(TrainWorker.class.getName());
         command.addAll(job.toArgs());
-        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.PIPE)
+                .redirectOutput(ProcessBuilder.Redirect.PIPE)
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
         builder.environment().putAll(environment);
+        builder.environment().put(TrainWorker.SUPERVISED_ENV, "1");
         try {
             return builder.start();
         } catch (IOException e) {
@@ -118,11 +148,36 @@ public record ChildProcessRunner(
         }
     }
 
-    /** Returns the exit code, or {@code null} when the deadline came first and the worker was killed. */
-    private Integer awaitExit(Process process, BooleanSupplier pastDeadline) {
+    /** Starts a thread passing the worker's protocol lines to {@code sink} and copying other lines to stderr. */
+    private static Thread readReports(Process process, WorkerProtocol.Sink sink) {
+        Thread reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    if (!WorkerProtocol.dispatch(line, sink)) {
+                        System.err.println(line);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                log.debug("stopped reading the training worker's reports: {}", e.toString());
+            }
+        }, "train-worker-" + process.pid());
+        reader.setDaemon(true);
+        reader.start();
+        return reader;
+    }
+
+    /**
+     * Returns the exit code, or {@code null} when the deadline came first and the worker was killed.
+     * A stop request kills the worker too (through {@link TrainingWatch#onStop}, or here at the next poll).
+     */
+    private Integer awaitExit(Process process, TrainingWatch watch) {
         try {
             while (!process.waitFor(pollInterval.toMillis(), TimeUnit.MILLISECONDS)) {
-                if (pastDeadline.getAsBoolean()) {
+                if (watch.stopRequested()) {
+                    kill(process);
+                } else if (watch.pastDeadline()) {
                     kill(process);
                     return null;
                 }
@@ -140,6 +195,22 @@ public record ChildProcessRunner(
         process.destroyForcibly();
         try {
             process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(Process process) {
+        try {
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            // the worker is gone already
+        }
+    }
+
+    private static void joinQuietly(Thread reader) {
+        try {
+            reader.join(2_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

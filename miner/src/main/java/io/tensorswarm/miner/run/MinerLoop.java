@@ -1,10 +1,14 @@
 package io.tensorswarm.miner.run;
 
 import io.tensorswarm.chain.Chain;
+import io.tensorswarm.chain.ChainException;
 import io.tensorswarm.chain.crypto.Sr25519KeyPair;
 import io.tensorswarm.chain.crypto.Sr25519ManifestSigner;
 import io.tensorswarm.chain.model.TxReceipt;
 import io.tensorswarm.common.TensorswarmException;
+import io.tensorswarm.common.ops.DaemonMetrics;
+import io.tensorswarm.common.ops.Operations;
+import io.tensorswarm.common.ops.Shutdown;
 import io.tensorswarm.common.protocol.CommitmentPayload;
 import io.tensorswarm.common.protocol.DeltaManifest;
 import io.tensorswarm.common.protocol.LatestPointer;
@@ -12,18 +16,24 @@ import io.tensorswarm.common.protocol.RoundClock;
 import io.tensorswarm.common.protocol.Sha256;
 import io.tensorswarm.common.protocol.StorageLayout;
 import io.tensorswarm.common.safetensors.SafetensorsReader;
+import io.tensorswarm.common.train.TrainingListener.StepMetrics;
 import io.tensorswarm.miner.worker.TrainJob;
+import io.tensorswarm.miner.worker.WorkerException;
+import io.tensorswarm.miner.worker.WorkerProtocol;
 import io.tensorswarm.storage.ObjectStore;
 import io.tensorswarm.storage.PutRequest;
+import io.tensorswarm.storage.StorageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +44,18 @@ import org.slf4j.LoggerFactory;
  * {@link TrainingRunner}, encode, sign the manifest, set the on-chain commitment first and only then
  * upload delta and manifest to the miner's store, all before the round's deadline; then wait for the
  * next round. A round that fails is logged and the loop moves on to the next one.
+ *
+ * <p><b>Stopping.</b> When the {@link Shutdown} is requested (SIGTERM), a running training worker is
+ * killed and the loop returns at its next safe point: while waiting, at once; while training, without
+ * committing anything; after the commitment, only once the delta and manifest are uploaded (the
+ * commitment is public, so the delta must follow). The error-feedback residual and the round journal
+ * ({@link MinerState}) only move forward after an upload, by atomic renames, so a stop or a crash at
+ * any point leaves the last complete state. Unfinished work files of a killed run are removed at start.
+ *
+ * <p><b>Metrics</b> ({@link DaemonMetrics}): round, train step, train loss, tokens/s, rounds completed
+ * (published), errors by kind ({@code worker}, {@code chain}, {@code deadline_missed}, {@code
+ * base_rejected}, {@code latest_invalid}, {@code local_io}, {@code round_failed}); bytes and
+ * {@code storage_*} errors are counted by the stores (wrap them in a {@code MeteredObjectStore}).
  */
 public final class MinerLoop {
     private static final Logger log = LoggerFactory.getLogger(MinerLoop.class);
@@ -47,15 +69,22 @@ public final class MinerLoop {
     private final TrainingRunner runner;
     private final Sleeper sleeper;
     private final RoundClock clock;
+    private final DaemonMetrics metrics;
+    private final Shutdown shutdown;
+    private final MinerState state;
+    private final AtomicReference<TrainingWatch> training = new AtomicReference<>();
+    private boolean chainDown;
 
     /**
      * Creates the loop.
      *
      * @param baseStore where {@code latest} and the base models live (the averager's store)
      * @param ownStore where this miner publishes (its {@code settings.locator()})
+     * @param sleeper every wait of the loop; in the daemon it returns early when a stop is requested
+     * @param ops metrics, health and the stop request
      */
     public MinerLoop(MinerSettings settings, Chain chain, Sr25519KeyPair hotkey, ObjectStore baseStore,
-            ObjectStore ownStore, TrainingRunner runner, Sleeper sleeper) {
+            ObjectStore ownStore, TrainingRunner runner, Sleeper sleeper, Operations ops) {
         this.settings = settings;
         this.chain = chain;
         this.hotkey = hotkey;
@@ -65,28 +94,43 @@ public final class MinerLoop {
         this.runner = runner;
         this.sleeper = sleeper;
         this.clock = settings.clock();
+        this.metrics = ops.metrics();
+        this.shutdown = ops.shutdown();
+        this.state = new MinerState(settings.stateDir());
     }
 
     /**
-     * Handles rounds until {@link MinerSettings#maxRounds()} have ended (forever when 0) and returns
-     * what happened in each.
+     * Handles rounds until {@link MinerSettings#maxRounds()} have ended (forever when 0) or a stop is
+     * requested, and returns what happened in each.
      *
      * @throws InterruptedException when the thread is interrupted while waiting
      */
     public List<RoundResult> run() throws InterruptedException {
+        shutdown.onRequest(this::stopTraining);
+        removeUnfinishedWork();
+        metrics.health().running();
         List<RoundResult> results = new ArrayList<>();
-        long lastRound = -1;
+        OptionalLong published = state.lastPublishedRound();
+        long lastRound = published.orElse(-1);
+        if (published.isPresent()) {
+            metrics.health().detail("last_published_round", lastRound);
+            log.info("last published round: {} (from {})", lastRound, state.file());
+        }
         long waitingLoggedFor = -1;
-        while (settings.maxRounds() == 0 || results.size() < settings.maxRounds()) {
-            long block = chain.currentBlock();
-            long round = clock.roundOf(block);
+        while (!shutdown.requested() && (settings.maxRounds() == 0 || results.size() < settings.maxRounds())) {
+            OptionalLong block = currentBlock();
+            if (block.isEmpty()) {
+                sleeper.sleep(settings.pollInterval().toMillis());
+                continue;
+            }
+            long round = clock.roundOf(block.getAsLong());
             if (round == lastRound) {
                 waitForBlock(clock.startBlock(round + 1));
                 continue;
             }
-            if (!clock.isInSubmissionWindow(round, block)) {
-                log.info("{} too late to take part: block {} is not before the deadline {}; skipping the round",
-                        prefix(round), block, clock.deadlineBlock(round));
+            if (!clock.isInSubmissionWindow(round, block.getAsLong())) {
+                log.info("r={} too late to take part: block {} is not before the deadline {}; skipping the round",
+                        round, block.getAsLong(), clock.deadlineBlock(round));
                 results.add(new RoundResult(round, RoundResult.Outcome.TOO_LATE));
                 lastRound = round;
                 continue;
@@ -94,15 +138,21 @@ public final class MinerLoop {
             Optional<LatestPointer> latest = readLatest(round);
             if (latest.isEmpty()) {
                 if (waitingLoggedFor != round) {
-                    log.info("{} no base model yet (no '{}' in the base store); waiting", prefix(round), StorageLayout.LATEST);
+                    log.info("r={} no base model yet (no '{}' in the base store); waiting", round, StorageLayout.LATEST);
                     waitingLoggedFor = round;
                 }
                 sleeper.sleep(settings.pollInterval().toMillis());
                 continue;
             }
-            RoundResult result = new RoundResult(round, runRound(round, latest.get().revision()));
-            results.add(result);
+            RoundResult.Outcome outcome = runRound(round, latest.get().revision());
+            results.add(new RoundResult(round, outcome));
             lastRound = round;
+            if (outcome == RoundResult.Outcome.STOPPED) {
+                break;
+            }
+        }
+        if (shutdown.requested()) {
+            log.info("stopped after {} round(s); state in {} is complete", results.size(), settings.stateDir());
         }
         return results;
     }
@@ -110,21 +160,29 @@ public final class MinerLoop {
     private Optional<LatestPointer> readLatest(long round) {
         try {
             return baseModels.latest();
+        } catch (StorageException e) {
+            log.warn("r={} cannot read '{}' from the base store: {}", round, StorageLayout.LATEST, e.getMessage());
+            return Optional.empty();
         } catch (TensorswarmException e) {
-            log.warn("{} cannot read '{}' from the base store: {}", prefix(round), StorageLayout.LATEST, e.getMessage());
+            metrics.error("latest_invalid");
+            log.warn("r={} cannot read '{}' from the base store: {}", round, StorageLayout.LATEST, e.getMessage());
             return Optional.empty();
         }
     }
 
     private RoundResult.Outcome runRound(long round, String revision) {
-        String prefix = prefix(round);
+        String prefix = "r=" + round;
+        metrics.round(round);
+        metrics.health().detail("base_revision", revision);
         Path baseDir;
         try {
             baseDir = baseModels.fetch(revision);
         } catch (BaseModelMismatchException e) {
+            metrics.error("base_rejected");
             log.warn("{} {}", prefix, e.getMessage());
             return RoundResult.Outcome.BASE_REJECTED;
-        } catch (TensorswarmException e) {
+        } catch (TensorswarmException | UncheckedIOException e) {
+            countError(e);
             log.warn("{} cannot fetch base model {}: {}", prefix, shortHash(revision), e.getMessage());
             return RoundResult.Outcome.FAILED;
         }
@@ -134,22 +192,37 @@ public final class MinerLoop {
             TrainJob job = job(round, revision, baseDir, work);
             log.info("{} training base {} for {} steps on {} pages", prefix, shortHash(revision), settings.steps(),
                     settings.pages());
-            TrainingOutcome trained = runner.train(job, prefix, () -> pastDeadline(round));
-            if (trained == TrainingOutcome.DEADLINE) {
-                log.warn("{} training did not finish before the deadline block {}; skipping the round", prefix,
-                        clock.deadlineBlock(round));
-                return RoundResult.Outcome.TOO_LATE;
+            TrainingWatch watch = new TrainingWatch(round, () -> pastDeadline(round), shutdown::requested,
+                    new Progress(prefix));
+            TrainingOutcome trained;
+            training.set(watch);
+            try {
+                trained = runner.train(job, watch);
+            } finally {
+                training.set(null);
             }
-            if (trained == TrainingOutcome.FAILED) {
-                return RoundResult.Outcome.FAILED;
+            switch (trained) {
+                case STOPPED -> {
+                    log.info("{} stop requested during training; abandoning the round (nothing committed)", prefix);
+                    return RoundResult.Outcome.STOPPED;
+                }
+                case DEADLINE -> {
+                    metrics.error("deadline_missed");
+                    log.warn("{} training did not finish before the deadline block {}; skipping the round", prefix,
+                            clock.deadlineBlock(round));
+                    return RoundResult.Outcome.TOO_LATE;
+                }
+                case FAILED -> {
+                    metrics.error("worker");
+                    return RoundResult.Outcome.FAILED;
+                }
+                case DONE -> {
+                    return publish(round, revision, job);
+                }
+                default -> throw new IllegalStateException("unknown training outcome " + trained);
             }
-            RoundResult.Outcome outcome = publish(round, revision, job.out());
-            if (outcome == RoundResult.Outcome.PUBLISHED && job.usesErrorFeedback()) {
-                Files.move(job.residualOut(), job.residualIn(), StandardCopyOption.REPLACE_EXISTING,
-                        StandardCopyOption.ATOMIC_MOVE);
-            }
-            return outcome;
-        } catch (IOException | UncheckedIOException | TensorswarmException e) {
+        } catch (IOException | UncheckedIOException | TensorswarmException | ChainException e) {
+            countError(e);
             log.warn("{} round failed: {}", prefix, e.getMessage());
             return RoundResult.Outcome.FAILED;
         } finally {
@@ -157,13 +230,19 @@ public final class MinerLoop {
         }
     }
 
-    private RoundResult.Outcome publish(long round, String revision, Path delta) throws IOException {
-        String prefix = prefix(round);
+    private RoundResult.Outcome publish(long round, String revision, TrainJob job) throws IOException {
+        String prefix = "r=" + round;
+        Path delta = job.out();
         String sha = Sha256.ofFile(delta);
         long size = Files.size(delta);
         int tensorCount = new SafetensorsReader().readHeader(delta).entries().size();
+        if (shutdown.requested()) {
+            log.info("{} stop requested; not committing the trained delta (the round is abandoned)", prefix);
+            return RoundResult.Outcome.STOPPED;
+        }
         long block = chain.currentBlock();
         if (!clock.isBeforeDeadline(round, block)) {
+            metrics.error("deadline_missed");
             log.warn("{} too late to commit: block {} is not before the deadline {}; skipping the round", prefix, block,
                     clock.deadlineBlock(round));
             return RoundResult.Outcome.TOO_LATE;
@@ -174,12 +253,26 @@ public final class MinerLoop {
         TxReceipt receipt = chain.setCommitment(settings.netuid(), hotkey, payload);
         log.info("{} committed delta {} in block {}", prefix, shortHash(sha), receipt.blockNumber());
         if (!clock.isBeforeDeadline(round, receipt.blockNumber())) {
+            metrics.error("deadline_missed");
             log.warn("{} the commitment landed in block {}, not before the deadline {}; validators will ignore it",
                     prefix, receipt.blockNumber(), clock.deadlineBlock(round));
         }
-        ownStore.put(PutRequest.ofFile(StorageLayout.deltaKey(round, hotkeySs58), delta));
-        ownStore.put(PutRequest.ofBytes(StorageLayout.manifestKey(round, hotkeySs58), manifest.toJson()));
+        // The commitment is public now: the delta follows it even when a stop was requested meanwhile.
+        try {
+            ownStore.put(PutRequest.ofFile(StorageLayout.deltaKey(round, hotkeySs58), delta));
+            ownStore.put(PutRequest.ofBytes(StorageLayout.manifestKey(round, hotkeySs58), manifest.toJson()));
+        } catch (StorageException e) {
+            log.warn("{} committed, but the upload to {} failed: {}; validators will find no delta this round", prefix,
+                    settings.locator(), e.getMessage());
+            return RoundResult.Outcome.FAILED;
+        }
+        if (job.usesErrorFeedback()) {
+            MinerState.moveAtomically(job.residualOut(), job.residualIn());
+        }
+        state.recordPublished(round, sha, revision);
         log.info("{} uploaded delta ({} bytes, {}) and manifest to {}", prefix, size, settings.codec(), settings.locator());
+        metrics.roundCompleted();
+        metrics.health().detail("last_published_round", round);
         return RoundResult.Outcome.PUBLISHED;
     }
 
@@ -191,20 +284,104 @@ public final class MinerLoop {
                 work.resolve("delta.safetensors"));
     }
 
+    /** Reports training progress as metrics; the summary also as one log line. */
+    private final class Progress implements WorkerProtocol.Sink {
+        private final String prefix;
+
+        Progress(String prefix) {
+            this.prefix = prefix;
+        }
+
+        @Override
+        public void step(StepMetrics m) {
+            metrics.step(m.step());
+            metrics.loss("train", m.loss());
+            metrics.tokensPerSecond(m.tokensPerSecond());
+            log.debug("{} step {}/{} loss {} ({} tokens/s)", prefix, m.step(), m.totalSteps(), m.loss(),
+                    Math.round(m.tokensPerSecond()));
+        }
+
+        @Override
+        public void finished(WorkerProtocol.Summary s) {
+            metrics.loss("train", s.finalLoss());
+            metrics.tokensPerSecond(s.tokensPerSecond());
+            log.info("{} trained {} steps in {} s: loss {} -> {}, {} tokens/s", prefix, s.steps(),
+                    String.format(Locale.ROOT, "%.1f", s.seconds()), String.format(Locale.ROOT, "%.4f", s.firstLoss()),
+                    String.format(Locale.ROOT, "%.4f", s.finalLoss()), Math.round(s.tokensPerSecond()));
+        }
+    }
+
+    /** Kills the running training worker, if any (called on the shutdown thread). */
+    private void stopTraining() {
+        TrainingWatch watch = training.get();
+        if (watch != null) {
+            watch.stop();
+        }
+    }
+
+    private void countError(Exception e) {
+        if (e instanceof StorageException) {
+            return; // counted as storage_<kind> by the metered store
+        }
+        if (e instanceof ChainException) {
+            metrics.error("chain");
+        } else if (e instanceof WorkerException) {
+            metrics.error("worker");
+        } else if (e instanceof IOException || e instanceof UncheckedIOException) {
+            metrics.error("local_io");
+        } else {
+            metrics.error("round_failed");
+        }
+    }
+
+    /** The current block, or empty when the chain cannot be reached (counted, logged once per outage). */
+    private OptionalLong currentBlock() {
+        try {
+            long block = chain.currentBlock();
+            if (chainDown) {
+                chainDown = false;
+                log.info("the chain answers again (block {})", block);
+            }
+            return OptionalLong.of(block);
+        } catch (ChainException e) {
+            metrics.error("chain");
+            if (!chainDown) {
+                chainDown = true;
+                log.warn("cannot read the current block: {}; retrying every {}", e.getMessage(), settings.pollInterval());
+            }
+            return OptionalLong.empty();
+        }
+    }
+
     private boolean pastDeadline(long round) {
-        return !clock.isBeforeDeadline(round, chain.currentBlock());
+        OptionalLong block = currentBlock();
+        return block.isPresent() && !clock.isBeforeDeadline(round, block.getAsLong());
     }
 
     private void waitForBlock(long target) throws InterruptedException {
-        while (chain.currentBlock() < target) {
+        while (!shutdown.requested()) {
+            OptionalLong block = currentBlock();
+            if (block.isPresent() && block.getAsLong() >= target) {
+                return;
+            }
             sleeper.sleep(settings.pollInterval().toMillis());
         }
     }
 
-    private String prefix(long round) {
-        String key = hotkeySs58.length() > 8 ? hotkeySs58.substring(0, 4) + "…" + hotkeySs58.substring(hotkeySs58.length() - 3)
-                : hotkeySs58;
-        return "[miner " + key + " netuid=" + settings.netuid() + " r=" + round + "]";
+    private void removeUnfinishedWork() {
+        Path work = settings.stateDir().resolve("work");
+        if (!Files.isDirectory(work)) {
+            return;
+        }
+        try (Stream<Path> entries = Files.list(work)) {
+            List<Path> left = entries.toList();
+            if (!left.isEmpty()) {
+                log.info("removing unfinished work of an earlier run: {}", left);
+                left.forEach(MinerLoop::deleteQuietly);
+            }
+        } catch (IOException e) {
+            log.warn("cannot clean {}: {}", work, e.toString());
+        }
     }
 
     private static String shortHash(String hex) {
@@ -219,7 +396,7 @@ public final class MinerLoop {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             log.debug("cannot clean {}: {}", root, e.toString());
         }
     }

@@ -16,6 +16,8 @@ public record RoundResult(long round, Outcome outcome) {
         /** The base model did not match its revision; no training this round. */
         BASE_REJECTED,
         /** Training or publishing failed; see the log. */
-        FAILED
+        FAILED,
+        /** The daemon was asked to stop before the round was committed; nothing was committed. */
+        STOPPED
     }
 }

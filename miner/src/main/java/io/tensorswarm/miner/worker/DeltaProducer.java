@@ -41,20 +41,20 @@ public final class DeltaProducer {
     private DeltaProducer() {}
 
     /**
-     * Runs {@code job} and returns the training result.
+     * Runs {@code job} and returns the training result; {@code listener} hears about every step.
      *
      * @throws TensorswarmException when training diverges, the data or model cannot be read, or the
      *     codec refuses the delta
      */
-    public static TrainResult produce(TrainJob job) {
+    public static TrainResult produce(TrainJob job, TrainingListener listener) {
         try {
-            return run(job);
+            return run(job, listener);
         } catch (IOException e) {
             throw new UncheckedIOException("training job for round " + job.round() + " failed", e);
         }
     }
 
-    private static TrainResult run(TrainJob job) throws IOException {
+    private static TrainResult run(TrainJob job, TrainingListener listener) throws IOException {
         DeltaCodec codec = DeltaCodecs.forName(job.codec());
         try (GptModel gpt = ModelDirectory.load(job.baseDir(), TorchRuntime.device(job.device()));
                 Tokenizer tokenizer = Tokenizers.forModelDir(job.baseDir(), gpt.config().vocabSize());
@@ -69,7 +69,7 @@ public final class DeltaProducer {
                     .withSeed(job.round());
             TrainResult result;
             try (Trainer trainer = new Trainer(gpt, config)) {
-                result = trainer.train(pages, TrainingListener.NONE);
+                result = trainer.train(pages, listener);
             }
             ParameterSet delta = Deltas.compute(gpt.parameters(), base);
             Optional<NonFiniteValue> bad = Deltas.checkFinite(delta);
@@ -95,7 +95,7 @@ public final class DeltaProducer {
             }
             createParent(job.out());
             new SafetensorsWriter().write(stored, job.out());
-            log.info("round {}: trained {} steps on {} pages, loss {} -> {}, wrote {}", job.round(), result.steps(),
+            log.debug("round {}: trained {} steps on {} pages, loss {} -> {}, wrote {}", job.round(), result.steps(),
                     pages.size(), result.firstLoss(), result.meanOfLast(Math.min(10, result.steps())), job.out());
             return result;
         }

@@ -1,6 +1,8 @@
 package io.tensorswarm.miner.run;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tensorswarm.chain.crypto.Sr25519KeyPair;
@@ -10,6 +12,12 @@ import io.tensorswarm.chain.local.LocalSubnetConfig;
 import io.tensorswarm.chain.local.MockTime;
 import io.tensorswarm.chain.model.Commitment;
 import io.tensorswarm.common.model.ModelDirectory;
+import io.tensorswarm.common.ops.DaemonMetrics;
+import io.tensorswarm.common.ops.Health;
+import io.tensorswarm.common.ops.Operations;
+import io.tensorswarm.common.ops.OpsServer;
+import io.tensorswarm.common.ops.Shutdown;
+import io.tensorswarm.miner.testing.Metrics;
 import io.tensorswarm.common.protocol.CommitmentPayload;
 import io.tensorswarm.common.protocol.DeltaManifest;
 import io.tensorswarm.common.protocol.LatestPointer;
@@ -18,16 +26,18 @@ import io.tensorswarm.common.protocol.Sha256;
 import io.tensorswarm.common.protocol.StorageLayout;
 import io.tensorswarm.common.testing.TestModels;
 import io.tensorswarm.miner.worker.TrainWorker;
+import io.tensorswarm.storage.ForwardingObjectStore;
 import io.tensorswarm.storage.GetRequest;
+import io.tensorswarm.storage.MeteredObjectStore;
 import io.tensorswarm.storage.ObjectInfo;
 import io.tensorswarm.storage.ObjectStore;
 import io.tensorswarm.storage.ObjectStores;
 import io.tensorswarm.storage.PutRequest;
 import io.tensorswarm.storage.StorageOptions;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +56,7 @@ class MinerLoopTest {
     @TempDir Path tmp;
     final MockTime time = new MockTime(1_700_000_000_000L);
     final Sleeper sleeper = time::sleep;
+    Operations ops = Operations.detached();
     LocalChain chain;
     int netuid;
     Sr25519KeyPair hotkey;
@@ -94,7 +105,7 @@ class MinerLoopTest {
     }
 
     private MinerLoop loop(MinerSettings settings, TrainingRunner runner, Sleeper loopSleeper) {
-        return new MinerLoop(settings, chain, hotkey, baseStore, minerStore, runner, loopSleeper);
+        return new MinerLoop(settings, chain, hotkey, baseStore, minerStore, runner, loopSleeper, ops);
     }
 
     private void assertPublished(long round, String revision) throws Exception {
@@ -185,8 +196,8 @@ class MinerLoopTest {
     void commitsNothingWhenTrainingEndsAfterTheDeadlineAndGoesOnWithTheNextRound() throws Exception {
         String revision = publishBase(3);
         AtomicInteger trainings = new AtomicInteger();
-        TrainingRunner slowFirstRound = (job, prefix, pastDeadline) -> {
-            TrainingOutcome outcome = new InProcessRunner().train(job, prefix, pastDeadline);
+        TrainingRunner slowFirstRound = (job, watch) -> {
+            TrainingOutcome outcome = new InProcessRunner().train(job, watch);
             if (trainings.getAndIncrement() == 0) {
                 time.sleep(CLOCK.deadlineBlock(0) * BLOCK_MILLIS);
             }
@@ -204,6 +215,7 @@ class MinerLoopTest {
     @Test
     void restartsAChildWorkerThatCrashedAndStillPublishesTheRound() throws Exception {
         String revision = publishBase(3);
+        ops = opsWithMetrics();
         Path marker = tmp.resolve("crashed-once");
         TrainingRunner child = ChildProcessRunner.forCurrentJvm(List.of("-Xmx512m", "-Dai.djl.offline=true"),
                 Map.of(TrainWorker.CRASH_ONCE_ENV, marker.toString()), 3, Duration.ofSeconds(1), sleeper);
@@ -213,6 +225,12 @@ class MinerLoopTest {
         assertTrue(Files.exists(marker), "the first worker crashed");
         assertEquals(List.of(new RoundResult(0, RoundResult.Outcome.PUBLISHED)), results);
         assertPublished(0, revision);
+        try (OpsServer server = OpsServer.start("127.0.0.1", 0, ops.metrics())) {
+            String text = Metrics.scrape(server.port());
+            assertEquals(2.0, metric(text, "tensorswarm_train_step"), "steps reported by the child over its stdout");
+            assertTrue(metric(text, "tensorswarm_loss{kind=\"train\"}") > 1, text);
+            assertTrue(metric(text, "tensorswarm_tokens_per_second") > 0, text);
+        }
     }
 
     @Test
@@ -229,14 +247,165 @@ class MinerLoopTest {
         assertPublished(1, revision);
     }
 
+    private static Operations opsWithMetrics() {
+        return new Operations(DaemonMetrics.forTests(new Health(Clock.systemUTC(), Duration.ofMinutes(5))),
+                Shutdown.manual(Duration.ofSeconds(5)), null);
+    }
+
+    private static double metric(String text, String series) {
+        return Metrics.value(text, series).orElseThrow(() -> new AssertionError("no " + series + " in\n" + text));
+    }
+
+    @Test
+    void exportsRoundStepLossThroughputBytesAndPublishedRoundsAsMetrics() throws Exception {
+        String revision = publishBase(3);
+        ops = opsWithMetrics();
+        ObjectStore meteredBase = new MeteredObjectStore(baseStore, ops.metrics());
+        ObjectStore meteredOwn = new MeteredObjectStore(minerStore, ops.metrics());
+        List<RoundResult> results = new MinerLoop(settings("fp32", 2), chain, hotkey, meteredBase, meteredOwn,
+                new InProcessRunner(), sleeper, ops).run();
+        assertEquals(List.of(new RoundResult(0, RoundResult.Outcome.PUBLISHED),
+                new RoundResult(1, RoundResult.Outcome.PUBLISHED)), results);
+
+        String hk = hotkey.ss58Address();
+        long uploaded = 0;
+        for (long r = 0; r < 2; r++) {
+            uploaded += minerStore.stat(StorageLayout.deltaKey(r, hk)).orElseThrow().size()
+                    + minerStore.stat(StorageLayout.manifestKey(r, hk)).orElseThrow().size();
+        }
+        long model = baseStore.stat(StorageLayout.modelKey(revision)).orElseThrow().size();
+        try (OpsServer server = OpsServer.start("127.0.0.1", 0, ops.metrics())) {
+            String text = Metrics.scrape(server.port());
+            assertEquals(1.0, metric(text, "tensorswarm_round"));
+            assertEquals(2.0, metric(text, "tensorswarm_train_step"), "the last step of the 2-step run");
+            double loss = metric(text, "tensorswarm_loss{kind=\"train\"}");
+            assertTrue(loss > 1 && loss < 10, "a micro model's byte-level loss: " + loss);
+            assertTrue(metric(text, "tensorswarm_tokens_per_second") > 0, text);
+            assertEquals(2.0, metric(text, "tensorswarm_rounds_completed_total"));
+            assertEquals((double) uploaded, metric(text, "tensorswarm_bytes_uploaded_total"));
+            assertTrue(metric(text, "tensorswarm_bytes_downloaded_total") >= model, "the base was downloaded once");
+            assertTrue(metric(text, "tensorswarm_bytes_downloaded_total") < 2 * model, "and cached for round 1");
+            assertFalse(text.contains("tensorswarm_errors_total{"), text);
+            assertEquals("ok", ops.metrics().health().check().status());
+        }
+    }
+
+    @Test
+    void countsAMissedDeadlineAndAWorkerFailureByKind() throws Exception {
+        publishBase(3);
+        ops = opsWithMetrics();
+        AtomicInteger trainings = new AtomicInteger();
+        TrainingRunner slowThenBroken = (job, watch) -> {
+            if (trainings.getAndIncrement() == 0) {
+                time.sleep(CLOCK.deadlineBlock(0) * BLOCK_MILLIS);
+                return TrainingOutcome.DEADLINE;
+            }
+            return TrainingOutcome.FAILED;
+        };
+        List<RoundResult> results = loop(settings("fp32", 2), slowThenBroken, sleeper).run();
+        assertEquals(List.of(new RoundResult(0, RoundResult.Outcome.TOO_LATE),
+                new RoundResult(1, RoundResult.Outcome.FAILED)), results);
+        try (OpsServer server = OpsServer.start("127.0.0.1", 0, ops.metrics())) {
+            String text = Metrics.scrape(server.port());
+            assertEquals(1.0, metric(text, "tensorswarm_errors_total{kind=\"deadline_missed\"}"));
+            assertEquals(1.0, metric(text, "tensorswarm_errors_total{kind=\"worker\"}"));
+            assertEquals(0.0, metric(text, "tensorswarm_rounds_completed_total"));
+        }
+    }
+
+    @Test
+    void aStopRequestedAfterTrainingCommitsNothingAndLeavesTheResidualAndJournalAsTheyWere() throws Exception {
+        String revision = publishBase(3);
+        Path state = tmp.resolve("state");
+        TrainingRunner stopDuringRoundOne = (job, watch) -> {
+            TrainingOutcome outcome = new InProcessRunner().train(job, watch);
+            if (job.round() == 1) {
+                ops.shutdown().request(); // as SIGTERM would, with the trained delta already on disk
+            }
+            return outcome;
+        };
+        byte[][] residualAfterRoundZero = new byte[1][];
+        byte[][] journalAfterRoundZero = new byte[1][];
+        Sleeper snapshotting = millis -> {
+            if (residualAfterRoundZero[0] == null) {
+                try {
+                    residualAfterRoundZero[0] = Files.readAllBytes(state.resolve(MinerSettings.RESIDUAL_FILE));
+                    journalAfterRoundZero[0] = Files.readAllBytes(state.resolve(MinerState.FILE));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+            time.sleep(millis);
+        };
+
+        List<RoundResult> results = loop(settings("topk", 3), stopDuringRoundOne, snapshotting).run();
+
+        assertEquals(List.of(new RoundResult(0, RoundResult.Outcome.PUBLISHED),
+                new RoundResult(1, RoundResult.Outcome.STOPPED)), results, "returned at once, no round 2");
+        assertPublished(0, revision);
+        assertEquals(List.of(StorageLayout.deltaKey(0, hotkey.ss58Address()),
+                StorageLayout.manifestKey(0, hotkey.ss58Address())), minerStore.putKeys, "nothing uploaded for round 1");
+        assertArrayEquals(residualAfterRoundZero[0], Files.readAllBytes(state.resolve(MinerSettings.RESIDUAL_FILE)));
+        assertArrayEquals(journalAfterRoundZero[0], Files.readAllBytes(state.resolve(MinerState.FILE)));
+        assertEquals(0, new MinerState(state).lastPublishedRound().orElseThrow());
+        assertTrue(Files.notExists(settings("topk", 1).workDir(1)), "the abandoned round's work files are gone");
+    }
+
+    @Test
+    void aStopWhileWaitingForABaseModelReturnsWithoutARound() throws Exception {
+        AtomicInteger polls = new AtomicInteger();
+        Sleeper stopOnSecondPoll = millis -> {
+            time.sleep(millis);
+            if (polls.incrementAndGet() == 2) {
+                ops.shutdown().request();
+            }
+        };
+        List<RoundResult> results = loop(settings("fp32", 0), new InProcessRunner(), stopOnSecondPoll).run();
+        assertEquals(List.of(), results);
+        assertEquals(2, polls.get());
+    }
+
+    @Test
+    void aMinerRestartedInARoundItPublishedWaitsForTheNextRound() throws Exception {
+        String revision = publishBase(3);
+        assertEquals(List.of(new RoundResult(0, RoundResult.Outcome.PUBLISHED)),
+                loop(settings("topk", 1), new InProcessRunner(), sleeper).run());
+        byte[] residual = Files.readAllBytes(tmp.resolve("state").resolve(MinerSettings.RESIDUAL_FILE));
+
+        List<RoundResult> restarted = loop(settings("topk", 1), new InProcessRunner(), sleeper).run();
+
+        assertEquals(List.of(new RoundResult(1, RoundResult.Outcome.PUBLISHED)), restarted);
+        assertPublished(1, revision);
+        assertEquals(1, minerStore.putKeys.stream().filter(k -> k.equals(StorageLayout.deltaKey(0, hotkey.ss58Address())))
+                .count(), "round 0 was uploaded once");
+        assertFalse(java.util.Arrays.equals(residual,
+                Files.readAllBytes(tmp.resolve("state").resolve(MinerSettings.RESIDUAL_FILE))), "round 1 moved it on");
+    }
+
+    @Test
+    void removesWorkFilesLeftByAKilledRunAndIgnoresAnUnreadableJournal() throws Exception {
+        String revision = publishBase(3);
+        Path state = tmp.resolve("state");
+        Path stale = state.resolve("work/round-0/.delta.safetensors.123.tmp");
+        Files.createDirectories(stale.getParent());
+        Files.write(stale, new byte[100]);
+        Files.writeString(state.resolve(MinerState.FILE), "{\"last_published_round\": 0, \"delta_sh"); // torn by hand
+
+        List<RoundResult> results = loop(settings("fp32", 1), new InProcessRunner(), sleeper).run();
+
+        assertEquals(List.of(new RoundResult(0, RoundResult.Outcome.PUBLISHED)), results);
+        assertPublished(0, revision);
+        assertTrue(Files.notExists(stale.getParent()), "stale work removed");
+        assertEquals(0, new MinerState(state).lastPublishedRound().orElseThrow(), "journal rewritten whole");
+    }
+
     /** The miner's real store, remembering each put and the miner's on-chain commitment at that moment. */
-    private final class RecordingStore implements ObjectStore {
-        final ObjectStore inner;
+    private final class RecordingStore extends ForwardingObjectStore {
         final List<String> putKeys = new ArrayList<>();
         final Map<String, Optional<CommitmentPayload>> commitments = new java.util.HashMap<>();
 
         RecordingStore(ObjectStore inner) {
-            this.inner = inner;
+            super(inner);
         }
 
         Optional<CommitmentPayload> commitmentAtPut(String key) {
@@ -244,46 +413,11 @@ class MinerLoopTest {
         }
 
         @Override
-        public URI location() {
-            return inner.location();
-        }
-
-        @Override
         public ObjectInfo put(PutRequest request) {
             putKeys.add(request.key());
             commitments.put(request.key(), chain.commitment(netuid, hotkey.ss58Address())
                     .map(c -> CommitmentPayload.parse(c.data())));
-            return inner.put(request);
-        }
-
-        @Override
-        public ObjectInfo get(GetRequest request, Path target) {
-            return inner.get(request, target);
-        }
-
-        @Override
-        public byte[] getBytes(GetRequest request) {
-            return inner.getBytes(request);
-        }
-
-        @Override
-        public Optional<ObjectInfo> stat(String key) {
-            return inner.stat(key);
-        }
-
-        @Override
-        public List<ObjectInfo> list(String prefix) {
-            return inner.list(prefix);
-        }
-
-        @Override
-        public void delete(String key) {
-            inner.delete(key);
-        }
-
-        @Override
-        public void close() {
-            inner.close();
+            return super.put(request);
         }
     }
 }

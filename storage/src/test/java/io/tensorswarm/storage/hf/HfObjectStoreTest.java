@@ -15,7 +15,6 @@ import io.tensorswarm.storage.ObjectStores;
 import io.tensorswarm.storage.PutRequest;
 import io.tensorswarm.storage.StorageException;
 import io.tensorswarm.storage.StorageException.Kind;
-import io.tensorswarm.storage.StorageLayout;
 import io.tensorswarm.storage.StorageOptions;
 import io.tensorswarm.storage.TestFiles;
 import io.tensorswarm.storage.transfer.Hex;
@@ -70,7 +69,7 @@ class HfObjectStoreTest {
     void firstPutCreatesTheRepoAndCommitsASmallFileInline() throws Exception {
         try (ObjectStore store = open("hf://alice/deltas", FakeHub.WRITE_TOKEN)) {
             byte[] data = "{\"round\":3}".getBytes(StandardCharsets.UTF_8);
-            ObjectInfo put = store.put(PutRequest.ofBytes(StorageLayout.manifestKey(3, "alice"), data));
+            ObjectInfo put = store.put(PutRequest.ofBytes("rounds/3/alice/manifest.json", data));
             assertEquals(Hex.sha256Hex(data), put.sha256());
             assertEquals(put.version(), hub.repos.get("model:alice/deltas").branches.get("main"));
 
@@ -95,7 +94,7 @@ class HfObjectStoreTest {
             assertArrayEquals(data, Base64.getDecoder().decode(op.path("value").path("content").asText()));
             assertTrue(hub.requests("POST", ".*lfs.*").isEmpty(), "small files skip LFS");
 
-            assertArrayEquals(data, store.getBytes(GetRequest.of(StorageLayout.manifestKey(3, "alice"), 1000)));
+            assertArrayEquals(data, store.getBytes(GetRequest.of("rounds/3/alice/manifest.json", 1000)));
         }
     }
 
@@ -106,7 +105,7 @@ class HfObjectStoreTest {
         byte[] data = TestFiles.write(src, (7 << 20) / 2 + 5, 3);
         String sha = Hex.sha256Hex(data);
         try (ObjectStore store = open("hf://alice/deltas", FakeHub.WRITE_TOKEN)) {
-            store.put(PutRequest.ofFile(StorageLayout.deltaKey(5, "alice"), src));
+            store.put(PutRequest.ofFile("rounds/5/alice/delta.safetensors", src));
         }
         FakeHub.Recorded batch = hub.requests("POST", "/alice/deltas.git/info/lfs/objects/batch").get(0);
         assertEquals("application/vnd.git-lfs+json", batch.header("Accept"));
@@ -153,14 +152,14 @@ class HfObjectStoreTest {
         String commit = hub.seed("model", "org/base", FakeHub.files("models/r1/model.safetensors", weights));
         try (ObjectStore store = open("hf://org/base", null)) {
             Path out = dir.resolve("m.safetensors");
-            ObjectInfo got = store.get(GetRequest.builder().setKey(StorageLayout.modelWeightsKey("r1")).optExpectedSha256(Hex.sha256Hex(weights)).build(), out);
+            ObjectInfo got = store.get(GetRequest.builder().setKey("models/r1/model.safetensors").optExpectedSha256(Hex.sha256Hex(weights)).build(), out);
             assertEquals(commit, got.version());
             assertArrayEquals(weights, Files.readAllBytes(out));
             assertTrue(Files.isRegularFile(dir.resolve("cache/hf/models/org/base/" + commit + "/models/r1/model.safetensors")));
             assertEquals(1, hub.requests("GET", "/cdn/.*").size());
             assertEquals("identity", hub.requests("HEAD", "/org/base/resolve/main/.*").get(0).header("Accept-Encoding"));
 
-            store.get(GetRequest.of(StorageLayout.modelWeightsKey("r1"), 1 << 20), dir.resolve("again.safetensors"));
+            store.get(GetRequest.of("models/r1/model.safetensors", 1 << 20), dir.resolve("again.safetensors"));
             assertEquals(1, hub.requests("GET", "/cdn/.*").size(), "second get is served from the cache");
             assertArrayEquals(weights, Files.readAllBytes(dir.resolve("again.safetensors")));
         }
@@ -219,7 +218,7 @@ class HfObjectStoreTest {
                 "rounds/1/a/delta.safetensors", big, "rounds/1/a/manifest.json", "{}".getBytes(),
                 "rounds/1/b/delta.safetensors", big, "rounds/2/a/delta.safetensors", big, "README.md", "hi".getBytes()));
         try (ObjectStore store = open("hf://org/deltas", null)) {
-            List<ObjectInfo> round1 = store.list(StorageLayout.roundPrefix(1));
+            List<ObjectInfo> round1 = store.list("rounds/1/");
             assertEquals(List.of("rounds/1/a/delta.safetensors", "rounds/1/a/manifest.json", "rounds/1/b/delta.safetensors"),
                     round1.stream().map(ObjectInfo::key).toList());
             assertEquals(Hex.sha256Hex(big), round1.get(0).sha256());

@@ -11,7 +11,6 @@ import io.tensorswarm.storage.ObjectInfo;
 import io.tensorswarm.storage.PutRequest;
 import io.tensorswarm.storage.StorageException;
 import io.tensorswarm.storage.StorageException.Kind;
-import io.tensorswarm.storage.StorageLayout;
 import io.tensorswarm.storage.StorageOptions;
 import io.tensorswarm.storage.TestFiles;
 import io.tensorswarm.storage.transfer.Hex;
@@ -30,19 +29,19 @@ class LocalObjectStoreTest {
         try (LocalObjectStore store = new LocalObjectStore(dir.resolve("root"), StorageOptions.defaults())) {
             Path src = dir.resolve("src.bin");
             byte[] data = TestFiles.write(src, 70_000, 1);
-            ObjectInfo put = store.put(PutRequest.ofFile(StorageLayout.deltaKey(2, "alice"), src));
+            ObjectInfo put = store.put(PutRequest.ofFile("rounds/2/alice/delta.safetensors", src));
             assertEquals(Hex.sha256Hex(data), put.sha256());
-            store.put(PutRequest.ofBytes(StorageLayout.manifestKey(2, "alice"), new byte[] {'{', '}'}));
+            store.put(PutRequest.ofBytes("rounds/2/alice/manifest.json", new byte[] {'{', '}'}));
             assertEquals(List.of("rounds/2/alice/delta.safetensors", "rounds/2/alice/manifest.json"),
                     store.list("rounds/2/").stream().map(ObjectInfo::key).toList());
             Path out = dir.resolve("out.bin");
-            ObjectInfo got = store.get(GetRequest.builder().setKey(StorageLayout.deltaKey(2, "alice")).optExpectedSha256(Hex.sha256Hex(data)).build(), out);
+            ObjectInfo got = store.get(GetRequest.builder().setKey("rounds/2/alice/delta.safetensors").optExpectedSha256(Hex.sha256Hex(data)).build(), out);
             assertEquals(70_000, got.size());
             assertArrayEquals(data, Files.readAllBytes(out));
             assertArrayEquals(java.util.Arrays.copyOfRange(data, 10, 15),
-                    store.getBytes(GetRequest.builder().setKey(StorageLayout.deltaKey(2, "alice")).optRange(10, 5).build()));
-            store.delete(StorageLayout.deltaKey(2, "alice"));
-            assertTrue(store.stat(StorageLayout.deltaKey(2, "alice")).isEmpty());
+                    store.getBytes(GetRequest.builder().setKey("rounds/2/alice/delta.safetensors").optRange(10, 5).build()));
+            store.delete("rounds/2/alice/delta.safetensors");
+            assertTrue(store.stat("rounds/2/alice/delta.safetensors").isEmpty());
         }
     }
 

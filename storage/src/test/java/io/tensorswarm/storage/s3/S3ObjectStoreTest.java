@@ -13,7 +13,6 @@ import io.tensorswarm.storage.ObjectStores;
 import io.tensorswarm.storage.PutRequest;
 import io.tensorswarm.storage.StorageException;
 import io.tensorswarm.storage.StorageException.Kind;
-import io.tensorswarm.storage.StorageLayout;
 import io.tensorswarm.storage.StorageOptions;
 import io.tensorswarm.storage.TestFiles;
 import io.tensorswarm.storage.transfer.Hex;
@@ -117,10 +116,10 @@ class S3ObjectStoreTest {
     @Test
     void listReturnsKeysUnderThePrefixRelativeToTheLocation(TestInfo test) {
         try (ObjectStore store = open(test)) {
-            store.put(PutRequest.ofBytes(StorageLayout.deltaKey(3, "bob"), new byte[] {1}));
-            store.put(PutRequest.ofBytes(StorageLayout.deltaKey(3, "alice"), new byte[] {1, 2}));
-            store.put(PutRequest.ofBytes(StorageLayout.deltaKey(4, "alice"), new byte[] {1, 2, 3}));
-            List<ObjectInfo> round3 = store.list(StorageLayout.roundPrefix(3));
+            store.put(PutRequest.ofBytes("rounds/3/bob/delta.safetensors", new byte[] {1}));
+            store.put(PutRequest.ofBytes("rounds/3/alice/delta.safetensors", new byte[] {1, 2}));
+            store.put(PutRequest.ofBytes("rounds/4/alice/delta.safetensors", new byte[] {1, 2, 3}));
+            List<ObjectInfo> round3 = store.list("rounds/3/");
             assertEquals(List.of("rounds/3/alice/delta.safetensors", "rounds/3/bob/delta.safetensors"),
                     round3.stream().map(ObjectInfo::key).toList());
             assertEquals(2, round3.get(0).size());
@@ -143,10 +142,10 @@ class S3ObjectStoreTest {
     @Test
     void pointerUpdateReplacesLatest(TestInfo test) {
         try (ObjectStore store = open(test)) {
-            assertTrue(store.readPointer(StorageLayout.LATEST).isEmpty());
-            store.setPointer(StorageLayout.LATEST, "rev-1");
-            store.setPointer(StorageLayout.LATEST, "rev-2");
-            assertEquals("rev-2", store.readPointer(StorageLayout.LATEST).orElseThrow());
+            assertTrue(store.readPointer("latest").isEmpty());
+            store.setPointer("latest", "rev-1");
+            store.setPointer("latest", "rev-2");
+            assertEquals("rev-2", store.readPointer("latest").orElseThrow());
         }
     }
 
