@@ -174,8 +174,12 @@ public final class RunCommand implements Callable<Integer> {
         RoundClock clock;
         LocatorPolicy locators;
         try {
-            clock = new RoundClock(roundBlocks, deadlineMargin);
             locators = LocatorPolicy.parse(locatorsAllow);
+        } catch (IllegalArgumentException e) {
+            throw new ExitException(ExitCodes.USAGE, "--locators.allow: " + e.getMessage());
+        }
+        try {
+            clock = new RoundClock(roundBlocks, deadlineMargin);
             new OuterOptimizer(outerLr, outerMomentum); // validates the hyperparameters before anything starts
         } catch (IllegalArgumentException e) {
             throw new ExitException(ExitCodes.USAGE, e.getMessage());
