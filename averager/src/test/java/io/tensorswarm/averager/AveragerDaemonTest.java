@@ -131,7 +131,7 @@ class AveragerDaemonTest {
                     f.storeUri("averager"), "--data", data.toString(), "--token-cache", tmp.resolve("tok").toString(),
                     "--state.dir", state.toString(), "--round.blocks", "20", "--round.deadline-margin", "2",
                     "--merge.delay-blocks", "0", "--start-round", Long.toString(startRound),
-                    "--merge.fit-pages", "200", "--merge.check-pages", "200", "--merge.mixing-iterations", "6",
+                    "--merge.fit-pages", "300", "--merge.check-pages", "300", "--merge.mixing-iterations", "6",
                     "--miner.pages", Integer.toString(SubnetFixture.MINER_PAGES), "--poll-seconds", "0.05",
                     "--shutdown.grace", "PT" + GRACE.toSeconds() + "S", "--metrics.port", "0");
             return ChildJvm.start(Main.class, args, Map.of("TS_LOCATORS_ALLOW", "file"), tmp.resolve(logName));
@@ -199,6 +199,8 @@ class AveragerDaemonTest {
             }
             // Wherever the kill landed in the publish: latest is complete and the momentum matches it.
             LatestPointer afterKill = s.assertLatestComplete();
+            System.out.println("kill -9 during the publish left latest on the " + (afterKill.equals(s.seeded) ? "old"
+                    : "new") + " revision; staged momentum: " + Files.exists(s.state.resolve(MomentumStore.NEXT_FILE)));
             OuterOptimizer momentum = s.momentum();
             assertEquals(afterKill.revision(), momentum.revision());
             assertEquals(afterKill.equals(s.seeded) ? 1 : 2, momentum.steps(), "latest " + afterKill);
