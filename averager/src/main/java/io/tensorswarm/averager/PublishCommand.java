@@ -37,7 +37,7 @@ public final class PublishCommand implements Callable<Integer> {
     String location;
 
     @Option(names = "--round", defaultValue = "${env:TS_ROUND:-0}", paramLabel = "<r>",
-            description = "First round that trains on this model, written into latest (default: ${DEFAULT-VALUE}).")
+            description = "First round that trains on this model, written into latest (default: ${DEFAULT-VALUE}; env TS_ROUND).")
     long round;
 
     @Override

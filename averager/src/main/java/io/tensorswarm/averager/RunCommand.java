@@ -7,10 +7,12 @@ import io.tensorswarm.averager.run.AveragerRound;
 import io.tensorswarm.averager.run.AveragerSettings;
 import io.tensorswarm.averager.run.BaseModelCache;
 import io.tensorswarm.averager.run.DeltaFetcher;
+import io.tensorswarm.averager.run.LocatorPolicy;
 import io.tensorswarm.averager.run.MergeReport;
 import io.tensorswarm.averager.run.ModelPublisher;
 import io.tensorswarm.averager.run.PublishException;
 import io.tensorswarm.chain.Chain;
+import io.tensorswarm.chain.ChainException;
 import io.tensorswarm.chain.Chains;
 import io.tensorswarm.chain.cli.ChainOptions;
 import io.tensorswarm.chain.crypto.Sr25519SignatureVerifier;
@@ -20,20 +22,28 @@ import io.tensorswarm.common.cli.DeviceOption;
 import io.tensorswarm.common.cli.ExitCodes;
 import io.tensorswarm.common.cli.ExitException;
 import io.tensorswarm.common.cli.LoggingMixin;
+import io.tensorswarm.common.cli.OpsOptions;
 import io.tensorswarm.common.data.TokenPages;
 import io.tensorswarm.common.data.Tokenizer;
 import io.tensorswarm.common.data.Tokenizers;
 import io.tensorswarm.common.model.GptConfig;
 import io.tensorswarm.common.model.ModelDirectory;
+import io.tensorswarm.common.ops.DaemonMetrics;
+import io.tensorswarm.common.ops.LogIdentity;
+import io.tensorswarm.common.ops.Operations;
+import io.tensorswarm.common.ops.Shutdown;
 import io.tensorswarm.common.protocol.LatestPointer;
 import io.tensorswarm.common.protocol.RoundClock;
+import io.tensorswarm.storage.MeteredObjectStore;
 import io.tensorswarm.storage.ObjectStore;
 import io.tensorswarm.storage.ObjectStores;
 import io.tensorswarm.storage.StorageOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,16 +58,27 @@ import picocli.CommandLine.Spec;
  * {@code deadline(r) + --merge.delay-blocks}, runs {@link AveragerRound} (rank by incentive, fetch
  * and verify the top-G deltas, merge, publish when the held-out loss improves, move {@code
  * latest}), and writes {@code <state>/merges/<r>.json}. Resumes after the last round with a report.
+ *
+ * <p>Operations ({@link OpsOptions}): logs carry {@code [averager netuid=<n>]}; metrics report the
+ * round, the base and merged check losses, bytes moved through every store, errors by kind and
+ * completed rounds. On SIGTERM the daemon stops waiting at once, abandons a round that has not
+ * started publishing (no report, so a restart runs it again) and finishes one that has; the JVM
+ * then exits with 143.
  */
 @Command(
         name = "run",
         mixinStandardHelpOptions = true,
-        description = "Run the averager: merge each round's best deltas and publish the next base model.")
+        description = "Run the averager: merge each round's best deltas and publish the next base model.",
+        footer = {"",
+                "SIGTERM stops it within --shutdown.grace: a round that has not started publishing is abandoned "
+                        + "(no report; it runs again after a restart), one that has is finished; exit code 143.",
+                "Exit codes: 0 done (--once/--rounds), 1 failure, 2 usage, 4 internal error. See docs/averager.md."})
 public final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
     @Spec CommandSpec spec;
     @Mixin LoggingMixin logging;
+    @Mixin OpsOptions opsOptions;
     @Mixin ChainOptions chainOptions;
     @Mixin DataOptions data;
     @Mixin DeviceOption device;
@@ -71,149 +92,233 @@ public final class RunCommand implements Callable<Integer> {
             description = "The averager's own store: latest and models/<rev>/ (= the miners' --base.location; env TS_STORAGE_LOCATION).")
     String location;
 
+    @Option(names = "--locators.allow", defaultValue = "${env:TS_LOCATORS_ALLOW:-" + LocatorPolicy.DEFAULT + "}",
+            paramLabel = "<schemes>",
+            description = "Storage schemes a miner's on-chain locator may use, comma-separated; file must be opted in "
+                    + "(local subnets) because locators are untrusted (default: ${DEFAULT-VALUE}; env TS_LOCATORS_ALLOW).")
+    String locatorsAllow;
+
     @Option(names = "--state.dir", defaultValue = "${env:TS_STATE_DIR:-work/averager}", paramLabel = "<dir>",
-            description = "Persistent state: outer momentum, merges/<r>.json, model cache (default: ${DEFAULT-VALUE}).")
+            description = "Persistent state: outer momentum, merges/<r>.json, model cache (default: ${DEFAULT-VALUE}; env TS_STATE_DIR).")
     Path stateDir;
 
     @Option(names = "--round.blocks", defaultValue = "${env:TS_ROUND_BLOCKS:-20}", paramLabel = "<n>",
-            description = "Blocks per round (default: ${DEFAULT-VALUE}).")
+            description = "Blocks per round (default: ${DEFAULT-VALUE}; env TS_ROUND_BLOCKS).")
     long roundBlocks;
 
     @Option(names = "--round.deadline-margin", defaultValue = "${env:TS_ROUND_DEADLINE_MARGIN:-2}", paramLabel = "<n>",
-            description = "Blocks before the round's end when commitments close (default: ${DEFAULT-VALUE}).")
+            description = "Blocks before the round's end when commitments close (default: ${DEFAULT-VALUE}; env TS_ROUND_DEADLINE_MARGIN).")
     long deadlineMargin;
 
     @Option(names = "--merge.delay-blocks", defaultValue = "${env:TS_MERGE_DELAY_BLOCKS:--1}", paramLabel = "<n>",
-            description = "Blocks after a round's deadline before merging it, so validators can set weights (default: half a round).")
+            description = "Blocks after a round's deadline before merging it, so validators can set weights (default: half a round; env TS_MERGE_DELAY_BLOCKS).")
     long delayBlocks;
 
     @Option(names = "--merge.top-g", defaultValue = "${env:TS_MERGE_TOP_G:-3}", paramLabel = "<n>",
-            description = "Deltas merged per round: the best G by incentive that verify (default: ${DEFAULT-VALUE}).")
+            description = "Deltas merged per round: the best G by incentive that verify (default: ${DEFAULT-VALUE}; env TS_MERGE_TOP_G).")
     int topG;
 
     @Option(names = "--merge.fit-pages", defaultValue = "${env:TS_MERGE_FIT_PAGES:-32}", paramLabel = "<n>",
-            description = "Held-out pages the mixing weights are learned on (default: ${DEFAULT-VALUE}).")
+            description = "Held-out pages the mixing weights are learned on (default: ${DEFAULT-VALUE}; env TS_MERGE_FIT_PAGES).")
     int fitPages;
 
     @Option(names = "--merge.check-pages", defaultValue = "${env:TS_MERGE_CHECK_PAGES:-32}", paramLabel = "<n>",
-            description = "Held-out pages the acceptance test runs on (default: ${DEFAULT-VALUE}).")
+            description = "Held-out pages the acceptance test runs on (default: ${DEFAULT-VALUE}; env TS_MERGE_CHECK_PAGES).")
     int checkPages;
 
     @Option(names = "--merge.mixing-iterations", defaultValue = "${env:TS_MERGE_MIXING_ITERATIONS:-6}", paramLabel = "<n>",
-            description = "Mixing-weight optimisation steps; 0 = uniform (default: ${DEFAULT-VALUE}).")
+            description = "Mixing-weight optimisation steps; 0 = uniform (default: ${DEFAULT-VALUE}; env TS_MERGE_MIXING_ITERATIONS).")
     int mixingIterations;
 
     @Option(names = "--merge.batch-size", defaultValue = "${env:TS_MERGE_BATCH_SIZE:-8}", paramLabel = "<n>",
-            description = "Pages per forward pass while merging (default: ${DEFAULT-VALUE}).")
+            description = "Pages per forward pass while merging (default: ${DEFAULT-VALUE}; env TS_MERGE_BATCH_SIZE).")
     int batchSize;
 
     @Option(names = "--miner.pages", defaultValue = "${env:TS_MINER_PAGES:-64}", paramLabel = "<n>",
-            description = "Pages each miner is assigned per round; the averager's pages avoid them (default: ${DEFAULT-VALUE}).")
+            description = "Pages each miner is assigned per round; the averager's pages avoid them (default: ${DEFAULT-VALUE}; env TS_MINER_PAGES).")
     int minerPages;
 
     @Option(names = "--outer.lr", defaultValue = "${env:TS_OUTER_LR:-0.7}", paramLabel = "<x>",
-            description = "Outer learning rate (default: ${DEFAULT-VALUE}).")
+            description = "Outer learning rate (default: ${DEFAULT-VALUE}; env TS_OUTER_LR).")
     float outerLr;
 
     @Option(names = "--outer.momentum", defaultValue = "${env:TS_OUTER_MOMENTUM:-0.9}", paramLabel = "<x>",
-            description = "Outer Nesterov momentum (default: ${DEFAULT-VALUE}).")
+            description = "Outer Nesterov momentum; reset to zero whenever a step with it is rejected (default: ${DEFAULT-VALUE}; env TS_OUTER_MOMENTUM).")
     float outerMomentum;
 
     @Option(names = "--delta.max-bytes", defaultValue = "${env:TS_DELTA_MAX_BYTES:-4294967296}", paramLabel = "<n>",
-            description = "Largest delta file fetched (default: ${DEFAULT-VALUE}).")
+            description = "Largest delta file fetched (default: ${DEFAULT-VALUE}; env TS_DELTA_MAX_BYTES).")
     long maxDeltaBytes;
 
-    @Option(names = "--start-round", paramLabel = "<r>",
-            description = "First round to merge (default: after the last merges/<r>.json, else the previous round).")
+    @Option(names = "--start-round", defaultValue = "${env:TS_START_ROUND}", paramLabel = "<r>",
+            description = "First round to merge on a fresh state dir; a restart still resumes after the newest merges/<r>.json "
+                    + "(default: resume, else the previous round; env TS_START_ROUND).")
     Long startRound;
 
-    @Option(names = "--once", description = "Merge one round, then exit.")
+    @Option(names = "--once", defaultValue = "${env:TS_ONCE:-false}",
+            description = "Merge one round, then exit; errors then fail the command (env TS_ONCE).")
     boolean once;
 
     @Option(names = "--rounds", defaultValue = "${env:TS_ROUNDS:-0}", paramLabel = "<n>",
-            description = "Merge N rounds, then exit; 0 = forever (default: ${DEFAULT-VALUE}).")
+            description = "Merge N rounds, then exit (errors then fail the command); 0 = forever, logging errors and going on "
+                    + "(default: ${DEFAULT-VALUE}; env TS_ROUNDS).")
     int rounds;
 
     @Option(names = "--poll-seconds", defaultValue = "${env:TS_POLL_SECONDS:-2}", paramLabel = "<s>",
-            description = "How often to read the block number while waiting (default: ${DEFAULT-VALUE}).")
+            description = "How often to read the block number while waiting (default: ${DEFAULT-VALUE}; env TS_POLL_SECONDS).")
     double pollSeconds;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
         logging.apply();
-        RoundClock clock = new RoundClock(roundBlocks, deadlineMargin);
+        RoundClock clock;
+        LocatorPolicy locators;
+        try {
+            locators = LocatorPolicy.parse(locatorsAllow);
+        } catch (IllegalArgumentException e) {
+            throw new ExitException(ExitCodes.USAGE, "--locators.allow: " + e.getMessage());
+        }
+        try {
+            clock = new RoundClock(roundBlocks, deadlineMargin);
+            new OuterOptimizer(outerLr, outerMomentum); // validates the hyperparameters before anything starts
+        } catch (IllegalArgumentException e) {
+            throw new ExitException(ExitCodes.USAGE, e.getMessage());
+        }
         long delay = delayBlocks >= 0 ? delayBlocks : roundBlocks / 2;
         int limit = once ? 1 : rounds;
         StorageOptions storageOptions = StorageOptions.fromEnvironment(System.getenv());
-        try (Chain chain = Chains.connect(chainOptions.settings(System::getenv));
-                ObjectStore store = ObjectStores.open(location, storageOptions)) {
+        try (Operations ops = opsOptions.open(new LogIdentity("averager", "", netuid));
+                Chain chain = Chains.connect(chainOptions.settings(System::getenv));
+                ObjectStore store = new MeteredObjectStore(ObjectStores.open(location, storageOptions),
+                        ops.metrics())) {
+            DaemonMetrics metrics = ops.metrics();
+            Shutdown shutdown = ops.shutdown();
+            if (!locators.unserved().isEmpty()) {
+                log.warn("--locators.allow names schemes no installed storage backend serves: {}", locators.unserved());
+            }
             LatestPointer latest = ModelPublisher.readLatest(store).orElseThrow(() -> new ExitException(
                     ExitCodes.FAILURE, "no latest in " + store.location() + "; seed it with `averager publish`"));
             Path baseDir = new BaseModelCache(store, stateDir.resolve("models")).fetch(latest);
             GptConfig gpt = ModelDirectory.readConfig(baseDir);
-            AveragerSettings settings = new AveragerSettings(netuid, clock, topG, fitPages, checkPages, minerPages,
-                    maxDeltaBytes, outerLr, outerMomentum,
-                    new MergeConfig(MixingConfig.defaults().withIterations(mixingIterations), batchSize), stateDir,
-                    device.resolve());
-            DeltaFetcher fetcher = new DeltaFetcher(loc -> ObjectStores.open(loc, storageOptions),
+            AveragerSettings settings;
+            try {
+                settings = new AveragerSettings(netuid, clock, topG, fitPages, checkPages, minerPages, maxDeltaBytes,
+                        outerLr, outerMomentum,
+                        new MergeConfig(MixingConfig.defaults().withIterations(mixingIterations), batchSize), stateDir,
+                        device.resolve());
+            } catch (IllegalArgumentException e) {
+                throw new ExitException(ExitCodes.USAGE, e.getMessage());
+            }
+            DeltaFetcher fetcher = new DeltaFetcher(
+                    loc -> new MeteredObjectStore(ObjectStores.open(loc, storageOptions), metrics), locators,
                     new Sr25519SignatureVerifier(), netuid, maxDeltaBytes, stateDir.resolve("work"));
             try (Tokenizer tokenizer = Tokenizers.forModelDir(baseDir, gpt.vocabSize());
                     TokenPages pages = data.open(tokenizer, gpt.nPositions())) {
-                AveragerRound step = new AveragerRound(chain, store, pages, fetcher, settings);
+                AveragerRound step = new AveragerRound(chain, store, pages, fetcher, settings, metrics,
+                        shutdown::requested);
                 long round = firstRound(chain, clock);
+                metrics.health().running();
+                log.info("started at round {} (latest {}; locators {}; outer lr {} momentum {})", round,
+                        latest.revision(), locators, outerLr, outerMomentum);
                 for (int done = 0; limit == 0 || done < limit; done++, round++) {
                     long mergeBlock = clock.deadlineBlock(round) + delay;
-                    waitForBlock(chain, mergeBlock, round);
+                    if (!waitForBlock(chain, mergeBlock, round, ops, limit == 0)) {
+                        break;
+                    }
+                    metrics.round(round);
                     try {
                         MergeReport report = step.run(round);
-                        spec.commandLine().getOut().println("[averager netuid=" + netuid + " r=" + round + "] "
-                                + report.note() + (report.accepted() ? " " + report.newRevision() : ""));
+                        metrics.roundCompleted();
+                        spec.commandLine().getOut().println("r=" + round + " " + report.note()
+                                + (report.accepted() ? " " + report.newRevision() : ""));
                         spec.commandLine().getOut().flush();
+                    } catch (CancellationException e) {
+                        log.info("r={} abandoned ({}); latest, momentum and reports are unchanged", round,
+                                e.getMessage());
+                        break;
+                    } catch (ChainException e) {
+                        metrics.error("chain");
+                        failed(e, round, limit);
                     } catch (PublishException e) {
-                        if (limit != 0) {
-                            throw e;
-                        }
-                        log.error("[averager netuid={} r={}] {}", netuid, round, e.getMessage());
+                        metrics.error("publish");
+                        failed(e, round, limit);
                     } catch (TensorswarmException e) {
-                        if (limit != 0) {
-                            throw e;
-                        }
-                        log.error("[averager netuid={} r={}] round failed: {}", netuid, round, e.getMessage());
+                        metrics.error("round");
+                        failed(e, round, limit);
                     }
+                    if (shutdown.requested()) {
+                        break;
+                    }
+                }
+                if (shutdown.requested()) {
+                    log.info("stop requested; the loop returned at a safe point");
                 }
             }
         }
         return ExitCodes.OK;
     }
 
-    /** Returns {@code --start-round}, else the round after the last report, else the previous round. */
-    private long firstRound(Chain chain, RoundClock clock) throws IOException {
-        if (startRound != null) {
-            return startRound;
+    /** Rethrows in --once/--rounds mode (the command fails); logs and goes on in forever mode. */
+    private static void failed(RuntimeException e, long round, int limit) {
+        if (limit != 0) {
+            throw e;
         }
-        long previous = Math.max(0, clock.roundOf(chain.currentBlock()) - 1);
+        log.error("r={} round failed: {}", round, e.getMessage());
+    }
+
+    /**
+     * Returns the first round to merge: the round after the newest report, but not before {@code
+     * --start-round} when given, else not before the previous round (older rounds' commitments are
+     * gone: each miner keeps one). A restart with the same command line therefore resumes instead
+     * of merging a reported round again.
+     */
+    private long firstRound(Chain chain, RoundClock clock) throws IOException {
+        long floor = startRound != null ? startRound : Math.max(0, clock.roundOf(chain.currentBlock()) - 1);
         Path merges = stateDir.resolve("merges");
         if (!Files.isDirectory(merges)) {
-            return previous;
+            return floor;
         }
         try (Stream<Path> files = Files.list(merges)) {
             long last = files.map(p -> p.getFileName().toString())
                     .filter(n -> n.matches("[0-9]{1,18}\\.json"))
                     .mapToLong(n -> Long.parseLong(n.substring(0, n.length() - 5)))
                     .max().orElse(-1);
-            // A long outage: each miner keeps one commitment, so older rounds are gone anyway.
-            return last < 0 ? previous : Math.max(last + 1, previous);
+            return Math.max(last + 1, floor);
         }
     }
 
-    private void waitForBlock(Chain chain, long block, long round) throws InterruptedException {
-        long now = chain.currentBlock();
-        if (now < block) {
-            log.info("[averager netuid={} r={}] waiting for block {} (now {})", netuid, round, block, now);
+    /**
+     * Waits until the chain reaches {@code block}; returns false when a stop was requested first.
+     * In forever mode a chain error is counted, logged and retried at the next poll.
+     */
+    private boolean waitForBlock(Chain chain, long block, long round, Operations ops, boolean forever)
+            throws InterruptedException {
+        Duration poll = Duration.ofMillis(Math.max(10L, (long) (pollSeconds * 1000)));
+        boolean logged = false;
+        while (!ops.shutdown().requested()) {
+            long now;
+            try {
+                now = chain.currentBlock();
+                ops.metrics().progress();
+            } catch (ChainException e) {
+                ops.metrics().error("chain");
+                if (!forever) {
+                    throw e;
+                }
+                log.warn("r={} cannot read the block number: {}; retrying", round, e.getMessage());
+                now = -1;
+            }
+            if (now >= block) {
+                return true;
+            }
+            if (!logged && now >= 0) {
+                log.info("r={} waiting for block {} (now {})", round, block, now);
+                logged = true;
+            }
+            if (ops.shutdown().sleep(poll)) {
+                break;
+            }
         }
-        while (now < block) {
-            Thread.sleep(Math.max(10L, (long) (pollSeconds * 1000)));
-            now = chain.currentBlock();
-        }
+        return false;
     }
 }

@@ -9,6 +9,8 @@ import io.tensorswarm.averager.run.ModelPublisher;
 import io.tensorswarm.chain.local.LocalChain;
 import io.tensorswarm.chain.local.LocalSubnetConfig;
 import io.tensorswarm.common.cli.Cli;
+import io.tensorswarm.common.cli.ExitCodes;
+import io.tensorswarm.common.testing.CliRun;
 import io.tensorswarm.common.protocol.LatestPointer;
 import io.tensorswarm.common.testing.TestModels;
 import io.tensorswarm.storage.ObjectStore;
@@ -47,12 +49,35 @@ class RunCommandTest {
                 "--merge.fit-pages", "4", "--merge.check-pages", "4", "--miner.pages", "4");
 
         assertEquals(0, code, err.toString());
-        assertTrue(out.toString().contains("[averager netuid=1 r=0] no usable deltas"), out.toString());
+        assertTrue(out.toString().contains("r=0 no usable deltas"), out.toString());
         MergeReport report = MergeReport.read(tmp.resolve("state/merges/0.json"));
         assertFalse(report.accepted());
         assertEquals(seeded.revision(), report.baseRevision());
         try (LocalChain chain = LocalChain.open(chainDir)) {
             assertTrue(chain.currentBlock() >= 4, "merged before deadline(0) + delay = block 4");
         }
+    }
+
+    @Test
+    void badLocatorSchemesAndOuterHyperparametersAreOneLineUsageErrorsBeforeAnythingStarts() {
+        String[] base = {"run", "--subtensor.network", "embedded", "--local-chain.dir", tmp.resolve("none").toString(),
+            "--netuid", "1", "--storage.location", tmp.resolve("store").toUri().toString(), "--data", "x.txt"};
+        CliRun badScheme = CliRun.of(new AveragerCommand(), concat(base, "--locators.allow", "s3,fi le"));
+        CliRun empty = CliRun.of(new AveragerCommand(), concat(base, "--locators.allow", " , "));
+        CliRun momentum = CliRun.of(new AveragerCommand(), concat(base, "--outer.momentum", "1"));
+
+        for (CliRun run : new CliRun[] {badScheme, empty, momentum}) {
+            assertEquals(ExitCodes.USAGE, run.exitCode(), run.err());
+            assertTrue(run.isOneLineError(), run.err());
+        }
+        assertTrue(badScheme.err().contains("--locators.allow: not a URI scheme: 'fi le'"), badScheme.err());
+        assertTrue(momentum.err().contains("outer momentum must be in [0, 1)"), momentum.err());
+        assertFalse(java.nio.file.Files.exists(tmp.resolve("none")), "no chain was created");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 }

@@ -15,6 +15,12 @@ import java.util.Map;
  * @param accepted whether {@code lossAfter} is finite and strictly below {@code lossBefore}
  * @param step the outer step, to pass to {@link OuterOptimizer#accept} once the new weights are
  *     published
+ * @param restarted whether the step with the optimizer's momentum was rejected, so that {@code
+ *     step} is the one from zero velocity ({@link OuterOptimizer#proposeFromRest}); the caller then
+ *     discards the momentum: by accepting {@code step}, or by {@link OuterOptimizer#restart} when
+ *     that was rejected too
+ * @param momentumLoss the check loss of the rejected step that used the momentum, or NaN when
+ *     there was no such step
  */
 public record MergeResult(
         ParameterSet newWeights,
@@ -22,7 +28,9 @@ public record MergeResult(
         double lossBefore,
         double lossAfter,
         boolean accepted,
-        OuterOptimizer.Step step) {
+        OuterOptimizer.Step step,
+        boolean restarted,
+        double momentumLoss) {
     public MergeResult {
         alphas = Collections.unmodifiableMap(new LinkedHashMap<>(alphas));
     }

@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +21,11 @@ import org.slf4j.LoggerFactory;
  * Merges the top deltas of a round into the next base model (design §4): learns mixing weights α
  * on the averager's fit pages ({@link MixingWeights}), forms the pseudo-gradient {@code g = -Σ α_i
  * δ_i}, takes an outer Nesterov step ({@link OuterOptimizer#propose}), and accepts the result only
- * if its loss on the check pages is strictly below the base's.
+ * if its loss on the check pages is strictly below the base's. When the step that used the
+ * optimizer's momentum is rejected, the momentum is the likely culprit (it overshoots once the
+ * pseudo-gradients turn), so the merge tries once more from zero velocity ({@link
+ * OuterOptimizer#proposeFromRest}, an adaptive restart) and returns that step with {@link
+ * MergeResult#restarted()} set; the same loss gate decides.
  *
  * <p>Deterministic: deltas are sorted by hotkey first, so the caller's order does not matter, and
  * everything after α is host float arithmetic in a fixed order; the same inputs give bit-identical
@@ -31,8 +37,12 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * MergeResult r = new Merger(MergeConfig.defaults()).merge(model, base, topDeltas, fitPages, checkPages, outer);
- * if (r.accepted()) { publish(r.newWeights()); outer.accept(r.step()); outer.save(momentumFile); }
+ * if (r.accepted()) { publish(r.newWeights()); outer.accept(r.step()); } else { outer.restart(); }
+ * outer.save(momentumFile);
  * }</pre>
+ *
+ * <p>A stop request ({@code stop} returning true) is honoured between the passes: the merge then
+ * throws {@link CancellationException} and nothing has changed.
  */
 public final class Merger {
     private static final Logger log = LoggerFactory.getLogger(Merger.class);
@@ -54,6 +64,18 @@ public final class Merger {
      */
     public MergeResult merge(GptModel model, ParameterSet base, List<HotkeyDelta> deltas, List<int[]> fitPages,
             List<int[]> checkPages, OuterOptimizer outer) {
+        return merge(model, base, deltas, fitPages, checkPages, outer, () -> false);
+    }
+
+    /**
+     * Returns the merge of {@code deltas} into {@code base}, checking {@code stop} between passes.
+     *
+     * @throws CancellationException when {@code stop} returned true before the merge finished
+     * @throws IllegalArgumentException when there are no deltas, a hotkey repeats, or there are no
+     *     check pages
+     */
+    public MergeResult merge(GptModel model, ParameterSet base, List<HotkeyDelta> deltas, List<int[]> fitPages,
+            List<int[]> checkPages, OuterOptimizer outer, BooleanSupplier stop) {
         if (deltas.isEmpty()) {
             throw new IllegalArgumentException("nothing to merge: no deltas");
         }
@@ -72,16 +94,30 @@ public final class Merger {
             sets.add(d.delta());
         }
 
-        float[] alphas = new MixingWeights(config.mixing()).fit(model, base, sets, fitPages).alphas();
+        float[] alphas = new MixingWeights(config.mixing()).fit(model, base, sets, fitPages, stop).alphas();
         ParameterSet pseudoGradient = negate(Deltas.weightedSum(sets, alphas));
         OuterOptimizer.Step step = outer.propose(base, pseudoGradient);
 
         Evaluator evaluator = new Evaluator(config.evalBatchSize());
-        model.loadParameters(step.weights());
-        double lossAfter = evaluator.evaluate(model, checkPages).meanLoss();
+        checkStop(stop);
         model.loadParameters(base);
         double lossBefore = evaluator.evaluate(model, checkPages).meanLoss();
+        checkStop(stop);
+        double lossAfter = loss(evaluator, model, step.weights(), checkPages);
         boolean accepted = Double.isFinite(lossAfter) && lossAfter < lossBefore;
+        boolean restarted = false;
+        double momentumLoss = Double.NaN;
+        if (!accepted && outer.hasMomentum()) {
+            checkStop(stop);
+            momentumLoss = lossAfter;
+            step = outer.proposeFromRest(base, pseudoGradient);
+            lossAfter = loss(evaluator, model, step.weights(), checkPages);
+            accepted = Double.isFinite(lossAfter) && lossAfter < lossBefore;
+            restarted = true;
+            log.info("the step with momentum was rejected (loss {} -> {}); from zero velocity: {} ({})", lossBefore,
+                    momentumLoss, lossAfter, accepted ? "accepted" : "rejected");
+        }
+        model.loadParameters(base);
 
         Map<String, Float> byHotkey = new LinkedHashMap<>();
         for (int i = 0; i < alphas.length; i++) {
@@ -89,7 +125,19 @@ public final class Merger {
         }
         log.info("merge of {} deltas: loss {} -> {} ({}), alphas {}", sorted.size(), lossBefore, lossAfter,
                 accepted ? "accepted" : "rejected", byHotkey);
-        return new MergeResult(step.weights(), byHotkey, lossBefore, lossAfter, accepted, step);
+        return new MergeResult(step.weights(), byHotkey, lossBefore, lossAfter, accepted, step, restarted,
+                momentumLoss);
+    }
+
+    private static double loss(Evaluator evaluator, GptModel model, ParameterSet weights, List<int[]> pages) {
+        model.loadParameters(weights);
+        return evaluator.evaluate(model, pages).meanLoss();
+    }
+
+    private static void checkStop(BooleanSupplier stop) {
+        if (stop.getAsBoolean()) {
+            throw new CancellationException("stop requested during the merge");
+        }
     }
 
     /** Returns {@code -set}, element by element (exact). */

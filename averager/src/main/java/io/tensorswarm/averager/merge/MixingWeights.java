@@ -17,6 +17,8 @@ import io.tensorswarm.common.tensor.ParameterSet;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,6 +90,17 @@ public final class MixingWeights {
      *     from the base's
      */
     public Fit fit(GptModel model, ParameterSet base, List<ParameterSet> deltas, List<int[]> pages) {
+        return fit(model, base, deltas, pages, () -> false);
+    }
+
+    /**
+     * Learns α as {@link #fit(GptModel, ParameterSet, List, List)} does, checking {@code stop}
+     * before each pass.
+     *
+     * @throws CancellationException when {@code stop} returned true before the fit finished
+     */
+    public Fit fit(GptModel model, ParameterSet base, List<ParameterSet> deltas, List<int[]> pages,
+            BooleanSupplier stop) {
         if (deltas.isEmpty()) {
             throw new IllegalArgumentException("no deltas to mix");
         }
@@ -108,6 +121,9 @@ public final class MixingWeights {
         double uniformLoss = Double.NaN;
         int evaluations = 0;
         for (int t = 0; t <= config.iterations(); t++) {
+            if (stop.getAsBoolean()) {
+                throw new CancellationException("stop requested while fitting mixing weights");
+            }
             float[] q = quantize(alpha, config.quantum());
             LossAndGradient lg = lossAndGradient(model, base, deltas, q, pages);
             evaluations++;

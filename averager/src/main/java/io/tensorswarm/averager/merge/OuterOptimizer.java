@@ -27,15 +27,25 @@ import java.util.Objects;
  * so the same inputs give bit-identical weights on every machine.
  *
  * <p>{@link #propose} is pure: it returns the new weights and velocity without changing the
- * optimizer, so a merge that fails its loss check leaves the momentum untouched. {@link #accept}
- * adopts a proposal's velocity; {@link #save} persists it atomically as safetensors (names and
- * shapes of the base, F32, metadata {@code outer_steps}), and {@link #load} restores it after a
- * restart. Not thread-safe.
+ * optimizer. {@link #accept} adopts a proposal's velocity. When a proposal is rejected (its loss
+ * did not improve), call {@link #restart}: the velocity goes back to zero. This is the
+ * function-value <em>adaptive restart</em> of accelerated methods (O'Donoghue and Candès, 2015):
+ * once the objective fails to decrease, the momentum points the wrong way. Keeping it would be
+ * worse than useless here, because a rejected step leaves θ where it was, so the stale {@code μ² v}
+ * term re-enters every later proposal unchanged and, once it overshoots, every later merge is
+ * rejected with it. {@link #proposeFromRest} gives the step a restarted optimizer would propose,
+ * so a caller can retry within the same round.
+ *
+ * <p>{@link #save} persists the velocity atomically as safetensors (names and shapes of the base,
+ * F32, metadata {@code outer_steps}, {@code outer_restarts} and optionally {@code revision}: the
+ * base revision the velocity belongs to), and {@link #load} restores it after a restart. Not
+ * thread-safe.
  *
  * <pre>{@code
  * OuterOptimizer outer = OuterOptimizer.load(state.resolve("outer-momentum.safetensors"), base, 0.7f, 0.9f);
  * OuterOptimizer.Step step = outer.propose(base, pseudoGradient);
- * if (accepted) { outer.accept(step); outer.save(state.resolve("outer-momentum.safetensors")); }
+ * if (accepted) { outer.accept(step); } else { outer.restart(); }
+ * outer.save(state.resolve("outer-momentum.safetensors"), revision);
  * }</pre>
  */
 public final class OuterOptimizer {
@@ -45,11 +55,15 @@ public final class OuterOptimizer {
     public static final float DEFAULT_MOMENTUM = 0.9f;
 
     static final String STEPS_KEY = "outer_steps";
+    static final String RESTARTS_KEY = "outer_restarts";
+    static final String REVISION_KEY = "revision";
 
     private final float learningRate;
     private final float momentum;
     private ParameterSet velocity; // null until the first accepted step
     private long steps;
+    private long restarts;
+    private String revision; // the base revision the stored velocity belongs to, when known
 
     /**
      * Returns a proposed outer step.
@@ -57,8 +71,9 @@ public final class OuterOptimizer {
      * @param weights the new weights {@code θ'}, in the base's dtypes and with its metadata
      * @param velocity the velocity {@code v'} after this step (F32)
      * @param steps the number of outer steps taken once this one is accepted
+     * @param fromRest whether the step was proposed from zero velocity ({@link #proposeFromRest})
      */
-    public record Step(ParameterSet weights, ParameterSet velocity, long steps) {}
+    public record Step(ParameterSet weights, ParameterSet velocity, long steps, boolean fromRest) {}
 
     /**
      * Creates an optimizer with zero velocity.
@@ -100,15 +115,25 @@ public final class OuterOptimizer {
             throw new MergeStateException("outer momentum file " + file + " does not fit the base model: "
                     + e.getMessage(), e);
         }
-        String steps = v.metadata().get(STEPS_KEY);
-        try {
-            o.steps = steps == null ? 0 : Long.parseLong(steps);
-        } catch (NumberFormatException e) {
-            throw new MergeStateException("outer momentum file " + file + " has a malformed " + STEPS_KEY
-                    + " value: " + steps);
-        }
+        o.steps = counter(file, v, STEPS_KEY);
+        o.restarts = counter(file, v, RESTARTS_KEY);
+        o.revision = v.metadata().get(REVISION_KEY);
         o.velocity = v;
         return o;
+    }
+
+    private static long counter(Path file, ParameterSet v, String key) {
+        String value = v.metadata().get(key);
+        try {
+            long n = value == null ? 0 : Long.parseLong(value);
+            if (n < 0) {
+                throw new NumberFormatException("negative");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new MergeStateException("outer momentum file " + file + " has a malformed " + key + " value: "
+                    + value);
+        }
     }
 
     public float learningRate() {
@@ -124,9 +149,37 @@ public final class OuterOptimizer {
         return steps;
     }
 
+    /** Returns how many times the momentum was reset by {@link #restart}. */
+    public long restarts() {
+        return restarts;
+    }
+
+    /**
+     * Returns the base revision the velocity was saved for ({@link #save(Path, String)}), or null
+     * when unknown.
+     */
+    public String revision() {
+        return revision;
+    }
+
     /** Returns the current velocity, or {@code null} (meaning zeros) before the first accepted step. */
     public ParameterSet velocity() {
         return velocity;
+    }
+
+    /** Returns whether the velocity has a non-zero element (false before the first step and after a restart). */
+    public boolean hasMomentum() {
+        if (velocity == null) {
+            return false;
+        }
+        for (NamedTensor t : velocity) {
+            for (float x : t.toFloats()) {
+                if (x != 0f) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**
@@ -136,6 +189,20 @@ public final class OuterOptimizer {
      * @throws DeltaMismatchException when the pseudo-gradient or the velocity does not fit the base
      */
     public Step propose(ParameterSet base, ParameterSet pseudoGradient) {
+        return propose(base, pseudoGradient, velocity);
+    }
+
+    /**
+     * Returns the step {@link #propose} would give after a {@link #restart} (zero velocity),
+     * without changing this optimizer. Accepting it is the restart followed by that step.
+     *
+     * @throws DeltaMismatchException when the pseudo-gradient does not fit the base
+     */
+    public Step proposeFromRest(ParameterSet base, ParameterSet pseudoGradient) {
+        return propose(base, pseudoGradient, null);
+    }
+
+    private Step propose(ParameterSet base, ParameterSet pseudoGradient, ParameterSet velocity) {
         Deltas.requireSameLayout(base, pseudoGradient, "pseudo-gradient", false);
         if (velocity != null) {
             Deltas.requireSameLayout(base, velocity, "velocity", false);
@@ -156,32 +223,72 @@ public final class OuterOptimizer {
         }
         // base + (-lr) * u is bit-identical to base - lr * u: negation is exact.
         ParameterSet weights = Deltas.apply(base, update.build(), -learningRate);
-        return new Step(weights, newVelocity.build(), steps + 1);
+        return new Step(weights, newVelocity.build(), steps + 1, velocity == null);
     }
 
-    /** Adopts a proposal's velocity and step count. */
+    /**
+     * Adopts a proposal's velocity and step count. A step from {@link #proposeFromRest} also counts
+     * as a restart when the velocity was not already zero.
+     */
     public void accept(Step step) {
-        this.velocity = Objects.requireNonNull(step, "step").velocity();
+        Objects.requireNonNull(step, "step");
+        if (step.fromRest() && hasMomentum()) {
+            restarts++;
+        }
+        this.velocity = step.velocity();
         this.steps = step.steps();
     }
 
     /**
-     * Writes the velocity to {@code file} atomically (nothing is written before the first accepted
-     * step).
+     * Resets the velocity to zero after a rejected proposal (adaptive restart); the step count is
+     * kept. Returns whether there was momentum to discard; call {@link #save} to persist it.
+     */
+    public boolean restart() {
+        if (!hasMomentum()) {
+            return false;
+        }
+        ParameterSet.Builder zeros = ParameterSet.builder();
+        for (NamedTensor t : velocity) {
+            zeros.add(NamedTensor.ofFloats(t.name(), t.shape(), new float[(int) t.elementCount()]));
+        }
+        velocity = zeros.build();
+        restarts++;
+        return true;
+    }
+
+    /**
+     * Writes the velocity to {@code file} atomically (temporary file, fsync, rename; nothing is
+     * written before the first accepted step).
      *
      * @throws MergeStateException when the file cannot be written
      */
     public void save(Path file) {
+        save(file, null);
+    }
+
+    /**
+     * Writes the velocity to {@code file} atomically, tagged with the base {@code revision} it
+     * belongs to (read back by {@link #revision()}); nothing is written before the first accepted
+     * step.
+     *
+     * @throws MergeStateException when the file cannot be written
+     */
+    public void save(Path file, String revision) {
         if (velocity == null) {
             return;
+        }
+        ParameterSet.Builder out = velocity.toBuilder().putMetadata(STEPS_KEY, Long.toString(steps))
+                .putMetadata(RESTARTS_KEY, Long.toString(restarts));
+        if (revision != null) {
+            out.putMetadata(REVISION_KEY, revision);
         }
         try {
             Path parent = file.toAbsolutePath().getParent();
             Files.createDirectories(parent);
-            new SafetensorsWriter().write(velocity.toBuilder().putMetadata(STEPS_KEY, Long.toString(steps)).build(),
-                    file);
+            new SafetensorsWriter().write(out.build(), file);
         } catch (IOException e) {
             throw new MergeStateException("cannot write outer momentum file " + file + ": " + e.getMessage(), e);
         }
+        this.revision = revision;
     }
 }

@@ -11,6 +11,7 @@ import io.tensorswarm.common.data.TokenPages;
 import io.tensorswarm.common.model.GptConfig;
 import io.tensorswarm.common.model.GptModel;
 import io.tensorswarm.common.model.ModelDirectory;
+import io.tensorswarm.common.ops.DaemonMetrics;
 import io.tensorswarm.common.protocol.CommitmentPayload;
 import io.tensorswarm.common.protocol.LatestPointer;
 import io.tensorswarm.common.protocol.ProtocolException;
@@ -30,6 +31,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,18 +42,31 @@ import org.slf4j.LoggerFactory;
  * that base, rank round {@code r}'s committed miners by incentive ({@link MinerRanking}), fetch and
  * verify the best {@code G} deltas ({@link DeltaFetcher}; a bad one is skipped and the next in rank
  * takes its place), merge them on the averager's own held-out pages ({@link Merger}), and when the
- * merge is accepted publish the new revision and move {@code latest} ({@link ModelPublisher}), then
- * persist the outer momentum. Every step ends with {@code <state>/merges/<r>.json}.
+ * merge is accepted publish the new revision and move {@code latest} ({@link ModelPublisher}).
+ * Every completed step ends with {@code <state>/merges/<r>.json}.
+ *
+ * <p>Momentum: the outer momentum lives in {@link MomentumStore}. When the step with momentum is
+ * rejected, the merge retries from zero velocity; if that is accepted the published step carries
+ * the fresh velocity, and if it is rejected too the momentum is reset to zero and saved (adaptive
+ * restart, see {@link OuterOptimizer}). A rejected round therefore never leaves a stale velocity
+ * behind to push every later merge past the optimum.
  *
  * <p>Deterministic: the pages come from a seed derived from the round alone ({@link #pageSeed}),
  * the merge is bit-reproducible, so the same base, deltas and data give the same revision.
  *
- * <p>Crash safety: the revision is uploaded and read back before {@code latest} moves; the momentum
- * is saved and the report written only after the pointer moved. A crash before the pointer move
- * leaves {@code latest} and the momentum as they were, and re-running the round publishes the same
- * revision. (A crash after the pointer move but before the momentum save loses that one momentum
- * update; the round's report is then missing, and a re-run finds the deltas' base no longer
- * current and merges nothing.)
+ * <p>Stopping: the stop signal is checked between delta fetches, between the merge's passes and
+ * right before the upload starts; a stop there throws {@link CancellationException} and leaves
+ * {@code latest}, the momentum and the reports as they were (the round runs again after a
+ * restart). Once the upload has started the step finishes: upload, read back, stage the momentum,
+ * move {@code latest}, commit the momentum, write the report.
+ *
+ * <p>Crash safety (kill -9 anywhere): {@code latest} moves only after the revision is uploaded and
+ * read back complete, so it always names a complete revision; the momentum is written atomically
+ * and committed in step with {@code latest} ({@link MomentumStore}), so it survives and matches
+ * {@code latest}. A crash before the pointer move leaves the old {@code latest}, the old momentum
+ * and no report, and re-running the round publishes the same revision. A crash after the pointer
+ * move but before the report leaves the round without a report; re-running it finds the deltas'
+ * base no longer current and merges nothing.
  */
 public final class AveragerRound {
     private static final Logger log = LoggerFactory.getLogger(AveragerRound.class);
@@ -60,14 +76,30 @@ public final class AveragerRound {
     private final TokenPages pages;
     private final DeltaFetcher fetcher;
     private final AveragerSettings settings;
+    private final DaemonMetrics metrics;
+    private final BooleanSupplier stop;
 
+    /** Creates a step with metrics nobody reads and no stop signal. */
     public AveragerRound(Chain chain, ObjectStore store, TokenPages pages, DeltaFetcher fetcher,
             AveragerSettings settings) {
+        this(chain, store, pages, fetcher, settings, DaemonMetrics.unexported(), () -> false);
+    }
+
+    /**
+     * Creates a step.
+     *
+     * @param metrics where losses, rejected deltas and merges are counted
+     * @param stop returns true once the daemon should stop (checked at safe points)
+     */
+    public AveragerRound(Chain chain, ObjectStore store, TokenPages pages, DeltaFetcher fetcher,
+            AveragerSettings settings, DaemonMetrics metrics, BooleanSupplier stop) {
         this.chain = chain;
         this.store = store;
         this.pages = pages;
         this.fetcher = fetcher;
         this.settings = settings;
+        this.metrics = metrics;
+        this.stop = stop;
     }
 
     /**
@@ -89,11 +121,13 @@ public final class AveragerRound {
      *
      * @throws PublishException when there is no {@code latest} or publishing fails (nothing is
      *     recorded then, so the round can be retried)
+     * @throws CancellationException when a stop was requested before the upload started (nothing
+     *     is recorded then either)
      */
     public MergeReport run(long round) {
-        String tag = "[averager netuid=" + settings.netuid() + " r=" + round + "]";
         LatestPointer latest = ModelPublisher.readLatest(store).orElseThrow(() -> new PublishException(
                 "no latest in " + store.location() + "; seed it with `averager publish`"));
+        metrics.health().detail("base_revision", latest.revision());
         Path baseDir = new BaseModelCache(store, settings.stateDir().resolve("models")).fetch(latest);
         GptConfig config = ModelDirectory.readConfig(baseDir);
         ParameterSet base = ModelDirectory.readWeights(baseDir);
@@ -111,55 +145,89 @@ public final class AveragerRound {
             if (deltas.size() == settings.topG()) {
                 break;
             }
+            checkStop("while fetching deltas");
             DeltaFetcher.Outcome outcome = fetcher.fetch(candidate.hotkey(), eligible.get(candidate.hotkey()),
                     latest.revision(), base);
             if (outcome.fetched()) {
                 deltas.add(outcome.delta());
+                metrics.progress();
             } else {
                 skipped.put(candidate.hotkey(), outcome.reason());
-                log.warn("{} skipped {}: {}", tag, candidate.hotkey(), outcome.reason());
+                metrics.error("delta_rejected");
+                log.warn("r={} skipped {}: {}", round, candidate.hotkey(), outcome.reason());
             }
         }
         List<String> merged = deltas.stream().map(HotkeyDelta::hotkey).collect(Collectors.toList());
-        OuterOptimizer outer = OuterOptimizer.load(settings.momentumFile(), base, settings.outerLearningRate(),
+        MomentumStore momentum = new MomentumStore(settings.stateDir());
+        OuterOptimizer outer = momentum.load(latest.revision(), base, settings.outerLearningRate(),
                 settings.outerMomentum());
         if (deltas.isEmpty()) {
             MergeReport report = new MergeReport(round, latest.revision(), merged, skipped, Map.of(), null, null,
-                    false, null, outer.steps(), "no usable deltas");
+                    false, null, outer.steps(), false, null, "no usable deltas");
             report.write(settings.reportFile(round));
-            log.info("{} nothing to merge ({} committed, {} skipped)", tag, eligible.size(), skipped.size());
+            log.info("r={} nothing to merge ({} committed, {} skipped)", round, eligible.size(), skipped.size());
             return report;
         }
 
         List<int[]> heldOut = heldOutPages(round, eligible.keySet());
         List<int[]> fit = heldOut.subList(0, settings.fitPages());
         List<int[]> check = heldOut.subList(settings.fitPages(), heldOut.size());
+        checkStop("before the merge");
+        log.info("r={} merging {} deltas on base {}", round, deltas.size(), latest.revision());
         MergeResult result;
         try (GptModel model = GptModel.fromParameters(config, base, settings.device())) {
-            result = new Merger(settings.merge()).merge(model, base, deltas, fit, check, outer);
+            result = new Merger(settings.merge()).merge(model, base, deltas, fit, check, outer, stop);
         }
+        metrics.loss("base", result.lossBefore());
+        metrics.loss("merged", result.lossAfter());
         if (!result.accepted()) {
+            boolean reset = outer.restart();
+            if (reset) {
+                momentum.save(outer, latest.revision());
+            }
+            metrics.error("merge_rejected");
             MergeReport report = new MergeReport(round, latest.revision(), merged, skipped, result.alphas(),
                     MergeReport.finiteOrNull(result.lossBefore()), MergeReport.finiteOrNull(result.lossAfter()),
-                    false, null, outer.steps(), "merged model did not improve the check loss; latest unchanged");
+                    false, null, outer.steps(), reset, momentumLoss(result),
+                    "merged model did not improve the check loss; latest unchanged"
+                            + (reset ? "; outer momentum reset" : ""));
             report.write(settings.reportFile(round));
-            log.info("{} rejected merge of {}: loss {} -> {}", tag, merged, result.lossBefore(), result.lossAfter());
+            log.info("r={} rejected merge of {}: loss {} -> {}{}", round, merged, result.lossBefore(),
+                    result.lossAfter(), reset ? "; outer momentum reset to zero" : "");
             return report;
         }
 
         Path staged = stage(round, result.newWeights(), baseDir);
+        checkStop("before publishing"); // the last point to abandon: from here on the step finishes
         long nextRound = Math.max(round + 1, settings.clock().roundOf(chain.currentBlock()) + 1);
-        LatestPointer published = new ModelPublisher(store).publish(staged, nextRound);
+        ModelPublisher publisher = new ModelPublisher(store);
+        log.info("r={} publishing the merged model", round);
+        String revision = publisher.uploadRevision(staged);
         outer.accept(result.step());
-        outer.save(settings.momentumFile());
+        momentum.stage(outer, revision);
+        LatestPointer published = new LatestPointer(revision, nextRound);
+        publisher.movePointer(published);
+        momentum.commit();
         MergeReport report = new MergeReport(round, latest.revision(), merged, skipped, result.alphas(),
                 result.lossBefore(), result.lossAfter(), true, published.revision(), outer.steps(),
-                "published; latest moved");
+                result.restarted(), momentumLoss(result), "published; latest moved"
+                        + (result.restarted() ? "; outer momentum reset (the step with it was rejected)" : ""));
         report.write(settings.reportFile(round));
         deleteQuietly(staged);
-        log.info("{} merged {} (alphas {}): loss {} -> {}, published {} for round {}", tag, merged,
-                result.alphas(), result.lossBefore(), result.lossAfter(), published.revision(), published.round());
+        log.info("r={} merged {} (alphas {}): loss {} -> {}, published {} for round {}{}", round, merged,
+                result.alphas(), result.lossBefore(), result.lossAfter(), published.revision(), published.round(),
+                result.restarted() ? " (from zero momentum)" : "");
         return report;
+    }
+
+    private static Double momentumLoss(MergeResult result) {
+        return result.restarted() ? MergeReport.finiteOrNull(result.momentumLoss()) : null;
+    }
+
+    private void checkStop(String where) {
+        if (stop.getAsBoolean()) {
+            throw new CancellationException("stop requested " + where);
+        }
     }
 
     /** Returns the hotkeys whose commitment is for {@code round} and in time, recording why others are not. */

@@ -36,7 +36,7 @@ public record AveragerSettings(
         Path stateDir,
         Device device) {
     /** File name of the outer momentum inside the state folder. */
-    public static final String MOMENTUM_FILE = "outer-momentum.safetensors";
+    public static final String MOMENTUM_FILE = MomentumStore.FILE;
 
     public AveragerSettings {
         Objects.requireNonNull(clock, "clock");

@@ -20,7 +20,8 @@ import java.util.function.Function;
 
 /**
  * Fetches one miner's round delta from the locator it committed, treating everything it reads as
- * untrusted: the manifest is capped at {@link DeltaManifest#MAX_BYTES}, must be signed by the
+ * untrusted: the locator's scheme must be allowed by the {@link LocatorPolicy} before anything is
+ * opened ({@code file} only when opted in); the manifest is capped at {@link DeltaManifest#MAX_BYTES}, must be signed by the
  * miner's hotkey and name this subnet, round and base revision and the committed delta hash; the
  * delta is capped, must hash to the committed SHA-256 and have the manifest's size, is read with
  * capped safetensors limits, must carry the manifest's codec, and is decoded against the base
@@ -28,6 +29,7 @@ import java.util.function.Function;
  */
 public final class DeltaFetcher {
     private final Function<String, ObjectStore> storeOpener;
+    private final LocatorPolicy locators;
     private final SignatureVerifier verifier;
     private final int netuid;
     private final long maxDeltaBytes;
@@ -37,14 +39,16 @@ public final class DeltaFetcher {
      * Creates a fetcher.
      *
      * @param storeOpener opens a miner's store from its committed locator
+     * @param locators the schemes a locator may use
      * @param verifier checks manifest signatures (sr25519 on a real subnet)
      * @param netuid the subnet manifests must name
      * @param maxDeltaBytes the largest delta file accepted
      * @param workDir where deltas are downloaded
      */
-    public DeltaFetcher(Function<String, ObjectStore> storeOpener, SignatureVerifier verifier, int netuid,
-            long maxDeltaBytes, Path workDir) {
+    public DeltaFetcher(Function<String, ObjectStore> storeOpener, LocatorPolicy locators, SignatureVerifier verifier,
+            int netuid, long maxDeltaBytes, Path workDir) {
         this.storeOpener = storeOpener;
+        this.locators = locators;
         this.verifier = verifier;
         this.netuid = netuid;
         this.maxDeltaBytes = maxDeltaBytes;
@@ -70,6 +74,10 @@ public final class DeltaFetcher {
 
     /** Fetches {@code hotkey}'s delta for {@code payload} (already checked for round and deadline). */
     public Outcome fetch(String hotkey, CommitmentPayload payload, String baseRevision, ParameterSet base) {
+        String refusal = locators.refusal(payload.locator());
+        if (refusal != null) {
+            return Outcome.skipped(hotkey, refusal);
+        }
         Path file = workDir.resolve("delta-" + payload.round() + "-" + hotkey + ".safetensors");
         try (ObjectStore store = storeOpener.apply(payload.locator())) {
             DeltaManifest manifest = DeltaManifest.parse(store.getBytes(

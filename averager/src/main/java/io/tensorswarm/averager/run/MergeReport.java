@@ -25,6 +25,10 @@ import java.util.TreeMap;
  * @param accepted whether a new revision was published
  * @param newRevision the published revision, or null
  * @param outerSteps accepted outer steps so far (after this round)
+ * @param momentumReset whether this round discarded the outer momentum (the step with it was
+ *     rejected; see {@code OuterOptimizer#restart})
+ * @param lossWithMomentum the check loss of the rejected step that used the momentum, when {@code
+ *     momentumReset}; else null ({@code lossAfter} is then the loss of the step from zero velocity)
  * @param note a one-line summary
  */
 @JsonPropertyOrder(alphabetic = true)
@@ -40,6 +44,8 @@ public record MergeReport(
         boolean accepted,
         String newRevision,
         long outerSteps,
+        boolean momentumReset,
+        Double lossWithMomentum,
         String note) {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);

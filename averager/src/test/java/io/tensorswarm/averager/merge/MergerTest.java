@@ -97,6 +97,52 @@ class MergerTest {
         assertTrue(r.lossAfter() >= r.lossBefore());
         assertEquals(1f, r.alphas().get("5Hnoise"));
         assertEquals(0, outer.steps());
+        assertFalse(r.restarted(), "there was no momentum to blame");
+    }
+
+    @Test
+    void aStepThatStaleMomentumCarriesPastTheOptimumIsRetriedFromZeroVelocityAndAccepted() {
+        OuterOptimizer outer = new OuterOptimizer(0.7f, 0.9f);
+        // Momentum left by earlier rounds that moved far along this direction: v = 8 g.
+        outer.accept(outer.propose(f.base, Merger.negate(scaled(f.trainedA, 8f))));
+        List<HotkeyDelta> one = List.of(new HotkeyDelta("5Fhonest", f.trainedA));
+
+        MergeResult r = merge(one, outer);
+
+        assertTrue(r.restarted());
+        assertTrue(r.momentumLoss() >= r.lossBefore(), "the step with momentum overshot: " + r);
+        assertTrue(r.accepted(), r.lossBefore() + " -> " + r.lossAfter());
+        assertTrue(r.step().fromRest());
+        float[] g = Merger.negate(f.trainedA).tensors().get(0).toFloats();
+        assertArrayEquals(g, r.step().velocity().tensors().get(0).toFloats(), 0f, "v' = g from rest");
+        outer.accept(r.step());
+        assertEquals(1, outer.restarts());
+        assertEquals(2, outer.steps());
+    }
+
+    @Test
+    void aStopRequestAbandonsTheMergeBetweenPasses() {
+        OuterOptimizer outer = new OuterOptimizer(0.7f, 0.9f);
+        int[] checks = {0};
+        try (GptModel model = GptModel.fromParameters(TestModels.micro(), f.base, Device.cpu())) {
+            assertThrows(java.util.concurrent.CancellationException.class,
+                    () -> new Merger(MergeConfig.defaults()).merge(model, f.base, honestAndNoise(), f.fitPages,
+                            f.checkPages, outer, () -> ++checks[0] > 2));
+        }
+        assertEquals(3, checks[0], "stopped at the third pass, inside the mixing-weight fit");
+        assertEquals(0, outer.steps());
+    }
+
+    private static ParameterSet scaled(ParameterSet set, float factor) {
+        ParameterSet.Builder out = ParameterSet.builder();
+        for (NamedTensor t : set) {
+            float[] v = t.toFloats();
+            for (int i = 0; i < v.length; i++) {
+                v[i] *= factor;
+            }
+            out.add(NamedTensor.ofFloats(t.name(), t.shape(), v));
+        }
+        return out.build();
     }
 
     @Test

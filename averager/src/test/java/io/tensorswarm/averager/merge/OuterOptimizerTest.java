@@ -2,6 +2,7 @@ package io.tensorswarm.averager.merge;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -87,6 +88,85 @@ class OuterOptimizerTest {
         Files.write(file, new byte[] {1, 2, 3});
         e = assertThrows(MergeStateException.class, () -> OuterOptimizer.load(file, one(1f, 2f), 0.7f, 0.9f));
         assertTrue(e.getMessage().startsWith("cannot read outer momentum file " + file), e.getMessage());
+    }
+
+    /**
+     * The local subnet's bug, on L(θ) = Σ (θ - 1)² with "miners" whose deltas go half-way to the
+     * optimum and a merge accepted only when L falls (the averager's gate). With μ = 0.9 the third
+     * step overshoots and is rejected. Keeping the momentum (the old rule) proposes that same step
+     * again every round, since neither θ nor v moved: every later merge is rejected. Restarting the
+     * momentum on rejection lets the very next merge through, and the model keeps converging.
+     */
+    @Test
+    void keepingMomentumAfterARejectionRejectsEveryLaterMergeButARestartRecovers() {
+        boolean[] kept = descend(false, 10);
+        boolean[] restarted = descend(true, 10);
+
+        int firstRejection = 2;
+        for (int r = 0; r < firstRejection; r++) {
+            assertTrue(kept[r] && restarted[r], "round " + r + " descends under both rules");
+        }
+        assertTrue(!kept[firstRejection] && !restarted[firstRejection], "round 2 overshoots under both rules");
+        for (int r = firstRejection + 1; r < kept.length; r++) {
+            assertTrue(!kept[r], "old rule: round " + r + " is rejected as well (stuck)");
+        }
+        assertTrue(restarted[firstRejection + 1], "restart: the next merge is accepted again");
+        for (int r = 1; r < restarted.length; r++) {
+            assertTrue(restarted[r - 1] || restarted[r], "restart: never two rejections in a row (round " + r + ")");
+        }
+    }
+
+    /** Returns which of {@code rounds} merges were accepted; {@code restart} picks the rule on rejection. */
+    private static boolean[] descend(boolean restart, int rounds) {
+        OuterOptimizer outer = new OuterOptimizer(0.7f, 0.9f);
+        ParameterSet theta = one(0f, 0f);
+        boolean[] accepted = new boolean[rounds];
+        for (int r = 0; r < rounds; r++) {
+            float[] t = w(theta);
+            ParameterSet g = one(-0.5f * (1 - t[0]), -0.5f * (1 - t[1])); // g = -δ, δ = half-way to 1
+            OuterOptimizer.Step step = outer.propose(theta, g);
+            accepted[r] = loss(step.weights()) < loss(theta);
+            if (accepted[r]) {
+                outer.accept(step);
+                theta = step.weights();
+            } else if (restart) {
+                outer.restart();
+            }
+        }
+        return accepted;
+    }
+
+    private static double loss(ParameterSet theta) {
+        double l = 0;
+        for (float x : w(theta)) {
+            l += (x - 1.0) * (x - 1.0);
+        }
+        return l;
+    }
+
+    @Test
+    void aRestartZeroesTheVelocityKeepsTheStepCountAndSurvivesAReload() {
+        Path file = dir.resolve("outer.safetensors");
+        OuterOptimizer outer = new OuterOptimizer(0.7f, 0.9f);
+        assertFalse(outer.restart(), "nothing to reset before the first step");
+        outer.accept(outer.propose(one(1f, 2f), one(0.5f, -0.5f)));
+        assertTrue(outer.hasMomentum());
+
+        assertTrue(outer.restart());
+
+        assertFalse(outer.hasMomentum());
+        assertArrayEquals(new float[] {0f, 0f}, w(outer.velocity()), 0f);
+        assertEquals(1, outer.steps());
+        assertEquals(1, outer.restarts());
+        outer.save(file, "ab12");
+        OuterOptimizer reloaded = OuterOptimizer.load(file, one(0f, 0f), 0.7f, 0.9f);
+        assertArrayEquals(new float[] {0f, 0f}, w(reloaded.velocity()), 0f);
+        assertEquals(1, reloaded.steps());
+        assertEquals(1, reloaded.restarts());
+        assertEquals("ab12", reloaded.revision());
+        ParameterSet g = one(0.1f, 0.2f);
+        assertArrayEquals(w(outer.proposeFromRest(one(3f, 4f), g).weights()),
+                w(reloaded.propose(one(3f, 4f), g).weights()), 0f, "zero velocity = a step from rest");
     }
 
     @Test

@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.tensorswarm.averager.merge.OuterOptimizer;
 import io.tensorswarm.chain.crypto.Sr25519KeyPair;
 import io.tensorswarm.common.model.ModelDirectory;
+import io.tensorswarm.common.ops.DaemonMetrics;
 import io.tensorswarm.common.protocol.LatestPointer;
 import io.tensorswarm.common.protocol.Sha256;
 import io.tensorswarm.common.protocol.StorageLayout;
@@ -76,6 +78,7 @@ class AveragerRoundTest {
             assertEquals(before, ModelPublisher.readLatest(store).orElseThrow());
             assertFalse(Files.exists(tmp.resolve("state").resolve(AveragerSettings.MOMENTUM_FILE)));
             assertEquals(0, report.outerSteps());
+            assertFalse(report.momentumReset(), "there was no momentum to reset");
             assertEquals(List.of(before.revision()), store.list("models/").stream()
                     .map(o -> o.key().split("/")[1]).distinct().toList());
         }
@@ -164,6 +167,7 @@ class AveragerRoundTest {
             assertTrue(crash.getMessage().contains("latest"), crash.getMessage());
             assertEquals(before, ModelPublisher.readLatest(real).orElseThrow());
             assertFalse(Files.exists(state.resolve(AveragerSettings.MOMENTUM_FILE)));
+            assertTrue(Files.exists(state.resolve(MomentumStore.NEXT_FILE)), "staged for the revision that never became latest");
             assertFalse(Files.exists(state.resolve("merges/0.json")));
 
             MergeReport retry = f.averager(real, state).run(0);
@@ -174,7 +178,104 @@ class AveragerRoundTest {
             assertEquals(after.revision(), Sha256.of(real.getBytes(
                     GetRequest.of(StorageLayout.modelKey(after.revision()), 1 << 24))));
             assertEquals(1, retry.outerSteps());
+            assertFalse(Files.exists(state.resolve(MomentumStore.NEXT_FILE)));
+            assertEquals(after.revision(), OuterOptimizer.load(state.resolve(AveragerSettings.MOMENTUM_FILE),
+                    ModelDirectory.readWeights(new BaseModelCache(real, tmp.resolve("c")).fetch(before)), 0.7f, 0.9f)
+                    .revision(), "the momentum is tagged with the revision latest names");
         }
+    }
+
+    /**
+     * Momentum 0.9 over three rounds: an accepted merge builds momentum, a rejected one (noise)
+     * resets it to zero on disk, and the next honest round is accepted again, stepping from rest.
+     */
+    @Test
+    void aRejectedMergeResetsTheSavedMomentumAndTheNextRoundIsAcceptedAgain() throws Exception {
+        SubnetFixture f = new SubnetFixture(tmp);
+        Path state = tmp.resolve("state");
+        DaemonMetrics metrics = DaemonMetrics.unexported();
+        try (ObjectStore store = f.store("averager")) {
+            f.seedBase(store, 1);
+            List<Sr25519KeyPair> miners = List.of(f.registerMiner("Miner1"), f.registerMiner("Miner2"));
+            AveragerRound averager = f.averager(store, state, LocatorPolicy.parse("file"), metrics, () -> false,
+                    s -> s);
+            for (Sr25519KeyPair m : miners) {
+                f.submit(store, m, 0, SubnetFixture.Behaviour.HONEST);
+            }
+            f.advanceTo(SubnetFixture.CLOCK.deadlineBlock(0) + 1);
+            assertTrue(averager.run(0).accepted());
+            LatestPointer afterFirst = ModelPublisher.readLatest(store).orElseThrow();
+            ParameterSet base1 = ModelDirectory.readWeights(new BaseModelCache(store, tmp.resolve("c")).fetch(afterFirst));
+            assertTrue(load(state, base1).hasMomentum());
+
+            for (Sr25519KeyPair m : miners) {
+                f.submit(store, m, 1, SubnetFixture.Behaviour.NOISE);
+            }
+            f.advanceTo(SubnetFixture.CLOCK.deadlineBlock(1) + 1);
+            MergeReport rejected = averager.run(1);
+
+            assertFalse(rejected.accepted());
+            assertTrue(rejected.momentumReset(), rejected.toString());
+            assertTrue(rejected.note().contains("momentum reset"), rejected.note());
+            assertEquals(afterFirst, ModelPublisher.readLatest(store).orElseThrow());
+            OuterOptimizer reset = load(state, base1);
+            assertFalse(reset.hasMomentum(), "the rejected round's momentum is not kept on disk");
+            assertEquals(1, reset.steps());
+            assertEquals(1, reset.restarts());
+            assertEquals(afterFirst.revision(), reset.revision());
+
+            for (Sr25519KeyPair m : miners) {
+                f.submit(store, m, 2, SubnetFixture.Behaviour.HONEST);
+            }
+            f.advanceTo(SubnetFixture.CLOCK.deadlineBlock(2) + 1);
+            MergeReport third = averager.run(2);
+
+            assertTrue(third.accepted(), third.toString());
+            assertFalse(third.momentumReset(), "stepping from zero velocity needs no reset");
+            assertEquals(2, third.outerSteps());
+            LatestPointer afterThird = ModelPublisher.readLatest(store).orElseThrow();
+            assertEquals(third.newRevision(), afterThird.revision());
+            String scraped = scrape(metrics);
+            assertTrue(scraped.contains("tensorswarm_errors_total{kind=\"merge_rejected\"} 1.0"), scraped);
+            assertTrue(scraped.contains("tensorswarm_loss{kind=\"base\"} " + third.lossBefore()), scraped);
+            assertTrue(scraped.contains("tensorswarm_loss{kind=\"merged\"} " + third.lossAfter()), scraped);
+        }
+    }
+
+    @Test
+    void theDefaultLocatorPolicyRefusesFileLocatorsAndCountsThemAsRejectedDeltas() throws Exception {
+        SubnetFixture f = new SubnetFixture(tmp);
+        DaemonMetrics metrics = DaemonMetrics.unexported();
+        try (ObjectStore store = f.store("averager")) {
+            LatestPointer before = f.seedBase(store, 1);
+            Sr25519KeyPair miner = f.registerMiner("Miner1");
+            f.submit(store, miner, 0, SubnetFixture.Behaviour.HONEST);
+            f.advanceTo(30);
+            boolean[] opened = {false};
+
+            MergeReport report = f.averager(store, tmp.resolve("state"), LocatorPolicy.defaults(), metrics,
+                    () -> false, s -> {
+                        opened[0] = true;
+                        return s;
+                    }).run(0);
+
+            assertEquals(List.of(), report.merged());
+            assertEquals("locator scheme 'file' is not allowed (--locators.allow s3,hf)",
+                    report.skipped().get(miner.ss58Address()));
+            assertFalse(opened[0], "the refused locator was never opened");
+            assertEquals(before, ModelPublisher.readLatest(store).orElseThrow());
+            assertTrue(scrape(metrics).contains("tensorswarm_errors_total{kind=\"delta_rejected\"} 1.0"));
+        }
+    }
+
+    private static OuterOptimizer load(Path state, ParameterSet base) {
+        return OuterOptimizer.load(state.resolve(AveragerSettings.MOMENTUM_FILE), base, 0.7f, 0.9f);
+    }
+
+    static String scrape(DaemonMetrics metrics) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        PrometheusTextFormatWriter.create().write(out, metrics.registry().scrape());
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Test
@@ -209,7 +310,9 @@ class AveragerRoundTest {
             assertEquals(second.accepted() ? 2 : 1, second.outerSteps(), second.toString());
             assertEquals(withoutMomentum.accepted() ? 1 : 0, withoutMomentum.outerSteps());
             assertEquals(withoutMomentum.lossBefore(), second.lossBefore());
-            assertNotEquals(withoutMomentum.lossAfter(), second.lossAfter()); // the loaded velocity changed the step
+            // The loaded velocity changed the step (when that step was rejected, the report keeps its loss).
+            Double withMomentum = second.momentumReset() ? second.lossWithMomentum() : second.lossAfter();
+            assertNotEquals(withoutMomentum.lossAfter(), withMomentum, second.toString());
         }
     }
 

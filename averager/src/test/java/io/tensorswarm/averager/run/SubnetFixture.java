@@ -15,6 +15,7 @@ import io.tensorswarm.common.data.TokenPages;
 import io.tensorswarm.common.model.GptModel;
 import io.tensorswarm.common.model.ModelDirectory;
 import io.tensorswarm.common.model.TorchRuntime;
+import io.tensorswarm.common.ops.DaemonMetrics;
 import io.tensorswarm.common.protocol.CommitmentPayload;
 import io.tensorswarm.common.protocol.DeltaCodecs;
 import io.tensorswarm.common.protocol.DeltaManifest;
@@ -40,50 +41,85 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.SplittableRandom;
+import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 
 /**
  * A temp embedded subnet for the averager's tests: a {@link LocalChain} on a {@link MockTime}
- * (1-second blocks, rounds of 20 blocks), an averager store seeded with a micro model, real English
- * pages, and miners that train real deltas (or hostile ones), upload them to their own {@code
- * file://} stores and commit them on chain.
+ * (1-second blocks, rounds of 20 blocks) or on the wall clock with short blocks (for daemons in
+ * child JVMs, which share the chain folder), an averager store seeded with a micro model, real
+ * English pages, and miners that train real deltas (or hostile ones), upload them to their own
+ * {@code file://} stores and commit them on chain.
  */
-final class SubnetFixture {
-    static final int NETUID = 1;
-    static final RoundClock CLOCK = new RoundClock(20, 2);
-    static final int MINER_PAGES = 16;
+public final class SubnetFixture {
+    public static final int NETUID = 1;
+    public static final RoundClock CLOCK = new RoundClock(20, 2);
+    public static final int MINER_PAGES = 16;
 
     /** How a test miner behaves. */
-    enum Behaviour { HONEST, NOISE, WRONG_BYTES, FORGED_MANIFEST }
+    public enum Behaviour { HONEST, NOISE, WRONG_BYTES, FORGED_MANIFEST }
 
-    final Path root;
-    final MockTime time = new MockTime(1_000_000L);
-    final LocalChain chain;
-    final TokenPages pages;
+    public final Path root;
+    final MockTime time;
+    public final LocalChain chain;
+    public final TokenPages pages;
     final Sr25519KeyPair owner = Sr25519KeyPair.fromUri("//Alice");
 
-    SubnetFixture(Path root) throws IOException {
+    /** A subnet on a mock clock that only {@link #advanceTo} moves. */
+    public SubnetFixture(Path root) throws IOException {
+        this(root, new MockTime(1_000_000L), Duration.ofSeconds(1));
+    }
+
+    /** A subnet on the wall clock with {@code blockTime} blocks, genesis now. */
+    public static SubnetFixture realTime(Path root, Duration blockTime) throws IOException {
+        return new SubnetFixture(root, null, blockTime);
+    }
+
+    private SubnetFixture(Path root, MockTime time, Duration blockTime) throws IOException {
         TorchRuntime.configure();
         this.root = root;
-        chain = LocalChain.builder().setDirectory(root.resolve("chain")).optTime(time)
-                .optBlockTime(Duration.ofSeconds(1)).optSubnet(NETUID, LocalSubnetConfig.defaults().withTempo(1000))
-                .build();
+        this.time = time;
+        LocalChain.Builder b = LocalChain.builder().setDirectory(chainDir()).optBlockTime(blockTime)
+                .optSubnet(NETUID, LocalSubnetConfig.defaults().withTempo(1000));
+        chain = (time == null ? b : b.optTime(time)).build();
         String text = Files.readString(TestModels.writeEnglishSample(root.resolve("english.txt")));
         pages = TokenPages.of(new ByteTokenizer().encode(text), TestModels.micro().nPositions(), "english");
     }
 
+    /** Returns the chain's folder ({@code --local-chain.dir}). */
+    public Path chainDir() {
+        return root.resolve("chain");
+    }
+
     /** Returns a file store under the fixture root. */
-    ObjectStore store(String name) {
-        return ObjectStores.open(root.resolve(name).toUri().toString(), StorageOptions.defaults());
+    public ObjectStore store(String name) {
+        return ObjectStores.open(storeUri(name), StorageOptions.defaults());
+    }
+
+    /** Returns the {@code file://} location of the store named {@code name}. */
+    public String storeUri(String name) {
+        return root.resolve(name).toUri().toString();
     }
 
     /** Writes a micro model with {@code seed} and publishes it to {@code store} for round 0. */
-    LatestPointer seedBase(ObjectStore store, long seed) {
+    public LatestPointer seedBase(ObjectStore store, long seed) {
         Path dir = TestModels.writeMicroModel(root.resolve("init-" + seed), seed);
         return new ModelPublisher(store).publish(dir, 0);
     }
 
-    /** Moves the chain to {@code block}. */
-    void advanceTo(long block) {
+    /** Moves the chain to {@code block} (on the wall clock: waits for it). */
+    public void advanceTo(long block) {
+        if (time == null) {
+            while (chain.currentBlock() < block) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+            return;
+        }
         long now = chain.currentBlock();
         if (block > now) {
             time.sleep((block - now) * 1000L);
@@ -91,40 +127,64 @@ final class SubnetFixture {
     }
 
     /** Returns a registered miner hotkey named {@code name}. */
-    Sr25519KeyPair registerMiner(String name) {
+    public Sr25519KeyPair registerMiner(String name) {
         Sr25519KeyPair hotkey = Sr25519KeyPair.fromUri("//" + name);
         chain.burnedRegister(NETUID, owner, hotkey.ss58Address());
         return hotkey;
     }
 
     /** Returns the settings the tests merge with: top-3, 24 + 24 held-out pages, 3 mixing iterations. */
-    AveragerSettings settings(Path stateDir) {
+    public AveragerSettings settings(Path stateDir) {
         return new AveragerSettings(NETUID, CLOCK, 3, 24, 24, MINER_PAGES, 64L << 20,
                 OuterOptimizer.DEFAULT_LEARNING_RATE, OuterOptimizer.DEFAULT_MOMENTUM,
                 new MergeConfig(MixingConfig.defaults().withIterations(3), 8), stateDir, Device.cpu());
     }
 
     /** Returns an averager step on {@code store} with state in {@code stateDir}. */
-    AveragerRound averager(ObjectStore store, Path stateDir) {
-        DeltaFetcher fetcher = new DeltaFetcher(loc -> ObjectStores.open(loc, StorageOptions.defaults()),
+    public AveragerRound averager(ObjectStore store, Path stateDir) {
+        return averager(store, stateDir, LocatorPolicy.parse("file"), DaemonMetrics.unexported(), () -> false,
+                UnaryOperator.identity());
+    }
+
+    /**
+     * Returns an averager step on {@code store} with state in {@code stateDir}, the given locator
+     * policy, metrics and stop signal; {@code minerStores} wraps each miner store it opens.
+     */
+    public AveragerRound averager(ObjectStore store, Path stateDir, LocatorPolicy locators, DaemonMetrics metrics,
+            BooleanSupplier stop, UnaryOperator<ObjectStore> minerStores) {
+        DeltaFetcher fetcher = new DeltaFetcher(
+                loc -> minerStores.apply(ObjectStores.open(loc, StorageOptions.defaults())), locators,
                 new Sr25519SignatureVerifier(), NETUID, 64L << 20, stateDir.resolve("work"));
-        return new AveragerRound(chain, store, pages, fetcher, settings(stateDir));
+        return new AveragerRound(chain, store, pages, fetcher, settings(stateDir), metrics, stop);
     }
 
     /**
      * Trains (or fakes) {@code hotkey}'s round delta on the base {@code store}'s latest, uploads it
      * with a signed manifest to the miner's own store and commits it; returns the commit block.
      */
-    long submit(ObjectStore averagerStore, Sr25519KeyPair hotkey, long round, Behaviour behaviour)
+    public long submit(ObjectStore averagerStore, Sr25519KeyPair hotkey, long round, Behaviour behaviour)
             throws IOException {
+        return commit(averagerStore, hotkey, round, delta(averagerStore, hotkey, round, behaviour), behaviour);
+    }
+
+    /** Returns {@code hotkey}'s delta on the base {@code store}'s latest: trained, or noise. */
+    public ParameterSet delta(ObjectStore averagerStore, Sr25519KeyPair hotkey, long round, Behaviour behaviour) {
         String ss58 = hotkey.ss58Address();
         LatestPointer latest = ModelPublisher.readLatest(averagerStore).orElseThrow();
         Path baseDir = new BaseModelCache(averagerStore, root.resolve("miner-cache")).fetch(latest);
         ParameterSet base = ModelDirectory.readWeights(baseDir);
         ParameterSet delta = trainedDelta(base, round, ss58);
-        if (behaviour == Behaviour.NOISE) {
-            delta = noiseLike(delta, 4.0, ss58.hashCode());
-        }
+        return behaviour == Behaviour.NOISE ? noiseLike(delta, 4.0, ss58.hashCode()) : delta;
+    }
+
+    /**
+     * Uploads {@code delta} (made on the base {@code store}'s latest) with a manifest for {@code
+     * round} to the miner's own store and commits it; returns the commit block.
+     */
+    public long commit(ObjectStore averagerStore, Sr25519KeyPair hotkey, long round, ParameterSet delta,
+            Behaviour behaviour) throws IOException {
+        String ss58 = hotkey.ss58Address();
+        LatestPointer latest = ModelPublisher.readLatest(averagerStore).orElseThrow();
         Path file = root.resolve("upload-" + round + "-" + ss58 + ".safetensors");
         new SafetensorsWriter().write(DeltaCodecs.forName("fp32").encode(delta), file);
         String sha = Sha256.ofFile(file);
@@ -157,7 +217,7 @@ final class SubnetFixture {
     }
 
     /** Returns {@code trained - base} after a few real training steps on the miner's assigned pages. */
-    ParameterSet trainedDelta(ParameterSet base, long round, String hotkey) {
+    public ParameterSet trainedDelta(ParameterSet base, long round, String hotkey) {
         try (GptModel model = GptModel.fromParameters(TestModels.micro(), base, Device.cpu());
                 Trainer trainer = new Trainer(model, TrainConfig.defaults().withSteps(30).withBatchSize(8)
                         .withLearningRate(1e-2).withWarmupSteps(0).withSeed(round * 31 + hotkey.hashCode()))) {
@@ -167,7 +227,7 @@ final class SubnetFixture {
     }
 
     /** Returns Gaussian noise with the layout of {@code like} and {@code factor} times its norm. */
-    static ParameterSet noiseLike(ParameterSet like, double factor, long seed) {
+    public static ParameterSet noiseLike(ParameterSet like, double factor, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         ParameterSet.Builder raw = ParameterSet.builder();
         for (NamedTensor t : like) {
