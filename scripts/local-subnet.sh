@@ -209,7 +209,7 @@ start averager "${DAEMON_JAVA[@]}" -jar dist/averager.jar run --netuid "$NETUID"
     --storage.location "$BASE_LOCATION" "${DATA_FLAGS[@]}" --state.dir "$STATE/averager" --device "$DEVICE" \
     "${ROUND_FLAGS[@]}" --merge.delay-blocks 3 --merge.top-g "$((MINERS + ${#ADVERSARY_LIST[@]}))" \
     --merge.fit-pages 8 --merge.check-pages 8 --merge.mixing-iterations 3 --miner.pages "$PAGES" \
-    --outer.lr 1.0 --outer.momentum 0 \
+    --locators.allow file \
     --start-round "$FIRST_ROUND" --poll-seconds 1
 for ((i = 1; i < ${#WALLET_NAMES[@]}; i++)); do
     w="${WALLET_NAMES[$i]}"

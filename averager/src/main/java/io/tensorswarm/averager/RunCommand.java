@@ -134,8 +134,8 @@ public final class RunCommand implements Callable<Integer> {
             description = "Pages per forward pass while merging (default: ${DEFAULT-VALUE}; env TS_MERGE_BATCH_SIZE).")
     int batchSize;
 
-    @Option(names = "--miner.pages", defaultValue = "${env:TS_MINER_PAGES:-64}", paramLabel = "<n>",
-            description = "Pages each miner is assigned per round; the averager's pages avoid them (default: ${DEFAULT-VALUE}; env TS_MINER_PAGES).")
+    @Option(names = "--miner.pages", defaultValue = "${env:TS_PAGES:-32}", paramLabel = "<n>",
+            description = "Pages each miner is assigned per round; the averager's pages avoid them (default: ${DEFAULT-VALUE}; env TS_PAGES).")
     int minerPages;
 
     @Option(names = "--outer.lr", defaultValue = "${env:TS_OUTER_LR:-0.7}", paramLabel = "<x>",

@@ -101,9 +101,9 @@ public final class RunCommand implements Callable<Integer> {
                     + "TS_DOWNLOAD_TIMEOUT_S).")
     long downloadTimeoutSeconds;
 
-    @Option(names = "--assigned-pages", defaultValue = "${env:TS_ASSIGNED_PAGES:-4}", paramLabel = "<n>",
+    @Option(names = "--assigned-pages", defaultValue = "${env:TS_PAGES:-32}", paramLabel = "<n>",
             description = "Pages assigned to each miner per round; must match the miners (default: ${DEFAULT-VALUE}; "
-                    + "env TS_ASSIGNED_PAGES).")
+                    + "env TS_PAGES).")
     int assignedPages;
 
     @Option(names = "--eval-pages", defaultValue = "${env:TS_EVAL_PAGES:-8}", paramLabel = "<n>",
