@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * Counts the bytes a daemon moves through a store ({@code tensorswarm_bytes_uploaded_total} and
- * {@code _downloaded_total}) and its storage errors by kind ({@code storage_not_found},
+ * {@code _downloaded_total}) and its storage errors by kind ({@code storage_unavailable},
  * {@code storage_too_large}, ...). A missing object is not counted: callers decide whether that is an
  * error (a miner's missing manifest is; a subnet without a first model yet is not).
  */

@@ -1,27 +1,16 @@
 package io.tensorswarm.averager.run;
 
 import io.tensorswarm.common.protocol.StorageLayout;
-import io.tensorswarm.storage.GetRequest;
+import io.tensorswarm.storage.ForwardingObjectStore;
 import io.tensorswarm.storage.ObjectInfo;
 import io.tensorswarm.storage.ObjectStore;
 import io.tensorswarm.storage.PutRequest;
 import io.tensorswarm.storage.StorageException;
-import java.net.URI;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
 
 /** A real store whose writes of {@code latest} fail, as when the process dies just before the pointer move. */
-final class PointerFailingStore implements ObjectStore {
-    private final ObjectStore delegate;
-
+final class PointerFailingStore extends ForwardingObjectStore {
     PointerFailingStore(ObjectStore delegate) {
-        this.delegate = delegate;
-    }
-
-    @Override
-    public URI location() {
-        return delegate.location();
+        super(delegate);
     }
 
     @Override
@@ -32,31 +21,7 @@ final class PointerFailingStore implements ObjectStore {
         return delegate.put(request);
     }
 
-    @Override
-    public ObjectInfo get(GetRequest request, Path target) {
-        return delegate.get(request, target);
-    }
-
-    @Override
-    public byte[] getBytes(GetRequest request) {
-        return delegate.getBytes(request);
-    }
-
-    @Override
-    public Optional<ObjectInfo> stat(String key) {
-        return delegate.stat(key);
-    }
-
-    @Override
-    public List<ObjectInfo> list(String prefix) {
-        return delegate.list(prefix);
-    }
-
-    @Override
-    public void delete(String key) {
-        delegate.delete(key);
-    }
-
+    /** The test owns the wrapped store and closes it itself. */
     @Override
     public void close() {}
 }
