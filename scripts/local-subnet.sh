@@ -229,7 +229,7 @@ start validator "${DAEMON_JAVA[@]}" -jar dist/validator.jar run --netuid "$NETUI
     --assigned-pages "$PAGES" --eval-pages "$EVAL_PAGES" --locators.allow file,s3,hf
 
 for _ in $(seq 1 60); do
-    url=$(grep -o 'Dashboard on http://[^ ]*' "$LOGS/orchestrator.log" 2>/dev/null | head -1 | cut -d' ' -f3)
+    url=$(grep -o 'Dashboard on http://[^ ]*' "$LOGS/orchestrator.log" 2>/dev/null | head -1 | cut -d' ' -f3 || true)
     [[ -n "$url" ]] && { echo "dashboard: $url"; break; }
     sleep 1
 done
