@@ -17,30 +17,31 @@ public final class DataOptions {
     @Option(
             names = "--data",
             required = true,
+            defaultValue = "${env:TS_DATA}",
             paramLabel = "<path|uri>",
             description = "Text data: a .txt, .jsonl(.gz) or .parquet file, a folder of them, or "
-                    + "hf://datasets/owner/name[/glob] (downloaded once into the data cache).")
+                    + "hf://datasets/owner/name[/glob] (downloaded once into the data cache). Required; env TS_DATA.")
     String data;
 
     @Option(
             names = "--data-cache",
             paramLabel = "<dir>",
             defaultValue = "${env:TS_DATA_CACHE:-${sys:user.home}/.cache/tensorswarm/data}",
-            description = "Where remote datasets are downloaded (default: ${DEFAULT-VALUE}).")
+            description = "Where remote datasets are downloaded (default: ${DEFAULT-VALUE}; env TS_DATA_CACHE).")
     Path dataCache;
 
     @Option(
             names = "--text-field",
-            defaultValue = "text",
+            defaultValue = "${env:TS_TEXT_FIELD:-text}",
             paramLabel = "<name>",
-            description = "JSON field / Parquet column holding the text (default: ${DEFAULT-VALUE}).")
+            description = "JSON field / Parquet column holding the text (default: ${DEFAULT-VALUE}; env TS_TEXT_FIELD).")
     String textField;
 
     @Option(
             names = "--token-cache",
             paramLabel = "<dir>",
             defaultValue = "${env:TS_TOKEN_CACHE:-${sys:user.home}/.cache/tensorswarm/tokens}",
-            description = "Where tokenized data is cached between runs (default: ${DEFAULT-VALUE}).")
+            description = "Where tokenized data is cached between runs (default: ${DEFAULT-VALUE}; env TS_TOKEN_CACHE).")
     Path tokenCache;
 
     /** Returns the {@code --data} value as given (a path or a URI). */
