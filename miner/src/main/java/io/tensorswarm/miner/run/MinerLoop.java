@@ -145,7 +145,7 @@ public final class MinerLoop {
             log.info("last published round: {} (from {})", lastRound, state.file());
         }
         heartbeats.send(heartbeat(published.isPresent() ? "started; last published round " + lastRound : "started"));
-        String lastRoundStatus = "no round yet";
+        String lastRoundStatus = published.isPresent() ? "r=" + lastRound + " published before a restart" : "no round yet";
         long waitingLoggedFor = -1;
         while (!shutdown.requested() && (settings.maxRounds() == 0 || results.size() < settings.maxRounds())) {
             OptionalLong block = currentBlock();
