@@ -148,7 +148,7 @@ public final class Validator {
         heartbeats.send(heartbeat(book.lastRound() == ScoreBook.NO_ROUND ? "started"
                 : "started; last round " + book.lastRound(), null));
         while (done < rounds && !stopRequested.getAsBoolean()) {
-            String waiting = lastRoundStatus + "; waiting for the chain";
+            String waiting = lastRoundStatus + "; waiting for the chain or the base store";
             try {
                 startUp();
                 long block = chain.currentBlock();
