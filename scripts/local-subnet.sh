@@ -211,6 +211,15 @@ start averager "${DAEMON_JAVA[@]}" -jar dist/averager.jar run --netuid "$NETUID"
     --merge.fit-pages 8 --merge.check-pages 8 --merge.mixing-iterations 3 --miner.pages "$PAGES" \
     --locators.allow file \
     --start-round "$FIRST_ROUND" --poll-seconds 1
+# The miners and the validator send their heartbeats to the orchestrator: wait for its URL.
+ORCHESTRATOR_URL=""
+for _ in $(seq 1 60); do
+    ORCHESTRATOR_URL=$(grep -o 'Dashboard on http://[^ ]*' "$LOGS/orchestrator.log" 2>/dev/null | head -1 | cut -d' ' -f3 || true)
+    [[ -n "$ORCHESTRATOR_URL" ]] && { echo "dashboard: $ORCHESTRATOR_URL"; break; }
+    alive "${PIDS[0]}" || break
+    sleep 1
+done
+[[ -n "$ORCHESTRATOR_URL" ]] || { echo "local-subnet: the orchestrator printed no dashboard URL; see $LOGS/orchestrator.log" >&2; exit 1; }
 for ((i = 1; i < ${#WALLET_NAMES[@]}; i++)); do
     w="${WALLET_NAMES[$i]}"
     kind="${KINDS[$((i - 1))]}"
@@ -221,18 +230,13 @@ for ((i = 1; i < ${#WALLET_NAMES[@]}; i++)); do
         --wallet.name "$w" --wallet.path "$WALLETS" --storage.location "file://$STORES/$w" \
         --base.location "$BASE_LOCATION" "${DATA_FLAGS[@]}" --state.dir "$STATE/$w" --device "$DEVICE" \
         "${ROUND_FLAGS[@]}" --pages "$PAGES" --train.steps "$TRAIN_STEPS" --train.batch-size "$BATCH_SIZE" \
-        --train.lr "$LR" --worker in-process --poll PT1S "${extra[@]}"
+        --train.lr "$LR" --worker in-process --poll PT1S --orchestrator.url "$ORCHESTRATOR_URL" "${extra[@]}"
 done
 start validator "${DAEMON_JAVA[@]}" -jar dist/validator.jar run --netuid "$NETUID" "${CHAIN_FLAGS[@]}" \
     --wallet.name validator --wallet.path "$WALLETS" --base.location "$BASE_LOCATION" "${DATA_FLAGS[@]}" \
     --state.dir "$STATE/validator" --device "$DEVICE" "${ROUND_FLAGS[@]}" \
-    --assigned-pages "$PAGES" --eval-pages "$EVAL_PAGES" --locators.allow file,s3,hf
-
-for _ in $(seq 1 60); do
-    url=$(grep -o 'Dashboard on http://[^ ]*' "$LOGS/orchestrator.log" 2>/dev/null | head -1 | cut -d' ' -f3 || true)
-    [[ -n "$url" ]] && { echo "dashboard: $url"; break; }
-    sleep 1
-done
+    --assigned-pages "$PAGES" --eval-pages "$EVAL_PAGES" --locators.allow file,s3,hf \
+    --orchestrator.url "$ORCHESTRATOR_URL"
 
 # ---- rounds -----------------------------------------------------------------------------------
 # A round is reported once the validator's and the averager's files exist, or given up on when
@@ -258,6 +262,20 @@ for ((r = FIRST_ROUND; r <= LAST_ROUND; r++)); do
     "${REPORTER[@]}" line "$WORKDIR" "$r"
     "${REPORTER[@]}" write "$WORKDIR" "$FIRST_ROUND" "$r" "$REPORT"
 done
+# End-to-end check of the signed heartbeats: the orchestrator's dashboard shows one from every daemon.
+if ! "$PYTHON" - "$ORCHESTRATOR_URL" "${HOTKEY[@]}" <<'PY'
+import json, sys, urllib.request
+url, hotkeys = sys.argv[1], set(sys.argv[2:])
+miners = json.load(urllib.request.urlopen(url + "v1/dashboard", timeout=10))["miners"]
+missing = hotkeys - {m["hotkey"] for m in miners if m.get("lastHeartbeatMillis")}
+print("heartbeats: %d of %d daemons seen by the orchestrator%s"
+      % (len(hotkeys) - len(missing), len(hotkeys), "; none from " + ", ".join(sorted(missing)) if missing else ""))
+sys.exit(1 if missing else 0)
+PY
+then
+    echo "local-subnet: a daemon sent no heartbeat to $ORCHESTRATOR_URL (see the logs in $LOGS)" >&2
+    exit 1
+fi
 stop_all
 for name in "${NAMES[@]}"; do
     n=$(grep -c "^local-subnet: restarting" "$LOGS/$name.log" || true)

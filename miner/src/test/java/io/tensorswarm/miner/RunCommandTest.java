@@ -1,10 +1,15 @@
 package io.tensorswarm.miner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.tensorswarm.chain.auth.OrchestratorClient;
+import io.tensorswarm.chain.crypto.Sr25519KeyPair;
 import io.tensorswarm.common.cli.ExitCodes;
+import io.tensorswarm.common.cli.ExitException;
 import io.tensorswarm.common.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,5 +104,18 @@ class RunCommandTest {
         CliRun run = CliRun.of(new RunCommand(), "--worker", "thread");
         assertEquals(ExitCodes.USAGE, run.exitCode());
         assertTrue(run.err().contains("child or in-process"), run.err());
+    }
+
+    @Test
+    void anOrchestratorUrlThatIsNotHttpIsAUsageErrorAndABlankOneTurnsHeartbeatsOff() {
+        Sr25519KeyPair hotkey = Sr25519KeyPair.fromUri("//Bob");
+        assertNull(RunCommand.orchestratorClient(null, hotkey, 1));
+        assertNull(RunCommand.orchestratorClient("  ", hotkey, 1));
+        ExitException e = assertThrows(ExitException.class, () -> RunCommand.orchestratorClient("127.0.0.1:8484", hotkey, 1));
+        assertEquals(ExitCodes.USAGE, e.exitCode());
+        assertTrue(e.getMessage().startsWith("--orchestrator.url: "), e.getMessage());
+        try (OrchestratorClient client = RunCommand.orchestratorClient("http://127.0.0.1:8484", hotkey, 1)) {
+            assertEquals("http://127.0.0.1:8484/", client.baseUrl());
+        }
     }
 }

@@ -2,6 +2,8 @@ package io.tensorswarm.validator;
 
 import io.tensorswarm.chain.Chain;
 import io.tensorswarm.chain.Chains;
+import io.tensorswarm.chain.auth.HeartbeatReporter;
+import io.tensorswarm.chain.auth.OrchestratorClient;
 import io.tensorswarm.chain.cli.ChainOptions;
 import io.tensorswarm.chain.cli.PendingRevealStore;
 import io.tensorswarm.chain.cli.WalletOptions;
@@ -139,6 +141,13 @@ public final class RunCommand implements Callable<Integer> {
                     + "locator points the validator at its own disk (default: ${DEFAULT-VALUE}; env TS_LOCATORS_ALLOW).")
     List<String> locatorsAllow;
 
+    @Option(names = "--orchestrator.url", defaultValue = "${env:TS_ORCHESTRATOR_URL}", paramLabel = "<url>",
+            description = "The subnet orchestrator's API, http://host:port/: signed heartbeats with each round's stats "
+                    + "(miners scored, base loss, weights) go there at start, after each round and every 30 s while "
+                    + "waiting or evaluating (a call times out after 5 s and never stops a round); unset = off (env "
+                    + "TS_ORCHESTRATOR_URL).")
+    String orchestratorUrl;
+
     @Option(names = "--once", description = "Run one round and exit.")
     boolean once;
 
@@ -165,7 +174,9 @@ public final class RunCommand implements Callable<Integer> {
         LocatorSchemes schemes = locatorSchemes();
         StorageOptions storage = StorageOptions.fromEnvironment(System.getenv());
         Sr25519KeyPair hotkey = Wallet.load(walletOptions.paths(), NaclKeyfileCipher.STANDARD).hotkey();
+        OrchestratorClient orchestrator = orchestratorClient(hotkey);
         try (Operations operations = opsOptions.open(new LogIdentity("validator", hotkey.ss58Address(), netuid));
+                HeartbeatReporter heartbeats = heartbeats(orchestrator, operations);
                 Chain chain = Chains.connect(chainOptions.settings(System::getenv));
                 ObjectStore baseStore = new MeteredObjectStore(ObjectStores.open(baseLocation, storage),
                         operations.metrics())) {
@@ -193,6 +204,7 @@ public final class RunCommand implements Callable<Integer> {
                     .optSleeper(millis -> sleep(shutdown, millis))
                     .optMetrics(metrics)
                     .optStopRequested(shutdown::requested)
+                    .optHeartbeats(heartbeats)
                     .build();
             metrics.health().running();
             log.info("validating subnet {} from block {}; locators allowed: {}; metrics port {}", netuid,
@@ -200,6 +212,29 @@ public final class RunCommand implements Callable<Integer> {
             validator.run(once ? 1 : rounds <= 0 ? Long.MAX_VALUE : rounds);
         }
         return ExitCodes.OK;
+    }
+
+    /** Returns the client of {@code --orchestrator.url}, or null when unset or blank; a bad URL is a usage error. */
+    private OrchestratorClient orchestratorClient(Sr25519KeyPair hotkey) {
+        if (orchestratorUrl == null || orchestratorUrl.isBlank()) {
+            return null;
+        }
+        try {
+            return new OrchestratorClient(orchestratorUrl, hotkey, netuid);
+        } catch (IllegalArgumentException e) {
+            throw new ExitException(ExitCodes.USAGE, "--orchestrator.url: " + e.getMessage());
+        }
+    }
+
+    /** Heartbeats to {@code orchestrator} every 30 s, failures counted as {@code orchestrator} errors; off when null. */
+    private static HeartbeatReporter heartbeats(OrchestratorClient orchestrator, Operations operations) {
+        if (orchestrator == null) {
+            return HeartbeatReporter.off();
+        }
+        log.info("heartbeats go to {} (every {} s while waiting)", orchestrator.baseUrl(),
+                HeartbeatReporter.DEFAULT_INTERVAL.toSeconds());
+        return new HeartbeatReporter(orchestrator, HeartbeatReporter.DEFAULT_INTERVAL, HeartbeatReporter::monotonicMillis,
+                () -> operations.metrics().error("orchestrator"));
     }
 
     private LocatorSchemes locatorSchemes() {

@@ -2,6 +2,8 @@ package io.tensorswarm.miner.run;
 
 import io.tensorswarm.chain.Chain;
 import io.tensorswarm.chain.ChainException;
+import io.tensorswarm.chain.auth.HeartbeatReporter;
+import io.tensorswarm.chain.auth.HeartbeatStats;
 import io.tensorswarm.chain.crypto.Sr25519KeyPair;
 import io.tensorswarm.chain.crypto.Sr25519ManifestSigner;
 import io.tensorswarm.chain.model.TxReceipt;
@@ -56,6 +58,11 @@ import org.slf4j.LoggerFactory;
  * (published), errors by kind ({@code worker}, {@code chain}, {@code deadline_missed}, {@code
  * base_rejected}, {@code latest_invalid}, {@code local_io}, {@code round_failed}); bytes and
  * {@code storage_*} errors are counted by the stores (wrap them in a {@code MeteredObjectStore}).
+ *
+ * <p><b>Heartbeats</b> (with a {@link HeartbeatReporter}): at start, after each round (its outcome,
+ * training steps, final loss, tokens/s, delta bytes and codec), and at most once per the reporter's
+ * interval while waiting and while training (the step reached). A down orchestrator costs at most
+ * the client's timeout per interval; it never fails or stops a round.
  */
 public final class MinerLoop {
     private static final Logger log = LoggerFactory.getLogger(MinerLoop.class);
@@ -73,7 +80,17 @@ public final class MinerLoop {
     private final Shutdown shutdown;
     private final MinerState state;
     private final AtomicReference<TrainingWatch> training = new AtomicReference<>();
+    private final HeartbeatReporter heartbeats;
+    /** Step, loss and tokens/s last reported by training; sent with every heartbeat. */
+    private volatile Numbers numbers = Numbers.NONE;
+    private volatile WorkerProtocol.Summary lastSummary;
+    private long lastDeltaBytes;
     private boolean chainDown;
+
+    /** What heartbeats carry besides the status. */
+    private record Numbers(Long step, Double loss, Double tokensPerSecond) {
+        static final Numbers NONE = new Numbers(null, null, null);
+    }
 
     /**
      * Creates the loop.
@@ -85,6 +102,17 @@ public final class MinerLoop {
      */
     public MinerLoop(MinerSettings settings, Chain chain, Sr25519KeyPair hotkey, ObjectStore baseStore,
             ObjectStore ownStore, TrainingRunner runner, Sleeper sleeper, Operations ops) {
+        this(settings, chain, hotkey, baseStore, ownStore, runner, sleeper, ops, HeartbeatReporter.off());
+    }
+
+    /**
+     * Creates the loop, reporting to the orchestrator through {@code heartbeats}.
+     *
+     * @param heartbeats where heartbeats go ({@link HeartbeatReporter#off()} for none); not closed by the loop
+     */
+    public MinerLoop(MinerSettings settings, Chain chain, Sr25519KeyPair hotkey, ObjectStore baseStore,
+            ObjectStore ownStore, TrainingRunner runner, Sleeper sleeper, Operations ops, HeartbeatReporter heartbeats) {
+        this.heartbeats = heartbeats;
         this.settings = settings;
         this.chain = chain;
         this.hotkey = hotkey;
@@ -116,16 +144,19 @@ public final class MinerLoop {
             metrics.health().detail("last_published_round", lastRound);
             log.info("last published round: {} (from {})", lastRound, state.file());
         }
+        heartbeats.send(heartbeat(published.isPresent() ? "started; last published round " + lastRound : "started"));
+        String lastRoundStatus = published.isPresent() ? "r=" + lastRound + " published before a restart" : "no round yet";
         long waitingLoggedFor = -1;
         while (!shutdown.requested() && (settings.maxRounds() == 0 || results.size() < settings.maxRounds())) {
             OptionalLong block = currentBlock();
             if (block.isEmpty()) {
+                waitingHeartbeat("waiting for the chain; " + lastRoundStatus);
                 sleeper.sleep(settings.pollInterval().toMillis());
                 continue;
             }
             long round = clock.roundOf(block.getAsLong());
             if (round == lastRound) {
-                waitForBlock(clock.startBlock(round + 1));
+                waitForBlock(clock.startBlock(round + 1), lastRoundStatus + "; waiting for round " + (round + 1));
                 continue;
             }
             if (!clock.isInSubmissionWindow(round, block.getAsLong())) {
@@ -133,6 +164,7 @@ public final class MinerLoop {
                         round, block.getAsLong(), clock.deadlineBlock(round));
                 results.add(new RoundResult(round, RoundResult.Outcome.TOO_LATE));
                 lastRound = round;
+                lastRoundStatus = "r=" + round + " joined after the deadline";
                 continue;
             }
             Optional<LatestPointer> latest = readLatest(round);
@@ -141,6 +173,7 @@ public final class MinerLoop {
                     log.info("r={} no base model yet (no '{}' in the base store); waiting", round, StorageLayout.LATEST);
                     waitingLoggedFor = round;
                 }
+                waitingHeartbeat("r=" + round + " waiting for a base model");
                 sleeper.sleep(settings.pollInterval().toMillis());
                 continue;
             }
@@ -150,11 +183,39 @@ public final class MinerLoop {
             if (outcome == RoundResult.Outcome.STOPPED) {
                 break;
             }
+            lastRoundStatus = roundStatus(round, outcome);
+            heartbeats.send(heartbeat(lastRoundStatus));
         }
         if (shutdown.requested()) {
             log.info("stopped after {} round(s); state in {} is complete", results.size(), settings.stateDir());
         }
         return results;
+    }
+
+    /** The heartbeat of a finished round: its outcome, and for a published one the training and the delta. */
+    private String roundStatus(long round, RoundResult.Outcome outcome) {
+        String prefix = "r=" + round + " ";
+        WorkerProtocol.Summary s = lastSummary;
+        String trained = s == null ? "" : String.format(Locale.ROOT, "%d steps in %.1f s, loss %.4f -> %.4f, %d tokens/s",
+                s.steps(), s.seconds(), s.firstLoss(), s.finalLoss(), Math.round(s.tokensPerSecond()));
+        return switch (outcome) {
+            case PUBLISHED -> prefix + "published: " + trained + "; delta " + lastDeltaBytes + " bytes (" + settings.codec()
+                    + ")";
+            case TOO_LATE -> prefix + "missed the deadline" + (trained.isEmpty() ? "" : " after " + trained);
+            case BASE_REJECTED -> prefix + "refused the base model (hash mismatch)";
+            case FAILED -> prefix + "failed" + (trained.isEmpty() ? "" : " after " + trained) + "; see the miner's log";
+            case STOPPED -> prefix + "stopped";
+        };
+    }
+
+    private HeartbeatStats heartbeat(String status) {
+        Numbers n = numbers;
+        return HeartbeatStats.of("miner", status).withNumbers(n.step(), n.loss(), n.tokensPerSecond());
+    }
+
+    /** While waiting: a heartbeat once per the reporter's interval. */
+    private void waitingHeartbeat(String status) {
+        heartbeats.sendIfDue(() -> heartbeat(status));
     }
 
     private Optional<LatestPointer> readLatest(long round) {
@@ -174,6 +235,8 @@ public final class MinerLoop {
         String prefix = "r=" + round;
         metrics.round(round);
         metrics.health().detail("base_revision", revision);
+        lastSummary = null;
+        lastDeltaBytes = 0;
         Path baseDir;
         try {
             baseDir = baseModels.fetch(revision);
@@ -192,6 +255,7 @@ public final class MinerLoop {
             TrainJob job = job(round, revision, baseDir, work);
             log.info("{} training base {} for {} steps on {} pages", prefix, shortHash(revision), settings.steps(),
                     settings.pages());
+            waitingHeartbeat(prefix + " training base " + shortHash(revision) + " for " + settings.steps() + " steps");
             TrainingWatch watch = new TrainingWatch(round, () -> pastDeadline(round), shutdown::requested,
                     new Progress(prefix));
             TrainingOutcome trained;
@@ -270,6 +334,7 @@ public final class MinerLoop {
             MinerState.moveAtomically(job.residualOut(), job.residualIn());
         }
         state.recordPublished(round, sha, revision);
+        lastDeltaBytes = size;
         log.info("{} uploaded delta ({} bytes, {}) and manifest to {}", prefix, size, settings.codec(), settings.locator());
         metrics.roundCompleted();
         metrics.health().detail("last_published_round", round);
@@ -297,6 +362,9 @@ public final class MinerLoop {
             metrics.step(m.step());
             metrics.loss("train", m.loss());
             metrics.tokensPerSecond(m.tokensPerSecond());
+            numbers = new Numbers((long) m.step(), (double) m.loss(), m.tokensPerSecond());
+            // On the worker's report reader (or, in process, the training) thread; at most one per interval.
+            waitingHeartbeat(prefix + " training step " + m.step() + "/" + m.totalSteps());
             log.debug("{} step {}/{} loss {} ({} tokens/s)", prefix, m.step(), m.totalSteps(), m.loss(),
                     Math.round(m.tokensPerSecond()));
         }
@@ -305,6 +373,8 @@ public final class MinerLoop {
         public void finished(WorkerProtocol.Summary s) {
             metrics.loss("train", s.finalLoss());
             metrics.tokensPerSecond(s.tokensPerSecond());
+            numbers = new Numbers((long) s.steps(), s.finalLoss(), s.tokensPerSecond());
+            lastSummary = s;
             log.info("{} trained {} steps in {} s: loss {} -> {}, {} tokens/s", prefix, s.steps(),
                     String.format(Locale.ROOT, "%.1f", s.seconds()), String.format(Locale.ROOT, "%.4f", s.firstLoss()),
                     String.format(Locale.ROOT, "%.4f", s.finalLoss()), Math.round(s.tokensPerSecond()));
@@ -358,12 +428,13 @@ public final class MinerLoop {
         return block.isPresent() && !clock.isBeforeDeadline(round, block.getAsLong());
     }
 
-    private void waitForBlock(long target) throws InterruptedException {
+    private void waitForBlock(long target, String status) throws InterruptedException {
         while (!shutdown.requested()) {
             OptionalLong block = currentBlock();
             if (block.isPresent() && block.getAsLong() >= target) {
                 return;
             }
+            waitingHeartbeat(status);
             sleeper.sleep(settings.pollInterval().toMillis());
         }
     }

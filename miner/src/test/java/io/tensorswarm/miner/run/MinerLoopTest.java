@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tensorswarm.chain.auth.HeartbeatReporter;
+import io.tensorswarm.chain.auth.OrchestratorClient;
 import io.tensorswarm.chain.crypto.Sr25519KeyPair;
 import io.tensorswarm.chain.crypto.Sr25519SignatureVerifier;
 import io.tensorswarm.chain.local.LocalChain;
@@ -18,6 +20,7 @@ import io.tensorswarm.common.ops.Operations;
 import io.tensorswarm.common.ops.OpsServer;
 import io.tensorswarm.common.ops.Shutdown;
 import io.tensorswarm.miner.testing.Metrics;
+import io.tensorswarm.miner.testing.RecordingOrchestrator;
 import io.tensorswarm.common.protocol.CommitmentPayload;
 import io.tensorswarm.common.protocol.DeltaManifest;
 import io.tensorswarm.common.protocol.LatestPointer;
@@ -34,6 +37,8 @@ import io.tensorswarm.storage.ObjectStore;
 import io.tensorswarm.storage.ObjectStores;
 import io.tensorswarm.storage.PutRequest;
 import io.tensorswarm.storage.StorageOptions;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +49,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -245,6 +252,103 @@ class MinerLoopTest {
         assertEquals(List.of(new RoundResult(0, RoundResult.Outcome.FAILED),
                 new RoundResult(1, RoundResult.Outcome.PUBLISHED)), results);
         assertPublished(1, revision);
+    }
+
+    private HeartbeatReporter heartbeats(String url, Duration timeout, LongSupplier millis) {
+        return new HeartbeatReporter(new OrchestratorClient(url, hotkey, netuid, timeout, Clock.systemUTC()),
+                Duration.ofSeconds(30), millis, () -> ops.metrics().error("orchestrator"));
+    }
+
+    @Test
+    void sendsSignedHeartbeatsAtStartWhileWaitingAndWithEachPublishedRoundsStats() throws Exception {
+        publishBase(3);
+        try (RecordingOrchestrator orchestrator = new RecordingOrchestrator(chain, netuid, time::milliseconds);
+                HeartbeatReporter heartbeats = heartbeats(orchestrator.url(), Duration.ofSeconds(5), time::milliseconds)) {
+            List<RoundResult> results = new MinerLoop(settings("bf16", 2), chain, hotkey, baseStore, minerStore,
+                    new InProcessRunner(), sleeper, ops, heartbeats).run();
+
+            assertEquals(List.of(new RoundResult(0, RoundResult.Outcome.PUBLISHED),
+                    new RoundResult(1, RoundResult.Outcome.PUBLISHED)), results);
+            assertEquals(List.of(), orchestrator.refusals, "every heartbeat verified and the hotkey is registered");
+            List<RecordingOrchestrator.Beat> beats = orchestrator.accepted;
+            assertTrue(beats.stream().allMatch(b -> b.hotkey().equals(hotkey.ss58Address())
+                    && b.body().path("role").asText().equals("miner") && !b.body().path("version").asText().isEmpty()));
+            assertEquals("started", beats.get(0).status());
+            for (long round = 0; round < 2; round++) {
+                String prefix = "r=" + round + " published: 2 steps in ";
+                RecordingOrchestrator.Beat published = beats.stream().filter(b -> b.status().startsWith(prefix))
+                        .findFirst().orElseThrow(() -> new AssertionError("no published heartbeat in " + beats));
+                long deltaBytes = minerStore.stat(StorageLayout.deltaKey(round, hotkey.ss58Address())).orElseThrow().size();
+                assertTrue(published.status().endsWith("; delta " + deltaBytes + " bytes (bf16)"), published.status());
+                assertEquals(2, published.body().path("step").asLong());
+                assertTrue(published.body().path("loss").asDouble() > 1, published.body().toString());
+                assertTrue(published.body().path("tokensPerSecond").asDouble() > 0, published.body().toString());
+            }
+            List<RecordingOrchestrator.Beat> waiting = beats.stream()
+                    .filter(b -> b.status().startsWith("r=0 published: ") && b.status().endsWith("; waiting for round 1"))
+                    .toList();
+            assertTrue(waiting.size() >= 3, "heartbeats while waiting for round 1: " + beats);
+            assertEquals(2, waiting.get(0).body().path("step").asLong(), "waiting heartbeats carry the last round's numbers");
+            long publishedAt = beats.stream().filter(b -> b.status().startsWith("r=0 published: 2 steps") && !b.status()
+                    .contains("waiting")).findFirst().orElseThrow().atMillis();
+            long previous = publishedAt;
+            for (RecordingOrchestrator.Beat b : waiting) {
+                assertTrue(b.atMillis() - previous >= 30_000, "at most one heartbeat per 30 s while waiting: " + beats);
+                previous = b.atMillis();
+            }
+            assertEquals(beats.size(), heartbeats.sent());
+        }
+    }
+
+    @Test
+    void reportsTheTrainingStepWhileTraining() throws Exception {
+        publishBase(3);
+        AtomicLong reporterClock = new AtomicLong();
+        LongSupplier intervalPassesAtEveryLook = () -> reporterClock.addAndGet(31_000);
+        try (RecordingOrchestrator orchestrator = new RecordingOrchestrator(chain, netuid, time::milliseconds);
+                HeartbeatReporter heartbeats = heartbeats(orchestrator.url(), Duration.ofSeconds(5),
+                        intervalPassesAtEveryLook)) {
+            new MinerLoop(settings("fp32", 1), chain, hotkey, baseStore, minerStore, new InProcessRunner(), sleeper, ops,
+                    heartbeats).run();
+
+            RecordingOrchestrator.Beat step = orchestrator.accepted.stream()
+                    .filter(b -> b.status().equals("r=0 training step 1/2")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no step heartbeat in " + orchestrator.accepted));
+            assertEquals(1, step.body().path("step").asLong());
+            assertTrue(step.body().path("loss").asDouble() > 1, step.body().toString());
+            assertTrue(orchestrator.accepted.stream().anyMatch(b -> b.status().startsWith("r=0 training base ")),
+                    orchestrator.accepted.toString());
+        }
+    }
+
+    @Test
+    void anOrchestratorThatNeverAnswersCostsOneTimeoutPerIntervalAndRoundsStillPublish() throws Exception {
+        String revision = publishBase(3);
+        ops = opsWithMetrics();
+        long mockStart = time.milliseconds();
+        // Accepts connections into its backlog and never answers: every heartbeat runs into the timeout.
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                HeartbeatReporter heartbeats = heartbeats("http://127.0.0.1:" + silent.getLocalPort() + "/",
+                        Duration.ofMillis(200), time::milliseconds)) {
+            long wallStart = System.nanoTime();
+            List<RoundResult> results = new MinerLoop(settings("fp32", 2), chain, hotkey, baseStore, minerStore,
+                    new InProcessRunner(), sleeper, ops, heartbeats).run();
+            long wallMillis = (System.nanoTime() - wallStart) / 1_000_000;
+
+            assertEquals(List.of(new RoundResult(0, RoundResult.Outcome.PUBLISHED),
+                    new RoundResult(1, RoundResult.Outcome.PUBLISHED)), results);
+            assertPublished(1, revision);
+            long tries = heartbeats.failed();
+            long mockSeconds = (time.milliseconds() - mockStart) / 1000;
+            assertTrue(tries >= 2 && tries <= 1 + mockSeconds / 30,
+                    tries + " tries of 200 ms in " + mockSeconds + " s of rounds: at most one per 30 s");
+            assertEquals(0, heartbeats.sent());
+            assertTrue(wallMillis >= tries * 180, "each try waited for its timeout: " + wallMillis + " ms");
+            try (OpsServer server = OpsServer.start("127.0.0.1", 0, ops.metrics())) {
+                assertEquals((double) tries, metric(Metrics.scrape(server.port()),
+                        "tensorswarm_errors_total{kind=\"orchestrator\"}"));
+            }
+        }
     }
 
     private static Operations opsWithMetrics() {

@@ -146,7 +146,7 @@ public final class DeltaFetcher {
             bytes = store.getBytes(GetRequest.of(key, DeltaManifest.MAX_BYTES));
         } catch (StorageException e) {
             throw switch (e.kind()) {
-                case NOT_FOUND -> new RejectedDeltaException("missing manifest", hotkey + ": no " + key);
+                case NOT_FOUND -> new RejectedDeltaException("missing manifest", hotkey + ": no " + key, e);
                 case TOO_LARGE -> new RejectedDeltaException("manifest too large", hotkey + ": " + key
                         + " is above " + DeltaManifest.MAX_BYTES + " bytes");
                 default -> new RejectedDeltaException("manifest unavailable", hotkey + ": " + e.getMessage(), e);
@@ -206,7 +206,7 @@ public final class DeltaFetcher {
             Throwable cause = e.getCause();
             if (cause instanceof StorageException se) {
                 throw switch (se.kind()) {
-                    case NOT_FOUND -> new RejectedDeltaException("missing delta", hotkey + ": " + se.getMessage());
+                    case NOT_FOUND -> new RejectedDeltaException("missing delta", hotkey + ": " + se.getMessage(), se);
                     case TOO_LARGE -> new RejectedDeltaException("delta too large", hotkey + ": " + se.getMessage());
                     case INTEGRITY -> new RejectedDeltaException("delta hash mismatch", hotkey + ": " + se.getMessage());
                     case TIMEOUT -> new RejectedDeltaException("download timeout", hotkey + ": " + se.getMessage());

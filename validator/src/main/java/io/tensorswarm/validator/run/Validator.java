@@ -3,6 +3,8 @@ package io.tensorswarm.validator.run;
 import ai.djl.Device;
 import io.tensorswarm.chain.Chain;
 import io.tensorswarm.chain.ChainException;
+import io.tensorswarm.chain.auth.HeartbeatReporter;
+import io.tensorswarm.chain.auth.HeartbeatStats;
 import io.tensorswarm.chain.model.Commitment;
 import io.tensorswarm.chain.model.Metagraph;
 import io.tensorswarm.chain.model.Neuron;
@@ -40,6 +42,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -66,6 +69,11 @@ import org.slf4j.LoggerFactory;
  * the round whose deadline passed most recently. Pending weight reveals are sent at the start of
  * each round and, while waiting for a deadline, as soon as their window opens. Not thread-safe.
  *
+ * <p>Heartbeats (with {@link Builder#optHeartbeats}): at the start of {@link #run}, after each
+ * round (miners scored and evaluated, base loss, evaluation tokens/s, what was done with the
+ * weights), and at most once per the reporter's interval while waiting and between miners. A
+ * down orchestrator costs at most the client's timeout per interval and never fails a round.
+ *
  * <pre>{@code
  * Validator v = Validator.builder().setConfig(config).setChain(chain).setWeights(weights)
  *         .setFetcher(fetcher).setBaseSource(baseSource).setPagesOpener(pagesOpener)
@@ -90,6 +98,9 @@ public final class Validator {
     private final DaemonMetrics metrics;
     private final BooleanSupplier stopRequested;
     private final ScoreBook book;
+    private final HeartbeatReporter heartbeats;
+    private String lastRoundStatus = "no round yet";
+    private double lastTokensPerSecond = Double.NaN;
     private long lastAttempted = ScoreBook.NO_ROUND;
     private boolean startedUp;
 
@@ -104,6 +115,7 @@ public final class Validator {
         this.sleeper = b.sleeper;
         this.metrics = b.metrics;
         this.stopRequested = b.stopRequested;
+        this.heartbeats = b.heartbeats;
         this.book = ScoreBook.load(config.scoreBookFile(), config.emaAlpha());
         metrics.scores(book.scores());
     }
@@ -133,7 +145,10 @@ public final class Validator {
      */
     public long run(long rounds) {
         long done = 0;
+        heartbeats.send(heartbeat(book.lastRound() == ScoreBook.NO_ROUND ? "started"
+                : "started; last round " + book.lastRound(), null));
         while (done < rounds && !stopRequested.getAsBoolean()) {
+            String waiting = lastRoundStatus + "; waiting for the chain or the base store";
             try {
                 startUp();
                 long block = chain.currentBlock();
@@ -145,6 +160,8 @@ public final class Validator {
                     done++;
                     continue;
                 }
+                waiting = lastRoundStatus + "; waiting for r=" + next + "'s deadline (block "
+                        + config.clock().deadlineBlock(next) + ")";
                 revealDue(); // while waiting: a reveal is sent as soon as its window opens
             } catch (StopRequestedException e) {
                 log.info("stopping: {}", e.getMessage());
@@ -161,6 +178,8 @@ public final class Validator {
                 }
                 log.warn("the base model store is unavailable ({}); trying again", e.getMessage());
             }
+            String status = waiting;
+            heartbeats.sendIfDue(() -> heartbeat(status, null));
             sleeper.accept(POLL_MILLIS);
         }
         if (stopRequested.getAsBoolean()) {
@@ -187,14 +206,40 @@ public final class Validator {
      */
     public RoundReport runRound(long round) {
         metrics.round(round);
+        lastTokensPerSecond = Double.NaN;
         try {
             RoundReport report = scoreRound(round);
             lastAttempted = Math.max(lastAttempted, round);
             metrics.roundCompleted();
+            roundHeartbeat(report);
             return report;
         } finally {
             deleteTree(config.deltaCacheDir(round));
         }
+    }
+
+    /** Sends the heartbeat of a finished round: how many miners were scored, the base loss and the weights. */
+    private void roundHeartbeat(RoundReport report) {
+        long evaluated = report.miners().stream().filter(m -> m.reason() == null).count();
+        long rejected = report.miners().size() - evaluated;
+        String status = report.miners().isEmpty() && !report.weights().startsWith("set")
+                && !report.weights().startsWith("committed")
+                ? "r=" + report.round() + " " + report.weights()
+                : String.format(Locale.ROOT, "r=%d scored %d miners (%d evaluated, %d rejected)%s; weights %s",
+                        report.round(), report.miners().size(), evaluated, rejected,
+                        Double.isNaN(report.baseLoss()) ? "" : String.format(Locale.ROOT, ", base loss %.4f",
+                                report.baseLoss()), report.weights());
+        lastRoundStatus = status;
+        heartbeats.send(heartbeat(status, report));
+    }
+
+    /** A heartbeat: step = miners scored in the last round, loss = its base loss, tokens/s = its evaluation rate. */
+    private HeartbeatStats heartbeat(String status, RoundReport report) {
+        HeartbeatStats stats = HeartbeatStats.of("validator", status);
+        if (report == null) {
+            return stats;
+        }
+        return stats.withNumbers((long) report.miners().size(), report.baseLoss(), lastTokensPerSecond);
     }
 
     private void revealDue() {
@@ -338,10 +383,15 @@ public final class Validator {
             for (int i = 0; i < counted.size(); i++) {
                 Counted c = counted.get(i);
                 checkStop(round, "fetching", i, counted.size());
+                String fetching = "r=" + round + " fetching miner " + (i + 1) + " of " + counted.size();
+                heartbeats.sendIfDue(() -> heartbeat(fetching, null));
                 Path file = cache.resolve(c.hotkey() + ".safetensors");
                 try {
                     fetcher.fetch(c.hotkey(), config.netuid(), c.payload(), base.revision(), baseWeights, file);
                 } catch (RejectedDeltaException e) {
+                    if (e.getCause() instanceof StorageException se && se.kind() == StorageException.Kind.NOT_FOUND) {
+                        metrics.error("storage_not_found"); // the metered store leaves missing objects to callers
+                    }
                     log.info("r={} miner {} scores 0: {}", round, shortKey(c.hotkey()), e.getMessage());
                     results.put(c.hotkey(), MinerResult.rejected(c.hotkey(), c.uid(), c.block(), e.reason(), e.getMessage()));
                     continue;
@@ -377,6 +427,8 @@ public final class Validator {
                 }
                 checkStop(round, "evaluating", i, fetched.size());
                 log.info("r={} evaluating miner {} ({} of {})", round, shortKey(c.hotkey()), i + 1, fetched.size());
+                String evaluating = "r=" + round + " evaluating miner " + (i + 1) + " of " + fetched.size();
+                heartbeats.sendIfDue(() -> heartbeat(evaluating, null));
                 long start = System.nanoTime();
                 ParameterSet delta = readDelta(cache.resolve(c.hotkey() + ".safetensors"));
                 Evaluator.Comparison onEval = evaluator.compareWithDelta(model, baseWeights, delta, evalPages);
@@ -387,6 +439,7 @@ public final class Validator {
                         + onAssigned.withDelta().tokens();
                 if (seconds > 0) {
                     metrics.tokensPerSecond(tokens / seconds);
+                    lastTokensPerSecond = tokens / seconds;
                 }
                 RoundLosses losses = new RoundLosses(onEval.base().meanLoss(), onEval.withDelta().meanLoss(),
                         onAssigned.base().meanLoss(), onAssigned.withDelta().meanLoss());
@@ -472,6 +525,7 @@ public final class Validator {
         private LongConsumer sleeper = Builder::sleep;
         private DaemonMetrics metrics = DaemonMetrics.unexported();
         private BooleanSupplier stopRequested = () -> false;
+        private HeartbeatReporter heartbeats = HeartbeatReporter.off();
 
         private Builder() {}
 
@@ -538,6 +592,14 @@ public final class Validator {
             return this;
         }
 
+        /**
+         * Sets where heartbeats go (default: {@link HeartbeatReporter#off()}); the validator does not close it.
+         */
+        public Builder optHeartbeats(HeartbeatReporter value) {
+            this.heartbeats = value;
+            return this;
+        }
+
         /** Returns the validator, reading the score book; throws {@link IllegalArgumentException} naming a missing value. */
         public Validator build() {
             require(config, "config");
@@ -550,6 +612,7 @@ public final class Validator {
             require(sleeper, "sleeper");
             require(metrics, "metrics");
             require(stopRequested, "stop supplier");
+            require(heartbeats, "heartbeat reporter");
             return new Validator(this);
         }
 

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tensorswarm.chain.auth.HeartbeatReporter;
+import io.tensorswarm.chain.auth.OrchestratorClient;
 import io.tensorswarm.chain.calls.WeightCommitHash;
 import io.tensorswarm.chain.cli.PendingReveal;
 import io.tensorswarm.chain.cli.PendingRevealStore;
@@ -29,6 +31,8 @@ import io.tensorswarm.storage.ObjectStore;
 import io.tensorswarm.storage.ObjectStores;
 import io.tensorswarm.storage.StorageOptions;
 import io.tensorswarm.validator.scoring.ScoreBook;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,6 +40,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -157,6 +162,82 @@ class ValidatorRunTest {
                 l.substring(name.length() + 1).strip())).findFirst().orElse(Double.NaN);
     }
 
+    private HeartbeatReporter heartbeats(String url, Duration timeout, DaemonMetrics metrics) {
+        return new HeartbeatReporter(new OrchestratorClient(url, alice, NETUID, timeout, Clock.systemUTC()),
+                Duration.ofSeconds(30), time::milliseconds, () -> metrics.error("orchestrator"));
+    }
+
+    @Test
+    void sendsSignedHeartbeatsAtStartWhileWaitingAndWithTheRoundsScoresAndWeights() throws Exception {
+        setUp(LocalSubnetConfig.defaults());
+        Sr25519KeyPair honest = register("//Bob");
+        advanceToBlock(1);
+        Path honestFile = encode(honestDelta(0, honest.ss58Address()), "honest");
+        submit(honest, 0, honestFile, honestFile, honest);
+        advanceToBlock(3); // round 0's deadline is block 8: the validator waits for it
+        RunConfig config = config(tmp.resolve("state"), 1L << 20);
+        DaemonMetrics metrics = DaemonMetrics.unexported();
+        try (RecordingOrchestrator orchestrator = new RecordingOrchestrator(chain, NETUID, time::milliseconds);
+                HeartbeatReporter heartbeats = heartbeats(orchestrator.url(), Duration.ofSeconds(5), metrics)) {
+            Validator v = builder(config, metrics, LocatorSchemes.of(List.of("file")),
+                    loc -> ObjectStores.open(loc, StorageOptions.defaults()), () -> false).optHeartbeats(heartbeats).build();
+            assertEquals(1, v.run(1));
+
+            assertEquals(List.of(), orchestrator.refusals, "every heartbeat verified and the validator is registered");
+            List<RecordingOrchestrator.Beat> beats = orchestrator.accepted;
+            assertTrue(beats.stream().allMatch(b -> b.hotkey().equals(alice.ss58Address())
+                    && b.body().path("role").asText().equals("validator")), beats.toString());
+            assertEquals("started", beats.get(0).status());
+            List<RecordingOrchestrator.Beat> waiting = beats.stream()
+                    .filter(b -> b.status().equals("no round yet; waiting for r=0's deadline (block 8)")).toList();
+            assertTrue(waiting.size() >= 1, "a heartbeat while waiting for the deadline: " + beats);
+            assertTrue(waiting.get(0).atMillis() - beats.get(0).atMillis() >= 30_000, beats.toString());
+
+            RecordingOrchestrator.Beat done = beats.get(beats.size() - 1);
+            JsonNode round0 = new ObjectMapper().readTree(config.roundReportFile(0).toFile());
+            assertEquals(String.format(java.util.Locale.ROOT,
+                    "r=0 scored 1 miners (1 evaluated, 0 rejected), base loss %.4f; weights set",
+                    round0.get("base_loss").asDouble()), done.status());
+            assertEquals(1, done.body().path("step").asLong(), "miners scored");
+            assertEquals(round0.get("base_loss").asDouble(), done.body().path("loss").asDouble(), 1e-12);
+            assertTrue(done.body().path("tokensPerSecond").asDouble() > 0, done.body().toString());
+            assertEquals(beats.size(), heartbeats.sent());
+        }
+    }
+
+    @Test
+    void anOrchestratorThatNeverAnswersCostsOneTimeoutPerIntervalAndTheRoundStillSetsWeights() throws Exception {
+        setUp(LocalSubnetConfig.defaults());
+        Sr25519KeyPair honest = register("//Bob");
+        advanceToBlock(1);
+        Path honestFile = encode(honestDelta(0, honest.ss58Address()), "honest");
+        submit(honest, 0, honestFile, honestFile, honest);
+        advanceToBlock(3);
+        RunConfig config = config(tmp.resolve("state"), 1L << 20);
+        DaemonMetrics metrics = DaemonMetrics.unexported();
+        long mockStart = time.milliseconds();
+        // Accepts connections into its backlog and never answers: every heartbeat runs into the timeout.
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                HeartbeatReporter heartbeats = heartbeats("http://127.0.0.1:" + silent.getLocalPort() + "/",
+                        Duration.ofMillis(200), metrics)) {
+            Validator v = builder(config, metrics, LocatorSchemes.of(List.of("file")),
+                    loc -> ObjectStores.open(loc, StorageOptions.defaults()), () -> false).optHeartbeats(heartbeats).build();
+            long wallStart = System.nanoTime();
+            assertEquals(1, v.run(1));
+            long wallMillis = (System.nanoTime() - wallStart) / 1_000_000;
+
+            JsonNode round0 = new ObjectMapper().readTree(config.roundReportFile(0).toFile());
+            assertEquals("set", round0.get("weights").asText());
+            long tries = heartbeats.failed();
+            long mockSeconds = (time.milliseconds() - mockStart) / 1000;
+            assertTrue(tries >= 1 && tries <= 1 + mockSeconds / 30,
+                    tries + " tries in " + mockSeconds + " s: at most one per 30 s");
+            assertTrue(wallMillis >= tries * 180, "each try waited for its timeout: " + wallMillis + " ms");
+            assertEquals(0, heartbeats.sent());
+            assertEquals((double) tries, sample(scrape(metrics), "tensorswarm_errors_total{kind=\"orchestrator\"}"));
+        }
+    }
+
     @Test
     void scoresHonestMinerAndRejectsEveryAdversaryThenSetsWeightsThatSurviveARestart() throws Exception {
         setUp(LocalSubnetConfig.defaults());
@@ -229,8 +310,8 @@ class ValidatorRunTest {
         long rejected = report.miners().stream().filter(r -> r.reason() != null).count();
         assertTrue(rejected >= 5, "copier, lazy, forger, wrong sha and oversized at least: " + rejected);
         assertEquals(rejected, sample(m, "tensorswarm_errors_total{kind=\"delta_rejected\"}"));
-        assertTrue(Double.isNaN(sample(m, "tensorswarm_errors_total{kind=\"storage_not_found\"}")),
-                "the lazy miner's missing manifest is a rejected delta, not a storage error");
+        assertEquals(1, sample(m, "tensorswarm_errors_total{kind=\"storage_not_found\"}"),
+                "the lazy miner's missing manifest (counted by the validator; the metered store leaves misses to callers)");
         assertEquals(1, sample(m, "tensorswarm_errors_total{kind=\"storage_integrity\"}"), "the wrong-sha delta");
         assertTrue(sample(m, "tensorswarm_bytes_downloaded_total") > Files.size(honestFile) * 3,
                 "base model, honest, copy and noise deltas: " + sample(m, "tensorswarm_bytes_downloaded_total"));
