@@ -28,6 +28,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -230,10 +232,19 @@ public final class AveragerRound {
         }
     }
 
-    /** Returns the hotkeys whose commitment is for {@code round} and in time, recording why others are not. */
+    /**
+     * Returns the hotkeys whose commitment is for {@code round} and in time, recording why others are not.
+     * A commitment of the same delta hash as an earlier one is a copy and is skipped; when the earliest
+     * block holds several, all of them are (as the validator rules: an honest miner uploads only after
+     * its commitment's block, so no copier can land in that block).
+     */
     private Map<String, CommitmentPayload> eligibleCommitments(long round, Map<String, String> skipped) {
         Map<String, CommitmentPayload> out = new LinkedHashMap<>();
-        for (Commitment c : chain.commitments(settings.netuid())) {
+        Map<String, Long> firstBlockOfHash = new HashMap<>();
+        Map<String, List<String>> hotkeysOfHash = new HashMap<>();
+        List<Commitment> ordered = new ArrayList<>(chain.commitments(settings.netuid()));
+        ordered.sort(Comparator.comparingLong(Commitment::block).thenComparing(Commitment::hotkey));
+        for (Commitment c : ordered) {
             CommitmentPayload payload;
             try {
                 payload = CommitmentPayload.parse(c.data());
@@ -248,6 +259,22 @@ public final class AveragerRound {
                         + settings.clock().deadlineBlock(round));
                 continue;
             }
+            String sha = payload.deltaSha256();
+            Long first = firstBlockOfHash.putIfAbsent(sha, c.block());
+            if (first != null) {
+                skipped.put(c.hotkey(), first == c.block()
+                        ? "copy: the same delta hash was committed in the same block " + first
+                        : "copy: the same delta hash was committed in block " + first);
+                if (first == c.block()) {
+                    for (String other : hotkeysOfHash.get(sha)) {
+                        if (out.remove(other) != null) {
+                            skipped.put(other, "copy: the same delta hash was committed in the same block " + first);
+                        }
+                    }
+                }
+                continue;
+            }
+            hotkeysOfHash.computeIfAbsent(sha, k -> new ArrayList<>()).add(c.hotkey());
             out.put(c.hotkey(), payload);
         }
         return out;

@@ -129,6 +129,35 @@ class AveragerRoundTest {
     }
 
     @Test
+    void aLaterCommitmentOfTheSameDeltaIsACopyAndSameBlockTwinsAreBothSkipped() throws IOException {
+        SubnetFixture f = new SubnetFixture(tmp);
+        try (ObjectStore store = f.store("averager")) {
+            f.seedBase(store, 1);
+            Sr25519KeyPair original = f.registerMiner("Miner1");
+            Sr25519KeyPair copier = f.registerMiner("Miner2");
+            Sr25519KeyPair twinA = f.registerMiner("Miner3");
+            Sr25519KeyPair twinB = f.registerMiner("Miner4");
+            ParameterSet delta = f.delta(store, original, 0, SubnetFixture.Behaviour.HONEST);
+            long first = f.commit(store, original, 0, delta, SubnetFixture.Behaviour.HONEST);
+            f.advanceTo(first + 1);
+            f.commit(store, copier, 0, delta, SubnetFixture.Behaviour.HONEST);
+            ParameterSet twins = f.delta(store, twinA, 0, SubnetFixture.Behaviour.HONEST);
+            long a = f.commit(store, twinA, 0, twins, SubnetFixture.Behaviour.HONEST);
+            long b = f.commit(store, twinB, 0, twins, SubnetFixture.Behaviour.HONEST);
+            assertEquals(a, b, "the fixture's clock stands still between the twins' commitments");
+            f.advanceTo(SubnetFixture.CLOCK.deadlineBlock(0));
+
+            MergeReport report = f.averager(store, tmp.resolve("state")).run(0);
+
+            assertEquals(List.of(original.ss58Address()), report.merged());
+            assertTrue(report.skipped().get(copier.ss58Address()).contains("copy: the same delta hash was committed in block "
+                    + first), report.skipped().toString());
+            assertTrue(report.skipped().get(twinA.ss58Address()).contains("same block"), report.skipped().toString());
+            assertTrue(report.skipped().get(twinB.ss58Address()).contains("same block"), report.skipped().toString());
+        }
+    }
+
+    @Test
     void sameStateGivesTheSameRevisionInTwoStores() throws IOException {
         SubnetFixture f = new SubnetFixture(tmp);
         try (ObjectStore a = f.store("averager-a"); ObjectStore b = f.store("averager-b")) {

@@ -140,8 +140,16 @@ public final class LocalChain implements Chain {
         void apply(ChainState state, long block);
     }
 
+    /**
+     * Applies an extrinsic in the block being built and, on the system clock, returns once that block is
+     * sealed (the next one has started), as a node's {@code submitAndWatch} answers when the including
+     * block is imported. So nothing a caller does after the receipt (a miner's upload after its
+     * commitment) can be seen by others in time to land in the same block. Under a {@link MockTime} the
+     * test moves time itself and the receipt comes at once.
+     */
     private TxReceipt submit(String call, Extrinsic extrinsic) {
-        return change(state -> {
+        long[] sealedAtMillis = new long[1];
+        TxReceipt receipt = change(state -> {
             long block = blockAt(state);
             extrinsic.apply(state, block);
             state.extrinsicCount++;
@@ -149,8 +157,25 @@ public final class LocalChain implements Chain {
                     .writeU64(state.extrinsicCount).writeBytes(call.getBytes(StandardCharsets.UTF_8))
                     .toByteArray());
             log.debug("{} in block {}", call, block);
+            sealedAtMillis[0] = state.genesisMillis + (block + 1) * state.blockTimeMillis;
             return new TxReceipt(block, hex(blockHash(state, block)), hex(extHash));
         });
+        awaitSealed(sealedAtMillis[0]);
+        return receipt;
+    }
+
+    private void awaitSealed(long sealedAtMillis) {
+        if (time != Time.SYSTEM) {
+            return;
+        }
+        long wait = sealedAtMillis - time.milliseconds();
+        if (wait > 0) {
+            try {
+                Thread.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the extrinsic is applied; only the wait is cut short
+            }
+        }
     }
 
     private static byte[] blockHash(ChainState state, long number) {

@@ -104,7 +104,7 @@ class LocalChainSharingTest {
 
     @Test
     void aSecondJvmRegistersAndCommitsConcurrently() throws Exception {
-        LocalChain chain = LocalChain.builder().setDirectory(dir).optBlockTime(Duration.ofSeconds(1)).build();
+        LocalChain chain = LocalChain.builder().setDirectory(dir).optBlockTime(Duration.ofMillis(50)).build();
         int netuid = chain.createSubnet(LocalSubnetConfig.defaults().withMaxCommitmentSpace(1_000_000));
         int count = 20;
         Path log = dir.resolveSibling(dir.getFileName() + "-child.log");
@@ -136,7 +136,7 @@ class LocalChainSharingTest {
 
     @Test
     void aWriterKilledMidLoopLeavesAReadableState() throws Exception {
-        LocalChain chain = LocalChain.builder().setDirectory(dir).optBlockTime(Duration.ofSeconds(1)).build();
+        LocalChain chain = LocalChain.builder().setDirectory(dir).optBlockTime(Duration.ofMillis(50)).build();
         String target = key("target").ss58Address();
         Path log = dir.resolveSibling(dir.getFileName() + "-killed.log");
         Process child = worker(log, "fund", dir.toString(), target);
