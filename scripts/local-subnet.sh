@@ -199,7 +199,9 @@ step "averager: init --preset tiny, publish to $BASE_LOCATION"
     > "$LOGS/publish.log" 2>&1 || { cat "$LOGS/publish.log" >&2; exit 1; }
 
 # ---- daemons ----------------------------------------------------------------------------------
-FIRST_ROUND=$(( ($("${REPORTER[@]}" block "$CHAIN") + 10) / ROUND_BLOCKS + 1 ))
+# The first reported round starts at least a full round from now: the daemons' JVMs, the base model
+# download and the first tokenization must be done before it, even on a loaded 2-core machine.
+FIRST_ROUND=$(( ($("${REPORTER[@]}" block "$CHAIN") + ROUND_BLOCKS) / ROUND_BLOCKS + 1 ))
 LAST_ROUND=$((FIRST_ROUND + ROUNDS - 1))
 step "starting the daemons; reporting rounds $FIRST_ROUND..$LAST_ROUND (logs in $LOGS)"
 start orchestrator "${DAEMON_JAVA[@]}" -jar dist/orchestrator.jar run --netuid "$NETUID" "${CHAIN_FLAGS[@]}" \
