@@ -20,7 +20,7 @@ import io.tensorswarm.common.ops.Operations;
 import io.tensorswarm.common.ops.OpsServer;
 import io.tensorswarm.common.ops.Shutdown;
 import io.tensorswarm.miner.testing.Metrics;
-import io.tensorswarm.miner.testing.RecordingOrchestrator;
+import io.tensorswarm.chain.testing.RecordingOrchestrator;
 import io.tensorswarm.common.protocol.CommitmentPayload;
 import io.tensorswarm.common.protocol.DeltaManifest;
 import io.tensorswarm.common.protocol.LatestPointer;

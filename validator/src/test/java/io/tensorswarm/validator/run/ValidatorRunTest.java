@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tensorswarm.chain.auth.HeartbeatReporter;
 import io.tensorswarm.chain.auth.OrchestratorClient;
 import io.tensorswarm.chain.calls.WeightCommitHash;
+import io.tensorswarm.chain.testing.RecordingOrchestrator;
 import io.tensorswarm.chain.cli.PendingReveal;
 import io.tensorswarm.chain.cli.PendingRevealStore;
 import io.tensorswarm.chain.crypto.Sr25519KeyPair;

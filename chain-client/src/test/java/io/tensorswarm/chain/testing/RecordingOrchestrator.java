@@ -1,4 +1,4 @@
-package io.tensorswarm.validator.run;
+package io.tensorswarm.chain.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
