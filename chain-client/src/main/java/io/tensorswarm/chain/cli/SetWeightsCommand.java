@@ -1,6 +1,7 @@
 package io.tensorswarm.chain.cli;
 
 import io.tensorswarm.chain.Chain;
+import io.tensorswarm.chain.DispatchException;
 import io.tensorswarm.chain.calls.SubtensorCalls;
 import io.tensorswarm.chain.calls.WeightCommitHash;
 import io.tensorswarm.chain.calls.WeightConversion;
@@ -76,12 +77,24 @@ final class SetWeightsCommand extends ChainSubcommand {
         byte[] hash = WeightCommitHash.compute(hotkey.publicKey().toBytes(), netuid, u, w, salt, key);
         out().println("commit-reveal is enabled on subnet " + netuid + ": committing the weights' hash");
         TxOutput.fee(out(), chain, md -> SubtensorCalls.commitWeights(md, netuid, hash), hotkey);
-        TxReceipt receipt = chain.commitWeights(netuid, hotkey, hash);
-        TxOutput.receipt(out(), "committed weights hash 0x" + HexFormat.of().formatHex(hash), receipt);
-        RevealWindow window = RevealWindow.of(chain, hp, receipt.blockNumber());
+        String hex = "0x" + HexFormat.of().formatHex(hash);
+        // Saved before the commit is sent: a process killed after the commit must not lose the salt.
+        // The entry's block is corrected once the receipt says where the commit landed.
         PendingRevealStore store = PendingRevealStore.open(stateDir, wallet.paths(), hotkey.ss58Address());
-        store.add(new PendingReveal(RevealCommand.chainId(chain), netuid, hotkey.ss58Address(), u, w, salt, key,
-                receipt.blockNumber(), window.fromBlock(), window.untilBlock(), "0x" + HexFormat.of().formatHex(hash)));
+        PendingReveal expected = PendingReveal.of(chain, hp, hotkey.ss58Address(), u, w, salt, key, chain.currentBlock(), hex);
+        store.add(expected);
+        TxReceipt receipt;
+        try {
+            receipt = chain.commitWeights(netuid, hotkey, hash);
+        } catch (DispatchException e) {
+            store.remove(expected); // refused by the chain: nothing to reveal
+            throw e;
+        }
+        TxOutput.receipt(out(), "committed weights hash " + hex, receipt);
+        RevealWindow window = RevealWindow.of(chain, hp, receipt.blockNumber());
+        if (receipt.blockNumber() != expected.commitBlock()) {
+            store.replace(PendingReveal.of(chain, hp, hotkey.ss58Address(), u, w, salt, key, receipt.blockNumber(), hex));
+        }
         out().println("pending reveal saved in " + store.file());
         out().println("reveal with 'chain reveal --netuid " + netuid + "' in blocks " + window.fromBlock() + "-"
                 + window.untilBlock());

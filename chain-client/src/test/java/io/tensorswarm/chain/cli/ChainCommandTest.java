@@ -218,6 +218,24 @@ class ChainCommandTest {
     }
 
     @Test
+    void aCommitTheChainRefusesLeavesNoPendingRevealBehind() throws Exception {
+        initAndRegister("--commit-reveal", "on", "--weights-rate-limit", "100");
+        Path state = tmp.resolve("state");
+        assertOk(onChain(validator, "set-weights", "--netuid", "1", "--uids", "1", "--weights", "1",
+                "--state.dir", state.toString()));
+        Path file = state.resolve("pending-reveals-" + hot(validator) + ".json");
+        assertEquals(1, JSON.readTree(file.toFile()).size());
+        CliRun tooFast = onChain(validator, "set-weights", "--netuid", "1", "--uids", "1", "--weights", "2",
+                "--state.dir", state.toString());
+        assertEquals(ExitCodes.FAILURE, tooFast.exitCode());
+        assertTrue(tooFast.err().startsWith("error: SubtensorModule.CommittingWeightsTooFast"), tooFast.err());
+        // The reveal was saved before the commit was sent and removed when the chain refused it.
+        JsonNode pending = JSON.readTree(file.toFile());
+        assertEquals(1, pending.size(), pending.toString());
+        assertEquals("[65535]", pending.get(0).get("values").toString());
+    }
+
+    @Test
     void aCommitRevealedTooLateIsDroppedWithTheRuntimeError() throws Exception {
         initAndRegister("--commit-reveal", "on", "--weights-rate-limit", "0");
         Path state = tmp.resolve("state");
