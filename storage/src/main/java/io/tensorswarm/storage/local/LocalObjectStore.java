@@ -42,6 +42,8 @@ import java.util.stream.Stream;
  */
 public final class LocalObjectStore implements ObjectStore {
     private static final String TEMP_MARK = ".tmp-";
+    /** A temporary file this old belongs to a writer that died (kill -9) rather than one still writing. */
+    static final java.time.Duration STALE_TEMP_AGE = java.time.Duration.ofHours(1);
 
     private final Path root;
     private final Downloader downloader;
@@ -69,6 +71,7 @@ public final class LocalObjectStore implements ObjectStore {
         try {
             Files.createDirectories(target.getParent());
             checkInsideRoot(target.getParent(), request.key());
+            sweepStaleTemps(target);
             temp = target.resolveSibling("." + target.getFileName() + TEMP_MARK + UUID.randomUUID());
             MessageDigest md = Hex.sha256();
             long size;
@@ -200,5 +203,23 @@ public final class LocalObjectStore implements ObjectStore {
 
     private StorageException notFound(String key) {
         return new StorageException(Kind.NOT_FOUND, "no object " + key + " in " + root);
+    }
+
+    /** Removes this key's temporary files left by writers killed mid-put (never visible, but they pile up). */
+    private static void sweepStaleTemps(Path target) {
+        long cutoff = System.currentTimeMillis() - STALE_TEMP_AGE.toMillis();
+        try (var temps = Files.newDirectoryStream(target.getParent(), "." + target.getFileName() + TEMP_MARK + "*")) {
+            for (Path t : temps) {
+                try {
+                    if (Files.getLastModifiedTime(t).toMillis() < cutoff) {
+                        Files.deleteIfExists(t);
+                    }
+                } catch (IOException e) {
+                    // another process removed or is finishing it: not ours to worry about
+                }
+            }
+        } catch (IOException e) {
+            // best effort: a failed sweep never fails the put
+        }
     }
 }

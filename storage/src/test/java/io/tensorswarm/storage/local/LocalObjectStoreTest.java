@@ -56,6 +56,22 @@ class LocalObjectStoreTest {
     }
 
     @Test
+    void aPutSweepsTemporaryFilesLeftByAKilledWriterButNotFreshOnes() throws Exception {
+        try (LocalObjectStore store = new LocalObjectStore(dir, StorageOptions.defaults())) {
+            Path stale = dir.resolve(".latest.tmp-killed");
+            Path fresh = dir.resolve(".latest.tmp-writing");
+            Files.write(stale, new byte[] {1});
+            Files.write(fresh, new byte[] {2});
+            Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.fromMillis(
+                    System.currentTimeMillis() - LocalObjectStore.STALE_TEMP_AGE.toMillis() - 60_000));
+            store.setPointer("latest", "r1");
+            assertFalse(Files.exists(stale), "a temporary file older than the stale age is removed");
+            assertTrue(Files.exists(fresh), "a temporary file another writer may still be filling is kept");
+            assertEquals("r1", store.readPointer("latest").orElseThrow());
+        }
+    }
+
+    @Test
     void refusesToFollowASymbolicLinkOutOfTheRoot() throws Exception {
         Path root = dir.resolve("root");
         Path outside = dir.resolve("outside");
