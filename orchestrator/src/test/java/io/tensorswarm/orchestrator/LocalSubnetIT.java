@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The README's main command, shortened: {@code scripts/local-subnet.sh} with two honest miners and a
  * noise miner for two rounds, every daemon a separate process of the jars just built in {@code dist/}.
- * Checks the report the way an operator would read it: the base model improves, merges are accepted,
- * and the adversary ends below every honest miner. Runs in {@code mvn verify} (failsafe) after every
- * module has been packaged; about 3 minutes on 2 cores.
+ * Checks the report the way an operator would read it: the base model improves, the first merge is
+ * accepted and no merge raises the loss, and the adversary ends below every honest miner. Runs in
+ * {@code mvn verify} (failsafe) after every module has been packaged; about 3 minutes on 2 cores.
  */
 class LocalSubnetIT {
     private static final long TIME_LIMIT_MINUTES = 15;
@@ -61,21 +61,29 @@ class LocalSubnetIT {
 
         JsonNode rounds = new ObjectMapper().readTree(report.toFile()).get("rounds");
         assertEquals(2, rounds.size(), "rounds in the report");
+        // The first merge starts from a freshly initialized model and must be accepted; a later one may be
+        // refused by the averager's loss gate (that is the gate working), but never raise the loss.
+        assertTrue(rounds.get(0).get("merge_accepted").asBoolean(),
+                "the first round's merge was not accepted: " + rounds.get(0).get("merge_note"));
         double firstBase = rounds.get(0).get("base_loss").asDouble();
-        double lastNew = rounds.get(1).get("new_base_loss").asDouble();
+        double lastBase = rounds.get(1).get("base_loss").asDouble();
         for (JsonNode round : rounds) {
             String where = "round " + round.get("round").asInt() + ": ";
             assertFalse(round.get("base_loss").isNull(), where + "the validator scored nothing");
-            assertTrue(round.get("merge_accepted").asBoolean(), where + "merge not accepted: " + round.get("merge_note"));
-            assertTrue(round.get("new_base_loss").asDouble() <= round.get("merge_loss_before").asDouble(),
-                    where + "the merge raised the loss");
+            if (round.get("merge_accepted").asBoolean()) {
+                assertTrue(round.get("new_base_loss").asDouble() <= round.get("merge_loss_before").asDouble(),
+                        where + "the merge raised the loss");
+            } else {
+                assertTrue(round.get("merge_note").asText().contains("latest unchanged"),
+                        where + "a refused merge must leave latest alone: " + round.get("merge_note"));
+            }
             assertEquals(3, round.get("miners").size(), where + "miners in the report");
             for (JsonNode m : round.get("miners")) {
                 assertTrue(m.get("hotkey").asText().startsWith("5"), where + "hotkey " + m);
                 assertFalse(m.get("reason").asText().isBlank(), where + "every score has a reason: " + m);
             }
         }
-        assertTrue(lastNew < firstBase, "base loss did not fall: " + firstBase + " -> " + lastNew);
+        assertTrue(lastBase < firstBase, "the validator's base loss did not fall: " + firstBase + " -> " + lastBase);
 
         List<Double> honest = new ArrayList<>();
         Double noise = null;
