@@ -5,6 +5,7 @@ import io.tensorswarm.chain.Chains;
 import io.tensorswarm.chain.auth.HeartbeatReporter;
 import io.tensorswarm.chain.auth.OrchestratorClient;
 import io.tensorswarm.chain.cli.ChainOptions;
+import io.tensorswarm.chain.cli.OrchestratorOptions;
 import io.tensorswarm.chain.cli.WalletOptions;
 import io.tensorswarm.chain.crypto.Sr25519KeyPair;
 import io.tensorswarm.chain.wallet.Wallet;
@@ -186,11 +187,7 @@ public final class RunCommand implements Callable<Integer> {
             description = "Largest base model file accepted (default: ${DEFAULT-VALUE} = 32 GiB; env TS_MAX_MODEL_BYTES).")
     long maxModelBytes;
 
-    @Option(names = "--orchestrator.url", defaultValue = "${env:TS_ORCHESTRATOR_URL}", paramLabel = "<url>",
-            description = "The subnet orchestrator's API, http://host:port/: signed heartbeats with the round's stats "
-                    + "go there at start, after each round and every 30 s while waiting or training (a call times out "
-                    + "after 5 s and never stops a round); unset = off (env TS_ORCHESTRATOR_URL).")
-    String orchestratorUrl;
+    @Mixin OrchestratorOptions orchestratorOptions;
 
     @Option(names = "--adversary", hidden = true, paramLabel = "lazy|copier|noise", converter = AdversaryConverter.class,
             description = "LOCAL DEMO AND TESTS ONLY: behave dishonestly (lazy, copier or noise; see io.tensorswarm.miner.adversary).")
@@ -222,9 +219,9 @@ public final class RunCommand implements Callable<Integer> {
                 pages, steps, batchSize, learningRate, codec, stateDir, once ? 1 : rounds, poll, maxModelBytes);
         Sr25519KeyPair hotkey = Wallet.at(walletOptions.paths()).hotkey();
         StorageOptions storageOptions = StorageOptions.fromEnvironment(System.getenv());
-        OrchestratorClient orchestrator = orchestratorClient(orchestratorUrl, hotkey, netuid);
+        OrchestratorClient orchestrator = orchestratorOptions.client(hotkey, netuid);
         try (Operations ops = opsOptions.open(new LogIdentity("miner", hotkey.ss58Address(), netuid));
-                HeartbeatReporter heartbeats = heartbeats(orchestrator, ops)) {
+                HeartbeatReporter heartbeats = OrchestratorOptions.heartbeats(orchestrator, ops.metrics())) {
             Sleeper sleeper = millis -> ops.shutdown().sleep(Duration.ofMillis(millis));
             TrainingRunner runner = worker == WorkerMode.IN_PROCESS ? new InProcessRunner()
                     : ChildProcessRunner.forCurrentJvm(jvmArgs(), workerEnvironment(), maxAttempts, Duration.ofSeconds(2),
@@ -244,33 +241,6 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
-    }
-
-    /**
-     * Returns the client of {@code --orchestrator.url}, or null when it is unset or blank.
-     *
-     * @throws ExitException with {@link ExitCodes#USAGE} for a URL that is not http(s)
-     */
-    static OrchestratorClient orchestratorClient(String url, Sr25519KeyPair hotkey, int netuid) {
-        if (url == null || url.isBlank()) {
-            return null;
-        }
-        try {
-            return new OrchestratorClient(url, hotkey, netuid);
-        } catch (IllegalArgumentException e) {
-            throw new ExitException(ExitCodes.USAGE, "--orchestrator.url: " + e.getMessage());
-        }
-    }
-
-    /** Heartbeats to {@code orchestrator} every 30 s, failures counted as {@code orchestrator} errors; off when null. */
-    private static HeartbeatReporter heartbeats(OrchestratorClient orchestrator, Operations ops) {
-        if (orchestrator == null) {
-            return HeartbeatReporter.off();
-        }
-        log.info("heartbeats go to {} (every {} s while waiting)", orchestrator.baseUrl(),
-                HeartbeatReporter.DEFAULT_INTERVAL.toSeconds());
-        return new HeartbeatReporter(orchestrator, HeartbeatReporter.DEFAULT_INTERVAL, HeartbeatReporter::monotonicMillis,
-                () -> ops.metrics().error("orchestrator"));
     }
 
     private List<String> jvmArgs() {

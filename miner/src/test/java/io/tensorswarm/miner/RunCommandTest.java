@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.tensorswarm.chain.auth.OrchestratorClient;
+import io.tensorswarm.chain.cli.OrchestratorOptions;
 import io.tensorswarm.chain.crypto.Sr25519KeyPair;
 import io.tensorswarm.common.cli.ExitCodes;
 import io.tensorswarm.common.cli.ExitException;
@@ -109,12 +110,12 @@ class RunCommandTest {
     @Test
     void anOrchestratorUrlThatIsNotHttpIsAUsageErrorAndABlankOneTurnsHeartbeatsOff() {
         Sr25519KeyPair hotkey = Sr25519KeyPair.fromUri("//Bob");
-        assertNull(RunCommand.orchestratorClient(null, hotkey, 1));
-        assertNull(RunCommand.orchestratorClient("  ", hotkey, 1));
-        ExitException e = assertThrows(ExitException.class, () -> RunCommand.orchestratorClient("127.0.0.1:8484", hotkey, 1));
+        assertNull(OrchestratorOptions.client(null, hotkey, 1));
+        assertNull(OrchestratorOptions.client("  ", hotkey, 1));
+        ExitException e = assertThrows(ExitException.class, () -> OrchestratorOptions.client("127.0.0.1:8484", hotkey, 1));
         assertEquals(ExitCodes.USAGE, e.exitCode());
         assertTrue(e.getMessage().startsWith("--orchestrator.url: "), e.getMessage());
-        try (OrchestratorClient client = RunCommand.orchestratorClient("http://127.0.0.1:8484", hotkey, 1)) {
+        try (OrchestratorClient client = OrchestratorOptions.client("http://127.0.0.1:8484", hotkey, 1)) {
             assertEquals("http://127.0.0.1:8484/", client.baseUrl());
         }
     }

@@ -5,6 +5,7 @@ import io.tensorswarm.chain.Chains;
 import io.tensorswarm.chain.auth.HeartbeatReporter;
 import io.tensorswarm.chain.auth.OrchestratorClient;
 import io.tensorswarm.chain.cli.ChainOptions;
+import io.tensorswarm.chain.cli.OrchestratorOptions;
 import io.tensorswarm.chain.cli.PendingRevealStore;
 import io.tensorswarm.chain.cli.WalletOptions;
 import io.tensorswarm.chain.crypto.Sr25519KeyPair;
@@ -141,12 +142,7 @@ public final class RunCommand implements Callable<Integer> {
                     + "locator points the validator at its own disk (default: ${DEFAULT-VALUE}; env TS_LOCATORS_ALLOW).")
     List<String> locatorsAllow;
 
-    @Option(names = "--orchestrator.url", defaultValue = "${env:TS_ORCHESTRATOR_URL}", paramLabel = "<url>",
-            description = "The subnet orchestrator's API, http://host:port/: signed heartbeats with each round's stats "
-                    + "(miners scored, base loss, weights) go there at start, after each round and every 30 s while "
-                    + "waiting or evaluating (a call times out after 5 s and never stops a round); unset = off (env "
-                    + "TS_ORCHESTRATOR_URL).")
-    String orchestratorUrl;
+    @Mixin OrchestratorOptions orchestratorOptions;
 
     @Option(names = "--once", description = "Run one round and exit.")
     boolean once;
@@ -174,9 +170,9 @@ public final class RunCommand implements Callable<Integer> {
         LocatorSchemes schemes = locatorSchemes();
         StorageOptions storage = StorageOptions.fromEnvironment(System.getenv());
         Sr25519KeyPair hotkey = Wallet.load(walletOptions.paths(), NaclKeyfileCipher.STANDARD).hotkey();
-        OrchestratorClient orchestrator = orchestratorClient(hotkey);
+        OrchestratorClient orchestrator = orchestratorOptions.client(hotkey, netuid);
         try (Operations operations = opsOptions.open(new LogIdentity("validator", hotkey.ss58Address(), netuid));
-                HeartbeatReporter heartbeats = heartbeats(orchestrator, operations);
+                HeartbeatReporter heartbeats = OrchestratorOptions.heartbeats(orchestrator, operations.metrics());
                 Chain chain = Chains.connect(chainOptions.settings(System::getenv));
                 ObjectStore baseStore = new MeteredObjectStore(ObjectStores.open(baseLocation, storage),
                         operations.metrics())) {
@@ -212,29 +208,6 @@ public final class RunCommand implements Callable<Integer> {
             validator.run(once ? 1 : rounds <= 0 ? Long.MAX_VALUE : rounds);
         }
         return ExitCodes.OK;
-    }
-
-    /** Returns the client of {@code --orchestrator.url}, or null when unset or blank; a bad URL is a usage error. */
-    private OrchestratorClient orchestratorClient(Sr25519KeyPair hotkey) {
-        if (orchestratorUrl == null || orchestratorUrl.isBlank()) {
-            return null;
-        }
-        try {
-            return new OrchestratorClient(orchestratorUrl, hotkey, netuid);
-        } catch (IllegalArgumentException e) {
-            throw new ExitException(ExitCodes.USAGE, "--orchestrator.url: " + e.getMessage());
-        }
-    }
-
-    /** Heartbeats to {@code orchestrator} every 30 s, failures counted as {@code orchestrator} errors; off when null. */
-    private static HeartbeatReporter heartbeats(OrchestratorClient orchestrator, Operations operations) {
-        if (orchestrator == null) {
-            return HeartbeatReporter.off();
-        }
-        log.info("heartbeats go to {} (every {} s while waiting)", orchestrator.baseUrl(),
-                HeartbeatReporter.DEFAULT_INTERVAL.toSeconds());
-        return new HeartbeatReporter(orchestrator, HeartbeatReporter.DEFAULT_INTERVAL, HeartbeatReporter::monotonicMillis,
-                () -> operations.metrics().error("orchestrator"));
     }
 
     private LocatorSchemes locatorSchemes() {
