@@ -3,6 +3,7 @@ package io.tensorswarm.chain.subtensor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiFunction;
@@ -19,8 +20,19 @@ import okhttp3.mockwebserver.MockWebServer;
 final class RespondingNode implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
 
+    /** What the script asked to send once its answer is out (a node's subscription updates follow the answer). */
+    private static final ThreadLocal<List<Runnable>> AFTER_RESPONSE = ThreadLocal.withInitial(ArrayList::new);
+
     final MockWebServer server = new MockWebServer();
     final List<JsonNode> requests = new CopyOnWriteArrayList<>();
+
+    /**
+     * Called from a script: runs {@code action} right after the current request's answer is sent, as a
+     * node sends a subscription's notifications only after the answer that names the subscription.
+     */
+    static void afterResponse(Runnable action) {
+        AFTER_RESPONSE.get().add(action);
+    }
 
     RespondingNode(BiFunction<JsonNode, WebSocket, String> script) throws IOException {
         server.enqueue(new MockResponse().withWebSocketUpgrade(new WebSocketListener() {
@@ -31,6 +43,9 @@ final class RespondingNode implements AutoCloseable {
                     requests.add(req);
                     String result = script.apply(req, ws);
                     ws.send("{\"jsonrpc\":\"2.0\",\"id\":" + req.get("id") + ",\"result\":" + result + "}");
+                    List<Runnable> after = new ArrayList<>(AFTER_RESPONSE.get());
+                    AFTER_RESPONSE.get().clear();
+                    after.forEach(Runnable::run);
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }

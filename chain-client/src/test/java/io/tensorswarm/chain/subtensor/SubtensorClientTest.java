@@ -100,10 +100,10 @@ class SubtensorClientTest {
                 case "chain_getHeader" -> "{\"number\":\"0x3e8\"}";
                 case "author_submitAndWatchExtrinsic" -> {
                     submitted[0] = p.get(0).asText();
-                    new Thread(() -> {
+                    RespondingNode.afterResponse(() -> {
                         ws.send(update("\"ready\""));
                         ws.send(update("{\"inBlock\":\"" + BLOCK_HASH + "\"}"));
-                    }).start();
+                    });
                     yield "\"watch-1\"";
                 }
                 case "author_unwatchExtrinsic" -> "true";
