@@ -47,6 +47,25 @@ public interface Chain extends AutoCloseable {
     /** Returns every commitment on the subnet, one per hotkey, with the block it was set in. */
     List<Commitment> commitments(int netuid);
 
+    /**
+     * Returns every commitment on the subnet as the chain's state held it right after block {@code
+     * block} was applied (read by that block's hash), one per hotkey, with the block it was set in.
+     * Every reader of the same block gets the same list, however late it reads; a commitment set
+     * after {@code block} does not hide the one it replaced.
+     *
+     * @throws ChainException when the block is not produced yet, or its state is no longer kept (a
+     *     pruned node)
+     */
+    List<Commitment> commitmentsAt(int netuid, long block);
+
+    /**
+     * Returns the highest block the chain has finalized (on chains without finality, the best block).
+     * State at or below it never changes.
+     */
+    default long finalizedBlock() {
+        return currentBlock();
+    }
+
     /** Returns the commitment of one hotkey on the subnet, if any. */
     Optional<Commitment> commitment(int netuid, String hotkeySs58);
 

@@ -180,7 +180,7 @@ class MinerProcessTest {
         Commitment commitment = chain.commitment(netuid, hotkey).orElseThrow();
         CommitmentPayload payload = CommitmentPayload.parse(commitment.data());
         byte[] delta = own.getBytes(GetRequest.of(StorageLayout.deltaKey(round, hotkey), 1L << 24));
-        assertEquals(new CommitmentPayload(round, Sha256.of(delta), tmp.resolve("miner-store").toUri().toString()),
+        assertEquals(CommitmentPayload.forDelta(netuid, round, hotkey, Sha256.of(delta), tmp.resolve("miner-store").toUri().toString()),
                 payload, "the object at the final key is the committed delta");
         DeltaManifest manifest = DeltaManifest.parse(
                 own.getBytes(GetRequest.of(StorageLayout.manifestKey(round, hotkey), DeltaManifest.MAX_BYTES)));

@@ -259,7 +259,7 @@ public final class AveragerRound {
                         + settings.clock().deadlineBlock(round));
                 continue;
             }
-            String sha = payload.deltaSha256();
+            String sha = payload.binding();
             Long first = firstBlockOfHash.putIfAbsent(sha, c.block());
             if (first != null) {
                 skipped.put(c.hotkey(), first == c.block()

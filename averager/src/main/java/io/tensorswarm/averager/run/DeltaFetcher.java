@@ -84,9 +84,9 @@ public final class DeltaFetcher {
                     GetRequest.of(StorageLayout.manifestKey(payload.round(), hotkey), DeltaManifest.MAX_BYTES)));
             manifest.verify(verifier);
             manifest.requireFor(hotkey, netuid, payload.round(), baseRevision);
-            if (!manifest.deltaSha256().equals(payload.deltaSha256())) {
-                return Outcome.skipped(hotkey, "manifest delta_sha256 " + manifest.deltaSha256()
-                        + " differs from the committed " + payload.deltaSha256());
+            if (!payload.isBindingOf(netuid, hotkey, manifest.deltaSha256())) {
+                return Outcome.skipped(hotkey, "the commitment does not bind delta " + manifest.deltaSha256()
+                        + " to this hotkey");
             }
             if (manifest.deltaSize() > maxDeltaBytes) {
                 return Outcome.skipped(hotkey, "delta of " + manifest.deltaSize() + " bytes exceeds the cap of "
@@ -95,7 +95,7 @@ public final class DeltaFetcher {
             Files.createDirectories(workDir);
             store.get(GetRequest.builder().setKey(StorageLayout.deltaKey(payload.round(), hotkey))
                     .optMaxBytes(maxDeltaBytes).optExpectedSize(manifest.deltaSize())
-                    .optExpectedSha256(payload.deltaSha256()).build(), file);
+                    .optExpectedSha256(manifest.deltaSha256()).build(), file);
             ParameterSet stored = new SafetensorsReader(ReadLimits.defaults().withMaxTotalBytes(maxDeltaBytes))
                     .read(file);
             DeltaCodec codec = DeltaCodecs.forStored(stored);

@@ -204,7 +204,7 @@ public final class SubnetFixture {
             minerStore.put(PutRequest.ofBytes(StorageLayout.manifestKey(round, ss58), json));
         }
         String locator = minerRoot.toUri().toString();
-        return chain.setCommitment(NETUID, hotkey, new CommitmentPayload(round, sha, locator).encode()).blockNumber();
+        return chain.setCommitment(NETUID, hotkey, CommitmentPayload.forDelta(NETUID, round, hotkey.ss58Address(), sha, locator).encode()).blockNumber();
     }
 
     /** Returns the manifest carrying a signature made by another key. */

@@ -66,6 +66,14 @@ final class ChainState {
         byte[] data;
         long spaceEpoch = -1;
         long spaceUsed;
+        /** Earlier commitments, oldest first, at most {@code SubnetRules.COMMITMENT_HISTORY}: state at past blocks. */
+        List<PastCommitment> history = new ArrayList<>();
+    }
+
+    /** A commitment that a later one replaced. */
+    static final class PastCommitment {
+        long block;
+        byte[] data;
     }
 
     /** One weight commit awaiting its reveal. */

@@ -239,6 +239,31 @@ public final class LocalChain implements Chain {
     }
 
     @Override
+    public List<Commitment> commitmentsAt(int netuid, long block) {
+        return read(state -> {
+            long best = blockAt(state);
+            if (block < 0 || block > best) {
+                throw new ChainException("block " + block + " is not produced yet (best block " + best + ")");
+            }
+            List<Commitment> out = new ArrayList<>();
+            existing(state, netuid).commitments.forEach((hotkey, c) -> {
+                if (c.block <= block) {
+                    out.add(new Commitment(hotkey, c.block, c.data));
+                    return;
+                }
+                List<ChainState.PastCommitment> past = c.history == null ? List.of() : c.history;
+                for (int i = past.size() - 1; i >= 0; i--) {
+                    if (past.get(i).block <= block) {
+                        out.add(new Commitment(hotkey, past.get(i).block, past.get(i).data));
+                        return;
+                    }
+                }
+            });
+            return out;
+        });
+    }
+
+    @Override
     public Optional<Commitment> commitment(int netuid, String hotkeySs58) {
         return read(state -> Optional.ofNullable(existing(state, netuid).commitments.get(hotkeySs58))
                 .map(c -> new Commitment(hotkeySs58, c.block, c.data)));

@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
 final class SubnetRules {
     /** Most unrevealed weight commits per hotkey, as on chain. */
     static final int MAX_UNREVEALED_COMMITS = 10;
+    /** Replaced commitments kept per hotkey, so state at a past block can be read (like an archive node's). */
+    static final int COMMITMENT_HISTORY = 32;
+
     /** Least space a set_commitment call is charged. */
     static final int MIN_COMMITMENT_CHARGE = 100;
 
@@ -291,6 +294,18 @@ final class SubnetRules {
             }
             throw DispatchErrors.commitments("SpaceLimitExceeded", "The commitment needs " + charge + " bytes; "
                     + (sub.config.maxCommitmentSpace() - used) + " are left in this epoch.");
+        }
+        if (c.data != null) {
+            ChainState.PastCommitment past = new ChainState.PastCommitment();
+            past.block = c.block;
+            past.data = c.data;
+            if (c.history == null) {
+                c.history = new java.util.ArrayList<>();
+            }
+            c.history.add(past);
+            while (c.history.size() > COMMITMENT_HISTORY) {
+                c.history.remove(0);
+            }
         }
         c.block = block;
         c.data = data.clone();

@@ -223,8 +223,22 @@ public final class SubtensorClient implements Chain {
 
     @Override
     public List<Commitment> commitments(int netuid) {
+        return commitmentsAtHash(netuid, bestHash());
+    }
+
+    @Override
+    public List<Commitment> commitmentsAt(int netuid, long block) {
+        return commitmentsAtHash(netuid, Hex.encodePrefixed(blockHash(block)));
+    }
+
+    @Override
+    public long finalizedBlock() {
+        JsonNode hash = rpc.send("chain_getFinalizedHead", List.of());
+        return headerNumber(rpc.send("chain_getHeader", List.of(hash.asText())));
+    }
+
+    private List<Commitment> commitmentsAtHash(int netuid, String at) {
         RuntimeMetadata md = runtime.metadata();
-        String at = bestHash();
         StorageEntry entry = md.storage(SubtensorCalls.COMMITMENTS, "CommitmentOf");
         requireAccountLastKey(entry);
         List<String> keys = storage.keys(StorageReader.key(md, SubtensorCalls.COMMITMENTS, "CommitmentOf", netuid), at);

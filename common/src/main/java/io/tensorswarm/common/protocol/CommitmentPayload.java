@@ -13,18 +13,27 @@ import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
- * A miner's on-chain announcement for a round: where its files are and the SHA-256 of the round's
- * delta, in a compact byte payload that fits one {@code Raw} field of the Commitments pallet.
+ * A miner's on-chain announcement for a round: where its files will be and a binding of the round's
+ * delta to the committing hotkey, in a compact byte payload that fits one {@code Raw} field of the
+ * Commitments pallet.
  *
- * <p>Layout (version 1), {@code 41 + L} bytes:
+ * <p>Layout (version 2), {@code 41 + L} bytes:
  *
  * <pre>
  * offset  size  field
- * 0       1     version = 0x01
+ * 0       1     version = 0x02
  * 1       8     round, unsigned little-endian (at most 2^53 - 1)
- * 9       32    SHA-256 of the delta file's bytes
+ * 9       32    binding = SHA-256("tensorswarm/commit/v2" 0x00 netuid(u16 LE) round(u64 LE)
+ *               hotkey-SS58(ASCII) 0x00 delta-SHA-256(32 bytes))
  * 41      L     storage locator, UTF-8, L &gt;= 1, to the end of the payload
  * </pre>
+ *
+ * <p>Why a binding and not the delta's hash: the binding names the committer, so nobody can commit
+ * an honest miner's delta under another hotkey by copying its commitment bytes from the mempool
+ * (the copy would not match the copier's own hotkey), and it reveals nothing about the delta before
+ * the delta itself is uploaded, which happens only after the round's commit deadline
+ * ({@link RoundClock}). A validator recomputes it from the committer's hotkey and the delta hash in
+ * the signed manifest ({@link #isBindingOf}).
  *
  * <p>The pallet's {@code Raw} data holds at most {@value #MAX_BYTES} bytes, so the locator can take
  * at most {@value #MAX_LOCATOR_BYTES} UTF-8 bytes; a longer one fails with {@link Kind#TOO_LONG}
@@ -32,20 +41,22 @@ import java.util.regex.Pattern;
  * {@code s3:}, {@code hf:}, ...), without whitespace or control characters.
  *
  * <pre>{@code
- * byte[] payload = new CommitmentPayload(round, deltaSha256, "s3://bucket/miner7").encode();
+ * byte[] payload = CommitmentPayload.forDelta(netuid, round, hotkeySs58, deltaSha256, "s3://bucket/miner7").encode();
  * CommitmentPayload c = CommitmentPayload.parse(payloadFromChain);
+ * boolean ok = c.isBindingOf(netuid, committerSs58, manifest.deltaSha256());
  * }</pre>
  *
  * @param round the round the delta is for
- * @param deltaSha256 SHA-256 hex (64 lowercase chars) of the delta file
+ * @param binding the binding hex (64 lowercase chars), see the class doc
  * @param locator the miner's storage location URI
  */
-public record CommitmentPayload(long round, String deltaSha256, String locator) {
+public record CommitmentPayload(long round, String binding, String locator) {
     /** The payload format version this class writes and reads. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    private static final byte[] DOMAIN = "tensorswarm/commit/v2".getBytes(StandardCharsets.US_ASCII);
     /** The largest payload a {@code Raw} commitment field holds. */
     public static final int MAX_BYTES = 128;
-    /** Bytes before the locator: version, round, hash. */
+    /** Bytes before the locator: version, round, binding. */
     public static final int HEADER_BYTES = 1 + 8 + 32;
     /** The longest locator that fits, in UTF-8 bytes. */
     public static final int MAX_LOCATOR_BYTES = MAX_BYTES - HEADER_BYTES;
@@ -64,11 +75,58 @@ public record CommitmentPayload(long round, String deltaSha256, String locator) 
             throw new CommitmentException(Kind.BAD_ROUND, "commitment round " + Long.toUnsignedString(round)
                     + " is outside [0, 2^53 - 1]");
         }
-        if (!ProtocolIds.isSha256Hex(deltaSha256)) {
-            throw new CommitmentException(Kind.BAD_HASH, "commitment delta hash " + Quote.of(deltaSha256)
+        if (!ProtocolIds.isSha256Hex(binding)) {
+            throw new CommitmentException(Kind.BAD_HASH, "commitment binding " + Quote.of(binding)
                     + " is not 64 lowercase hex characters");
         }
         checkLocator(locator);
+    }
+
+    /**
+     * Returns the payload a miner commits for its delta of {@code round}.
+     *
+     * @throws CommitmentException when a field is invalid
+     */
+    public static CommitmentPayload forDelta(int netuid, long round, String hotkeySs58, String deltaSha256,
+            String locator) {
+        return new CommitmentPayload(round, binding(netuid, round, hotkeySs58, deltaSha256), locator);
+    }
+
+    /**
+     * Returns the binding hex of a delta to its committer (see the class doc).
+     *
+     * @throws CommitmentException when the hash is not 64 lowercase hex characters, the netuid is not
+     *     a u16 or the hotkey is not printable ASCII
+     */
+    public static String binding(int netuid, long round, String hotkeySs58, String deltaSha256) {
+        if (!ProtocolIds.isSha256Hex(deltaSha256)) {
+            throw new CommitmentException(Kind.BAD_HASH, "delta hash " + Quote.of(deltaSha256)
+                    + " is not 64 lowercase hex characters");
+        }
+        if (netuid < 0 || netuid > 0xffff) {
+            throw new CommitmentException(Kind.BAD_ROUND, "netuid " + netuid + " is not in [0, 65535]");
+        }
+        if (hotkeySs58 == null || hotkeySs58.isEmpty() || !hotkeySs58.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new CommitmentException(Kind.BAD_LOCATOR, "hotkey " + Quote.of(hotkeySs58) + " is not an SS58 address");
+        }
+        byte[] hotkey = hotkeySs58.getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer b = ByteBuffer.allocate(DOMAIN.length + 1 + 2 + 8 + hotkey.length + 1 + 32)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .put(DOMAIN).put((byte) 0).putShort((short) netuid).putLong(round).put(hotkey).put((byte) 0)
+                .put(HexFormat.of().parseHex(deltaSha256));
+        return Sha256.of(b.array());
+    }
+
+    /**
+     * Returns whether this payload binds the delta with hash {@code deltaSha256} to {@code hotkeySs58}
+     * on {@code netuid}: false for a copied commitment and for a delta other than the committed one.
+     */
+    public boolean isBindingOf(int netuid, String hotkeySs58, String deltaSha256) {
+        try {
+            return binding.equals(binding(netuid, round, hotkeySs58, deltaSha256));
+        } catch (CommitmentException e) {
+            return false;
+        }
     }
 
     /**
@@ -110,7 +168,7 @@ public record CommitmentPayload(long round, String deltaSha256, String locator) 
         return ByteBuffer.allocate(HEADER_BYTES + loc.length).order(ByteOrder.LITTLE_ENDIAN)
                 .put((byte) VERSION)
                 .putLong(round)
-                .put(HexFormat.of().parseHex(deltaSha256))
+                .put(HexFormat.of().parseHex(binding))
                 .put(loc)
                 .array();
     }

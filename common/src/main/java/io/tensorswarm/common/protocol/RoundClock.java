@@ -1,13 +1,16 @@
 package io.tensorswarm.common.protocol;
 
 /**
- * The round clock: which round a chain block belongs to and when a round's uploads are due, derived
- * from block numbers alone so every party agrees without talking.
+ * The round clock: which round a chain block belongs to and when a round's commitments close and its
+ * deltas become readable, derived from block numbers alone so every party agrees without talking.
  *
  * <p>Round {@code r} covers blocks {@code [r * roundBlocks, (r + 1) * roundBlocks)}. Its deadline is
  * block {@code (r + 1) * roundBlocks - deadlineMarginBlocks}: a commitment counts for round {@code
  * r} only if it is in a block strictly before the deadline, and the hash of the deadline block seeds
- * the round's evaluation pages. Rounds and blocks are non-negative.
+ * the round's evaluation pages. The margin is the upload window: miners upload their committed deltas
+ * from the deadline on, never before, so no delta of a round can be read (copied, mixed) while its
+ * commitments are open; validators and the averager read them from the next round's start
+ * ({@link #readableBlock}). Rounds and blocks are non-negative.
  *
  * <pre>{@code
  * RoundClock clock = new RoundClock(100, 10);
@@ -68,6 +71,36 @@ public record RoundClock(long roundBlocks, long deadlineMarginBlocks) {
     /** Returns the first block of the round after the one {@code block} belongs to. */
     public long nextRoundStart(long block) {
         return startBlock(Math.addExact(roundOf(block), 1));
+    }
+
+    /**
+     * Returns the block whose state holds {@code round}'s counted commitments: the last block before
+     * the deadline. Reading commitments at this block (by its hash) gives every reader the same set,
+     * whenever it reads and whatever the miners committed since.
+     */
+    public long commitmentsBlock(long round) {
+        return deadlineBlock(round) - 1;
+    }
+
+    /** Returns the first block of the upload window of {@code round}: the deadline. */
+    public long uploadOpenBlock(long round) {
+        return deadlineBlock(round);
+    }
+
+    /**
+     * Returns the block from which {@code round}'s deltas are read (validators, averager): the end of
+     * its upload window, which is the next round's start.
+     */
+    public long readableBlock(long round) {
+        return startBlock(Math.addExact(round, 1));
+    }
+
+    /**
+     * Returns the block whose hash seeds the averager's fit and check pages of {@code round}: the end
+     * of the upload window, unknown to anyone before every delta of the round was bound and uploaded.
+     */
+    public long mergeSeedBlock(long round) {
+        return readableBlock(round);
     }
 
     /**

@@ -9,7 +9,8 @@ package io.tensorswarm.common.protocol;
  * rounds/&lt;round&gt;/&lt;hotkey&gt;/manifest.json
  * models/&lt;revision&gt;/model.safetensors
  * models/&lt;revision&gt;/config.json
- * latest                                   ({@link LatestPointer})
+ * latest                                   ({@link LatestPointer}: the newest base record)
+ * bases/&lt;round&gt;.json                       ({@link BaseRecord}: the append-only base history)
  * </pre>
  *
  * <p>{@code <round>} is a non-negative decimal integer without leading zeros; {@code <hotkey>} must
@@ -69,6 +70,18 @@ public final class StorageLayout {
     /** Returns {@code rounds/<round>/<hotkey>/manifest.json}; see {@link #minerPrefix}. */
     public static String manifestKey(long round, String hotkey) {
         return minerPrefix(round, hotkey) + MANIFEST_FILE;
+    }
+
+    /**
+     * Returns {@code bases/<round>.json}, the base history entry of the base that starts at {@code round}.
+     *
+     * @throws IllegalArgumentException when {@code round} is negative
+     */
+    public static String baseRecordKey(long round) {
+        if (round < 0) {
+            throw new IllegalArgumentException("round must be non-negative, got " + round);
+        }
+        return "bases/" + round + ".json";
     }
 
     /**

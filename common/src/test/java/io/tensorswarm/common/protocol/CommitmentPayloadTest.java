@@ -18,7 +18,7 @@ class CommitmentPayloadTest {
     @Test
     void encodesVersionLittleEndianRoundHashThenLocator() {
         byte[] payload = new CommitmentPayload(0x0102, HASH, "s3://b/m").encode();
-        String expected = "01" + "0201000000000000" + HASH + HexFormat.of().formatHex("s3://b/m".getBytes(StandardCharsets.US_ASCII));
+        String expected = "02" + "0201000000000000" + HASH + HexFormat.of().formatHex("s3://b/m".getBytes(StandardCharsets.US_ASCII));
         assertEquals(expected, HexFormat.of().formatHex(payload));
         assertEquals(49, payload.length);
         assertEquals(new CommitmentPayload(258, HASH, "s3://b/m"), CommitmentPayload.parse(payload));
@@ -57,9 +57,9 @@ class CommitmentPayloadTest {
         assertEquals(Kind.TOO_LONG, parseFails(new byte[129]));
         assertEquals(Kind.TRUNCATED, parseFails(new byte[0]));
         assertEquals(Kind.TRUNCATED, parseFails(Arrays.copyOf(good, 41)));
-        byte[] v2 = good.clone();
-        v2[0] = 2;
-        assertEquals(Kind.UNSUPPORTED_VERSION, parseFails(v2));
+        byte[] v1 = good.clone();
+        v1[0] = 1; // version 1 committed the bare delta hash, which anyone could re-commit under another hotkey
+        assertEquals(Kind.UNSUPPORTED_VERSION, parseFails(v1));
         byte[] hugeRound = good.clone();
         hugeRound[8] = (byte) 0x80;
         assertEquals(Kind.BAD_ROUND, parseFails(hugeRound));
@@ -74,6 +74,32 @@ class CommitmentPayloadTest {
     void aParsedPayloadReEncodesToTheSameBytes() {
         byte[] payload = new CommitmentPayload(123456789L, HASH, "s3://bucket/prefix/miner-7").encode();
         assertArrayEquals(payload, CommitmentPayload.parse(payload).encode());
+    }
+
+    @Test
+    void theBindingNamesTheCommitterSoACopiedCommitmentBindsNothingOfTheCopier() {
+        String honest = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+        String griefer = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty";
+        CommitmentPayload committed = CommitmentPayload.forDelta(3, 12, honest, HASH, "s3://b/m");
+        assertTrue(committed.isBindingOf(3, honest, HASH));
+        CommitmentPayload copied = CommitmentPayload.parse(committed.encode()); // the griefer re-sends the same bytes
+        assertEquals(false, copied.isBindingOf(3, griefer, HASH), "bound to the honest hotkey, not the copier");
+        assertEquals(false, committed.isBindingOf(4, honest, HASH), "bound to the netuid");
+        assertEquals(false, committed.isBindingOf(3, honest, "f".repeat(64)), "bound to the delta");
+        assertEquals(false, CommitmentPayload.forDelta(3, 13, honest, HASH, "s3://b/m").binding().equals(committed.binding()),
+                "bound to the round");
+    }
+
+    @Test
+    void theBindingIsSha256OfTheDocumentedBytes() throws Exception {
+        String hotkey = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        b.write("tensorswarm/commit/v2".getBytes(StandardCharsets.US_ASCII));
+        b.write(new byte[] {0, 3, 0, 12, 0, 0, 0, 0, 0, 0, 0});
+        b.write(hotkey.getBytes(StandardCharsets.US_ASCII));
+        b.write(0);
+        b.write(HexFormat.of().parseHex(HASH));
+        assertEquals(Sha256.of(b.toByteArray()), CommitmentPayload.binding(3, 12, hotkey, HASH));
     }
 
     private static Kind parseFails(byte[] payload) {

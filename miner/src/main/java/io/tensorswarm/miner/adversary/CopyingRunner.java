@@ -91,8 +91,7 @@ final class CopyingRunner implements TrainingRunner {
                 return false;
             }
             Files.createDirectories(job.out().toAbsolutePath().getParent());
-            store.get(GetRequest.builder().setKey(key).optMaxBytes(MAX_DELTA_BYTES)
-                    .optExpectedSha256(payload.deltaSha256()).build(), job.out());
+            store.get(GetRequest.builder().setKey(key).optMaxBytes(MAX_DELTA_BYTES).build(), job.out());
             log.info("{} [adversary copier] copied the delta of {} (committed in block {})", logPrefix, victim.hotkey(),
                     victim.block());
             return true;

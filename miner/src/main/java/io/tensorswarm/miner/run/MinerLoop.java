@@ -313,7 +313,7 @@ public final class MinerLoop {
         }
         DeltaManifest manifest = DeltaManifest.unsigned(hotkeySs58, settings.netuid(), round, revision, settings.codec(),
                 sha, size, tensorCount, block).sign(new Sr25519ManifestSigner(hotkey));
-        byte[] payload = new CommitmentPayload(round, sha, settings.locator()).encode();
+        byte[] payload = CommitmentPayload.forDelta(settings.netuid(), round, hotkeySs58, sha, settings.locator()).encode();
         TxReceipt receipt = chain.setCommitment(settings.netuid(), hotkey, payload);
         log.info("{} committed delta {} in block {}", prefix, shortHash(sha), receipt.blockNumber());
         if (!clock.isBeforeDeadline(round, receipt.blockNumber())) {

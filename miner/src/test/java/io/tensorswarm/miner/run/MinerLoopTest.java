@@ -127,7 +127,7 @@ class MinerLoopTest {
 
         Commitment commitment = chain.commitment(netuid, hk).orElseThrow();
         CommitmentPayload payload = CommitmentPayload.parse(commitment.data());
-        assertEquals(new CommitmentPayload(round, Sha256.of(delta), minerLocator), payload);
+        assertEquals(CommitmentPayload.forDelta(netuid, round, hk, Sha256.of(delta), minerLocator), payload);
         assertTrue(CLOCK.isBeforeDeadline(round, commitment.block()), "committed before the deadline");
         for (String key : List.of(StorageLayout.deltaKey(round, hk), StorageLayout.manifestKey(round, hk))) {
             Optional<CommitmentPayload> atPut = minerStore.commitmentAtPut(key);

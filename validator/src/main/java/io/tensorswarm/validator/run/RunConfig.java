@@ -1,7 +1,7 @@
 package io.tensorswarm.validator.run;
 
 import io.tensorswarm.common.protocol.RoundClock;
-import io.tensorswarm.validator.scoring.ScreenConfig;
+import io.tensorswarm.protocol.scoring.ScreenConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;

@@ -197,7 +197,7 @@ final class SubnetFixture implements AutoCloseable {
 
     /** Commits {@code file}'s hash for the round with {@code locator}; returns the commitment's block. */
     long commit(Sr25519KeyPair miner, long round, Path file, String locator) throws Exception {
-        return chain.setCommitment(NETUID, miner, new CommitmentPayload(round, Sha256.ofFile(file), locator).encode())
+        return chain.setCommitment(NETUID, miner, CommitmentPayload.forDelta(NETUID, round, miner.ss58Address(), Sha256.ofFile(file), locator).encode())
                 .blockNumber();
     }
 

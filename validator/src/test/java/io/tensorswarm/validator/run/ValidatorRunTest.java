@@ -1,5 +1,6 @@
 package io.tensorswarm.validator.run;
 
+import io.tensorswarm.protocol.fetch.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package io.tensorswarm.validator.run;
+package io.tensorswarm.protocol.fetch;
 
 import io.tensorswarm.common.TensorswarmException;
 import io.tensorswarm.common.protocol.CommitmentPayload;
@@ -118,9 +118,9 @@ public final class DeltaFetcher {
         }
         try (store) {
             DeltaManifest manifest = fetchManifest(store, hotkey, netuid, round, baseRevision);
-            if (!manifest.deltaSha256().equals(payload.deltaSha256())) {
-                throw new RejectedDeltaException("commitment mismatch", hotkey + ": manifest names delta "
-                        + manifest.deltaSha256() + " but the commitment names " + payload.deltaSha256());
+            if (!payload.isBindingOf(netuid, hotkey, manifest.deltaSha256())) {
+                throw new RejectedDeltaException("commitment mismatch", hotkey + ": the commitment does not bind delta "
+                        + manifest.deltaSha256() + " to this hotkey (a copied commitment, or another delta)");
             }
             if (manifest.deltaSize() > maxDeltaBytes) {
                 throw new RejectedDeltaException("delta too large", hotkey + ": delta of " + manifest.deltaSize()

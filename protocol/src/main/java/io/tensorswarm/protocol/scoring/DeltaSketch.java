@@ -1,4 +1,4 @@
-package io.tensorswarm.validator.scoring;
+package io.tensorswarm.protocol.scoring;
 
 /**
  * Returns a fixed-size count sketch of a delta: each element {@code j} of the flattened delta

@@ -1,4 +1,4 @@
-package io.tensorswarm.validator.scoring;
+package io.tensorswarm.protocol.scoring;
 
 import java.util.Objects;
 

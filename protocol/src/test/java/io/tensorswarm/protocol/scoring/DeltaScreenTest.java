@@ -1,4 +1,4 @@
-package io.tensorswarm.validator.scoring;
+package io.tensorswarm.protocol.scoring;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tensorswarm.common.tensor.Deltas;
 import io.tensorswarm.common.tensor.NamedTensor;
 import io.tensorswarm.common.tensor.ParameterSet;
-import io.tensorswarm.validator.scoring.Rejection.Reason;
+import io.tensorswarm.protocol.scoring.Rejection.Reason;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package io.tensorswarm.validator.scoring;
+package io.tensorswarm.protocol.scoring;
 
 /**
  * Returns the thresholds {@link DeltaScreen} applies; immutable.

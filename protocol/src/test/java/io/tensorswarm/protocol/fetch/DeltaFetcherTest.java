@@ -1,4 +1,4 @@
-package io.tensorswarm.validator.run;
+package io.tensorswarm.protocol.fetch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -88,7 +88,7 @@ class DeltaFetcherTest {
     }
 
     private RejectedDeltaException rejected(DeltaFetcher f, String committedSha, String locator) {
-        CommitmentPayload payload = new CommitmentPayload(0, committedSha, locator);
+        CommitmentPayload payload = CommitmentPayload.forDelta(1, 0, miner.ss58Address(), committedSha, locator);
         return assertThrows(RejectedDeltaException.class, () -> f.fetch(miner.ss58Address(), 1, payload, revision, base,
                 tmp.resolve("cache/out.safetensors")));
     }
@@ -98,7 +98,7 @@ class DeltaFetcherTest {
         upload("fp32");
         Path out = tmp.resolve("cache/out.safetensors");
         fetcher(Duration.ofSeconds(30), false).fetch(miner.ss58Address(), 1,
-                new CommitmentPayload(0, sha, storeDir.toUri().toString()), revision, base, out);
+                CommitmentPayload.forDelta(1, 0, miner.ss58Address(), sha, storeDir.toUri().toString()), revision, base, out);
         ParameterSet decoded = new SafetensorsReader().read(out);
         assertEquals(base.names(), decoded.names());
         assertTrue(Files.notExists(tmp.resolve("cache/out.safetensors.download")));
@@ -138,7 +138,7 @@ class DeltaFetcherTest {
         stopper.start();
         Path out = tmp.resolve("cache/out.safetensors");
         StopRequestedException e = assertThrows(StopRequestedException.class, () -> f.fetch(miner.ss58Address(), 1,
-                new CommitmentPayload(0, sha, storeDir.toUri().toString()), revision, base, out));
+                CommitmentPayload.forDelta(1, 0, miner.ss58Address(), sha, storeDir.toUri().toString()), revision, base, out));
         assertTrue(e.getMessage().contains(miner.ss58Address()), e.getMessage());
         assertTrue(Files.notExists(out));
         stopper.join();
@@ -155,7 +155,7 @@ class DeltaFetcherTest {
         assertEquals("locator not allowed", rejected(remoteOnly, sha, "file:" + storeDir.toUri().getPath()).reason());
         // and the same submission passes once file is allowed
         Path out = tmp.resolve("cache/out.safetensors");
-        builder(false).build().fetch(miner.ss58Address(), 1, new CommitmentPayload(0, sha, storeDir.toUri().toString()),
+        builder(false).build().fetch(miner.ss58Address(), 1, CommitmentPayload.forDelta(1, 0, miner.ss58Address(), sha, storeDir.toUri().toString()),
                 revision, base, out);
         assertTrue(Files.exists(out));
     }

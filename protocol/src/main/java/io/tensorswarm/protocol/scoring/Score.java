@@ -1,4 +1,4 @@
-package io.tensorswarm.validator.scoring;
+package io.tensorswarm.protocol.scoring;
 
 /**
  * Returns a delta's score for one round, with the numbers it came from.

@@ -1,4 +1,4 @@
-package io.tensorswarm.validator.scoring;
+package io.tensorswarm.protocol.scoring;
 
 /**
  * Returns the four mean losses a validator measures for one delta: base and base+delta, on the

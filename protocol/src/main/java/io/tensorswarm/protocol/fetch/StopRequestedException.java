@@ -1,4 +1,4 @@
-package io.tensorswarm.validator.run;
+package io.tensorswarm.protocol.fetch;
 
 import io.tensorswarm.common.TensorswarmException;
 

@@ -1,11 +1,11 @@
-package io.tensorswarm.validator.scoring;
+package io.tensorswarm.protocol.scoring;
 
 import io.tensorswarm.common.tensor.DeltaMath;
 import io.tensorswarm.common.tensor.DeltaMismatchException;
 import io.tensorswarm.common.tensor.Deltas;
 import io.tensorswarm.common.tensor.NamedTensor;
 import io.tensorswarm.common.tensor.ParameterSet;
-import io.tensorswarm.validator.scoring.Rejection.Reason;
+import io.tensorswarm.protocol.scoring.Rejection.Reason;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;

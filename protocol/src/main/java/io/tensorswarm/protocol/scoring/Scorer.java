@@ -1,4 +1,4 @@
-package io.tensorswarm.validator.scoring;
+package io.tensorswarm.protocol.scoring;
 
 /**
  * Turns a delta's measured losses into its round score (design §3 step 5): the relative loss
