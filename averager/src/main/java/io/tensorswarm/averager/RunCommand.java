@@ -5,9 +5,6 @@ import io.tensorswarm.averager.merge.MixingConfig;
 import io.tensorswarm.averager.merge.OuterOptimizer;
 import io.tensorswarm.averager.run.AveragerRound;
 import io.tensorswarm.averager.run.AveragerSettings;
-import io.tensorswarm.averager.run.BaseModelCache;
-import io.tensorswarm.averager.run.DeltaFetcher;
-import io.tensorswarm.averager.run.LocatorPolicy;
 import io.tensorswarm.averager.run.MergeReport;
 import io.tensorswarm.averager.run.ModelPublisher;
 import io.tensorswarm.averager.run.PublishException;
@@ -34,6 +31,10 @@ import io.tensorswarm.common.ops.Operations;
 import io.tensorswarm.common.ops.Shutdown;
 import io.tensorswarm.common.protocol.LatestPointer;
 import io.tensorswarm.common.protocol.RoundClock;
+import io.tensorswarm.common.protocol.RoundTiming;
+import io.tensorswarm.protocol.BaseModelSource;
+import io.tensorswarm.protocol.fetch.DeltaFetcher;
+import io.tensorswarm.protocol.fetch.LocatorSchemes;
 import io.tensorswarm.storage.MeteredObjectStore;
 import io.tensorswarm.storage.ObjectStore;
 import io.tensorswarm.storage.ObjectStores;
@@ -54,10 +55,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code averager run}: the averager daemon. For each round {@code r}, once the chain reaches
- * {@code deadline(r) + --merge.delay-blocks}, runs {@link AveragerRound} (rank by incentive, fetch
- * and verify the top-G deltas, merge, publish when the held-out loss improves, move {@code
- * latest}), and writes {@code <state>/merges/<r>.json}. Resumes after the last round with a report.
+ * {@code averager run}: the averager daemon. For each round {@code r}, once the chain reaches the end
+ * of the round's upload window plus {@code --merge.delay-blocks} ({@link RoundTiming#mergeStartBlock}),
+ * runs {@link AveragerRound} (score every miner with the validators' code, merge the best G, publish
+ * when the held-out loss improves, append the base history), and writes {@code
+ * <state>/merges/<r>.json}. Every round is merged, in order; one that finishes late is the base of a
+ * later round. Resumes after the last round with a report.
  *
  * <p>Operations ({@link OpsOptions}): logs carry {@code [averager netuid=<n>]}; metrics report the
  * round, the base and merged check losses, bytes moved through every store, errors by kind and
@@ -92,7 +95,7 @@ public final class RunCommand implements Callable<Integer> {
             description = "The averager's own store: latest and models/<rev>/ (= the miners' --base.location; env TS_STORAGE_LOCATION).")
     String location;
 
-    @Option(names = "--locators.allow", defaultValue = "${env:TS_LOCATORS_ALLOW:-" + LocatorPolicy.DEFAULT + "}",
+    @Option(names = "--locators.allow", defaultValue = "${env:TS_LOCATORS_ALLOW:-s3,hf}",
             paramLabel = "<schemes>",
             description = "Storage schemes a miner's on-chain locator may use, comma-separated; file must be opted in "
                     + "(local subnets) because locators are untrusted (default: ${DEFAULT-VALUE}; env TS_LOCATORS_ALLOW).")
@@ -102,21 +105,29 @@ public final class RunCommand implements Callable<Integer> {
             description = "Persistent state: outer momentum, merges/<r>.json, model cache (default: ${DEFAULT-VALUE}; env TS_STATE_DIR).")
     Path stateDir;
 
-    @Option(names = "--round.blocks", defaultValue = "${env:TS_ROUND_BLOCKS:-20}", paramLabel = "<n>",
+    @Option(names = "--round.blocks", defaultValue = "${env:TS_ROUND_BLOCKS:-" + io.tensorswarm.common.protocol.RoundTiming.DEFAULT_ROUND_BLOCKS + "}", paramLabel = "<n>",
             description = "Blocks per round (default: ${DEFAULT-VALUE}; env TS_ROUND_BLOCKS).")
     long roundBlocks;
 
-    @Option(names = "--round.deadline-margin", defaultValue = "${env:TS_ROUND_DEADLINE_MARGIN:-2}", paramLabel = "<n>",
-            description = "Blocks before the round's end when commitments close (default: ${DEFAULT-VALUE}; env TS_ROUND_DEADLINE_MARGIN).")
+    @Option(names = "--round.deadline-margin", defaultValue = "${env:TS_ROUND_DEADLINE_MARGIN:-" + io.tensorswarm.common.protocol.RoundTiming.DEFAULT_DEADLINE_MARGIN + "}", paramLabel = "<n>",
+            description = "Blocks between a round's commit deadline and its end: the upload window, in which miners upload "
+                    + "what they committed (default: ${DEFAULT-VALUE}; env TS_ROUND_DEADLINE_MARGIN).")
     long deadlineMargin;
 
-    @Option(names = "--merge.delay-blocks", defaultValue = "${env:TS_MERGE_DELAY_BLOCKS:--1}", paramLabel = "<n>",
-            description = "Blocks after a round's deadline before merging it, so validators can set weights (default: half a round; env TS_MERGE_DELAY_BLOCKS).")
+    @Option(names = "--merge.delay-blocks", defaultValue = "${env:TS_MERGE_DELAY_BLOCKS:-" + io.tensorswarm.common.protocol.RoundTiming.DEFAULT_MERGE_DELAY + "}", paramLabel = "<n>",
+            description = "Blocks after a round's upload window closes before merging it, in [0, round blocks - 3] "
+                    + "(default: ${DEFAULT-VALUE}; env TS_MERGE_DELAY_BLOCKS).")
     long delayBlocks;
 
     @Option(names = "--merge.top-g", defaultValue = "${env:TS_MERGE_TOP_G:-3}", paramLabel = "<n>",
-            description = "Deltas merged per round: the best G by incentive that verify (default: ${DEFAULT-VALUE}; env TS_MERGE_TOP_G).")
+            description = "Deltas merged per round: the G best round scores, scored as validators score them "
+                    + "(default: ${DEFAULT-VALUE}; env TS_MERGE_TOP_G).")
     int topG;
+
+    @Option(names = "--eval-pages", defaultValue = "${env:TS_EVAL_PAGES:-8}", paramLabel = "<n>",
+            description = "Unassigned evaluation pages per round when scoring miners, as the validators' "
+                    + "--eval-pages (default: ${DEFAULT-VALUE}; env TS_EVAL_PAGES).")
+    int evalPages;
 
     @Option(names = "--merge.fit-pages", defaultValue = "${env:TS_MERGE_FIT_PAGES:-32}", paramLabel = "<n>",
             description = "Held-out pages the mixing weights are learned on (default: ${DEFAULT-VALUE}; env TS_MERGE_FIT_PAGES).")
@@ -172,19 +183,15 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() throws IOException, InterruptedException {
         logging.apply();
         RoundClock clock;
-        LocatorPolicy locators;
+        RoundTiming timing;
+        LocatorSchemes locators = LocatorSchemes.parseOption(locatorsAllow);
         try {
-            locators = LocatorPolicy.parse(locatorsAllow);
-        } catch (IllegalArgumentException e) {
-            throw new ExitException(ExitCodes.USAGE, "--locators.allow: " + e.getMessage());
-        }
-        try {
-            clock = new RoundClock(roundBlocks, deadlineMargin);
+            timing = new RoundTiming(roundBlocks, deadlineMargin, delayBlocks).check();
+            clock = timing.clock();
             new OuterOptimizer(outerLr, outerMomentum); // validates the hyperparameters before anything starts
         } catch (IllegalArgumentException e) {
             throw new ExitException(ExitCodes.USAGE, e.getMessage());
         }
-        long delay = delayBlocks >= 0 ? delayBlocks : roundBlocks / 2;
         int limit = once ? 1 : rounds;
         StorageOptions storageOptions = StorageOptions.fromEnvironment(System.getenv());
         try (Operations ops = opsOptions.open(new LogIdentity("averager", "", netuid));
@@ -193,25 +200,27 @@ public final class RunCommand implements Callable<Integer> {
                         ops.metrics())) {
             DaemonMetrics metrics = ops.metrics();
             Shutdown shutdown = ops.shutdown();
-            if (!locators.unserved().isEmpty()) {
-                log.warn("--locators.allow names schemes no installed storage backend serves: {}", locators.unserved());
-            }
             LatestPointer latest = ModelPublisher.readLatest(store).orElseThrow(() -> new ExitException(
                     ExitCodes.FAILURE, "no latest in " + store.location() + "; seed it with `averager publish`"));
-            Path baseDir = new BaseModelCache(store, stateDir.resolve("models")).fetch(latest);
+            Path baseDir = new BaseModelSource(store, stateDir.resolve("models"), BaseModelSource.DEFAULT_MAX_MODEL_BYTES)
+                    .fetch(latest.revision()).dir();
             GptConfig gpt = ModelDirectory.readConfig(baseDir);
             AveragerSettings settings;
             try {
                 settings = new AveragerSettings(netuid, clock, topG, fitPages, checkPages, minerPages, maxDeltaBytes,
                         outerLr, outerMomentum,
                         new MergeConfig(MixingConfig.defaults().withIterations(mixingIterations), batchSize), stateDir,
-                        device.resolve());
+                        device.resolve(), evalPages);
             } catch (IllegalArgumentException e) {
                 throw new ExitException(ExitCodes.USAGE, e.getMessage());
             }
-            DeltaFetcher fetcher = new DeltaFetcher(
-                    loc -> new MeteredObjectStore(ObjectStores.open(loc, storageOptions), metrics), locators,
-                    new Sr25519SignatureVerifier(), netuid, maxDeltaBytes, stateDir.resolve("work"));
+            DeltaFetcher fetcher = DeltaFetcher.builder()
+                    .setStoreOpener(loc -> new MeteredObjectStore(ObjectStores.open(loc, storageOptions), metrics))
+                    .setVerifier(new Sr25519SignatureVerifier())
+                    .setMaxDeltaBytes(maxDeltaBytes)
+                    .optAllowedSchemes(locators)
+                    .optStopRequested(shutdown::requested)
+                    .build();
             try (Tokenizer tokenizer = Tokenizers.forModelDir(baseDir, gpt.vocabSize());
                     TokenPages pages = data.open(tokenizer, gpt.nPositions())) {
                 AveragerRound step = new AveragerRound(chain, store, pages, fetcher, settings, metrics,
@@ -221,7 +230,7 @@ public final class RunCommand implements Callable<Integer> {
                 log.info("started at round {} (latest {}; locators {}; outer lr {} momentum {})", round,
                         latest.revision(), locators, outerLr, outerMomentum);
                 for (int done = 0; limit == 0 || done < limit; done++, round++) {
-                    long mergeBlock = clock.deadlineBlock(round) + delay;
+                    long mergeBlock = timing.mergeStartBlock(round);
                     if (!waitForBlock(chain, mergeBlock, round, ops, limit == 0)) {
                         break;
                     }

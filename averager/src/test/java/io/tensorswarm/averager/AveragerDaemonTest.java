@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tensorswarm.averager.merge.OuterOptimizer;
-import io.tensorswarm.averager.run.BaseModelCache;
 import io.tensorswarm.averager.run.MergeReport;
 import io.tensorswarm.averager.run.ModelPublisher;
 import io.tensorswarm.averager.run.MomentumStore;
@@ -99,7 +98,7 @@ class AveragerDaemonTest {
         }
 
         ParameterSet base(LatestPointer pointer) {
-            return ModelDirectory.readWeights(new BaseModelCache(store, tmp.resolve("cache")).fetch(pointer));
+            return ModelDirectory.readWeights(new io.tensorswarm.protocol.BaseModelSource(store, tmp.resolve("cache"), io.tensorswarm.protocol.BaseModelSource.DEFAULT_MAX_MODEL_BYTES).fetch(pointer.revision()).dir());
         }
 
         LatestPointer latest() {

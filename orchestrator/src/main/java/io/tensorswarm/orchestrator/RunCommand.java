@@ -104,14 +104,14 @@ public final class RunCommand implements Callable<Integer> {
             description = "Largest request body accepted (default: ${DEFAULT-VALUE}).")
     int maxBodyBytes;
 
-    @Option(names = "--round.blocks", defaultValue = "${env:TS_ROUND_BLOCKS:-20}", paramLabel = "<n>",
+    @Option(names = "--round.blocks", defaultValue = "${env:TS_ROUND_BLOCKS:-" + io.tensorswarm.common.protocol.RoundTiming.DEFAULT_ROUND_BLOCKS + "}", paramLabel = "<n>",
             description = "Blocks per round, as every daemon of the subnet uses (default: ${DEFAULT-VALUE}; "
                     + "env TS_ROUND_BLOCKS).")
     long roundBlocks;
 
-    @Option(names = "--round.deadline-margin", defaultValue = "${env:TS_ROUND_DEADLINE_MARGIN:-2}", paramLabel = "<n>",
-            description = "Blocks between a round's upload deadline and the next round (default: ${DEFAULT-VALUE}; "
-                    + "env TS_ROUND_DEADLINE_MARGIN).")
+    @Option(names = "--round.deadline-margin", defaultValue = "${env:TS_ROUND_DEADLINE_MARGIN:-" + io.tensorswarm.common.protocol.RoundTiming.DEFAULT_DEADLINE_MARGIN + "}", paramLabel = "<n>",
+            description = "Blocks between a round's commit deadline and its end: the upload window, in which miners upload "
+                    + "what they committed (default: ${DEFAULT-VALUE}; env TS_ROUND_DEADLINE_MARGIN).")
     long deadlineMargin;
 
     @Option(names = "--state.dir", defaultValue = "${env:TS_STATE_DIR:-orchestrator-state}", paramLabel = "<dir>",

@@ -108,6 +108,11 @@ public final class BaseHistory {
             throw new ProtocolException("cannot add a base for round " + next.round() + ": the history already has round "
                     + head.get().round() + " (entries are never rewritten)");
         }
+        if (head.isPresent() && entry(head.get().round()).isEmpty()) {
+            // A latest seeded before the history existed: give it its entry so the walk back can reach it.
+            store.put(PutRequest.builder().setKey(StorageLayout.baseRecordKey(head.get().round()))
+                    .setBytes(head.get().toJson()).optContentType("application/json").build());
+        }
         BaseRecord record = new BaseRecord(next.revision(), next.round(), head.map(BaseRecord::round).orElse(-1L));
         store.put(PutRequest.builder().setKey(StorageLayout.baseRecordKey(record.round())).setBytes(record.toJson())
                 .optContentType("application/json").build());

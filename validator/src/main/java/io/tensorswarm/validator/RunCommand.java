@@ -22,12 +22,12 @@ import io.tensorswarm.common.ops.DaemonMetrics;
 import io.tensorswarm.common.ops.LogIdentity;
 import io.tensorswarm.common.ops.Operations;
 import io.tensorswarm.common.ops.Shutdown;
-import io.tensorswarm.common.protocol.RoundClock;
+import io.tensorswarm.common.protocol.RoundTiming;
 import io.tensorswarm.storage.MeteredObjectStore;
 import io.tensorswarm.storage.ObjectStore;
 import io.tensorswarm.storage.ObjectStores;
 import io.tensorswarm.storage.StorageOptions;
-import io.tensorswarm.validator.run.BaseModelSource;
+import io.tensorswarm.protocol.BaseModelSource;
 import io.tensorswarm.protocol.fetch.DeltaFetcher;
 import io.tensorswarm.protocol.fetch.LocatorSchemes;
 import io.tensorswarm.validator.run.RunConfig;
@@ -86,13 +86,13 @@ public final class RunCommand implements Callable<Integer> {
                     + "TS_STATE_DIR).")
     Path stateDir;
 
-    @Option(names = "--round.blocks", defaultValue = "${env:TS_ROUND_BLOCKS:-20}", paramLabel = "<n>",
+    @Option(names = "--round.blocks", defaultValue = "${env:TS_ROUND_BLOCKS:-" + io.tensorswarm.common.protocol.RoundTiming.DEFAULT_ROUND_BLOCKS + "}", paramLabel = "<n>",
             description = "Blocks per round (default: ${DEFAULT-VALUE}; env TS_ROUND_BLOCKS).")
     long roundBlocks;
 
-    @Option(names = "--round.deadline-margin", defaultValue = "${env:TS_ROUND_DEADLINE_MARGIN:-2}", paramLabel = "<n>",
-            description = "Blocks between the deadline and the next round (default: ${DEFAULT-VALUE}; env "
-                    + "TS_ROUND_DEADLINE_MARGIN).")
+    @Option(names = "--round.deadline-margin", defaultValue = "${env:TS_ROUND_DEADLINE_MARGIN:-" + io.tensorswarm.common.protocol.RoundTiming.DEFAULT_DEADLINE_MARGIN + "}", paramLabel = "<n>",
+            description = "Blocks between a round's commit deadline and its end: the upload window, in which miners upload "
+                    + "what they committed (default: ${DEFAULT-VALUE}; env TS_ROUND_DEADLINE_MARGIN).")
     long deadlineMargin;
 
     @Option(names = "--max-delta-mb", defaultValue = "${env:TS_MAX_DELTA_MB:-4096}", paramLabel = "<MB>",
@@ -154,20 +154,21 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         logging.apply();
-        RunConfig.Policy p = switch (policy) {
-            case "score" -> RunConfig.Policy.SCORE;
-            case "tiered" -> RunConfig.Policy.TIERED;
+        io.tensorswarm.protocol.scoring.RoundScorer.Policy p = switch (policy) {
+            case "score" -> io.tensorswarm.protocol.scoring.RoundScorer.Policy.SCORE;
+            case "tiered" -> io.tensorswarm.protocol.scoring.RoundScorer.Policy.TIERED;
             default -> throw new ExitException(ExitCodes.USAGE, "--policy must be score or tiered, got " + policy);
         };
         RunConfig config;
         try {
-            config = new RunConfig(netuid, new RoundClock(roundBlocks, deadlineMargin), stateDir, maxDeltaMb << 20,
+            config = new RunConfig(netuid, new RoundTiming(roundBlocks, deadlineMargin, 0).check().clock(), stateDir,
+                    maxDeltaMb << 20,
                     Duration.ofSeconds(downloadTimeoutSeconds), assignedPages, evalPages, batchSize, emaAlpha, bonus, p,
                     lossAnomaly, ScreenConfig.defaults());
         } catch (IllegalArgumentException e) {
             throw new ExitException(ExitCodes.USAGE, e.getMessage());
         }
-        LocatorSchemes schemes = locatorSchemes();
+        LocatorSchemes schemes = LocatorSchemes.parseOption(String.join(",", locatorsAllow));
         StorageOptions storage = StorageOptions.fromEnvironment(System.getenv());
         Sr25519KeyPair hotkey = Wallet.load(walletOptions.paths(), NaclKeyfileCipher.STANDARD).hotkey();
         OrchestratorClient orchestrator = orchestratorOptions.client(hotkey, netuid);
@@ -208,23 +209,6 @@ public final class RunCommand implements Callable<Integer> {
             validator.run(once ? 1 : rounds <= 0 ? Long.MAX_VALUE : rounds);
         }
         return ExitCodes.OK;
-    }
-
-    private LocatorSchemes locatorSchemes() {
-        LocatorSchemes schemes;
-        try {
-            schemes = LocatorSchemes.of(locatorsAllow);
-        } catch (IllegalArgumentException e) {
-            throw new ExitException(ExitCodes.USAGE, "--locators.allow: " + e.getMessage());
-        }
-        Set<String> installed = ObjectStores.providers().keySet();
-        for (String scheme : schemes.allowed()) {
-            if (!installed.contains(scheme)) {
-                throw new ExitException(ExitCodes.USAGE, "--locators.allow: no storage backend for '" + scheme
-                        + "' (installed: " + String.join(", ", installed) + ")");
-            }
-        }
-        return schemes;
     }
 
     private static void sleep(Shutdown shutdown, long millis) {

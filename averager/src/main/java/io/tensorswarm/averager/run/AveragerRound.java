@@ -5,31 +5,35 @@ import io.tensorswarm.averager.merge.MergeResult;
 import io.tensorswarm.averager.merge.Merger;
 import io.tensorswarm.averager.merge.OuterOptimizer;
 import io.tensorswarm.chain.Chain;
-import io.tensorswarm.chain.model.Commitment;
+import io.tensorswarm.chain.model.Neuron;
 import io.tensorswarm.common.data.DataException;
 import io.tensorswarm.common.data.TokenPages;
 import io.tensorswarm.common.model.GptConfig;
 import io.tensorswarm.common.model.GptModel;
 import io.tensorswarm.common.model.ModelDirectory;
 import io.tensorswarm.common.ops.DaemonMetrics;
-import io.tensorswarm.common.protocol.CommitmentPayload;
+import io.tensorswarm.common.protocol.BaseRecord;
 import io.tensorswarm.common.protocol.LatestPointer;
-import io.tensorswarm.common.protocol.ProtocolException;
 import io.tensorswarm.common.safetensors.SafetensorsWriter;
 import io.tensorswarm.common.tensor.ParameterSet;
+import io.tensorswarm.protocol.BaseHistory;
+import io.tensorswarm.protocol.BaseModelSource;
+import io.tensorswarm.protocol.RoundCommitments;
+import io.tensorswarm.protocol.fetch.DeltaFetcher;
+import io.tensorswarm.protocol.fetch.StopRequestedException;
+import io.tensorswarm.protocol.scoring.MinerResult;
+import io.tensorswarm.protocol.scoring.RoundScorer;
+import io.tensorswarm.protocol.scoring.SketchHistory;
 import io.tensorswarm.storage.ObjectStore;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,35 +44,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One averager step for round {@code r}: read {@code latest} from the averager's own store, fetch
- * that base, rank round {@code r}'s committed miners by incentive ({@link MinerRanking}), fetch and
- * verify the best {@code G} deltas ({@link DeltaFetcher}; a bad one is skipped and the next in rank
- * takes its place), merge them on the averager's own held-out pages ({@link Merger}), and when the
- * merge is accepted publish the new revision and move {@code latest} ({@link ModelPublisher}).
+ * One averager step for round {@code r}:
+ * <ol>
+ *   <li>find the round's base ({@link BaseHistory}: the base the miners trained on) and the newest
+ *       base (the history's head, which the merge is applied to);
+ *   <li>read the round's counted commitments ({@link RoundCommitments}, at the deadline block) and
+ *       score every miner with the validators' own code ({@link RoundScorer}: fetch and verify,
+ *       screen with the norm bound, same-round copies and replays of earlier rounds, evaluate on the
+ *       validators' evaluation pages), so a delta is merged only if validators would pay it;
+ *   <li>merge the best {@code G} positively scored deltas ({@link Merger}) on fit and check pages seeded
+ *       by the hash of the block that closes the round's uploads (nobody knows them while a delta can
+ *       still change); when the merge of all G is refused, the best single delta is tried alone, so
+ *       one harmful delta cannot sink the round;
+ *   <li>publish the new revision as the base of the first round that has not started
+ *       ({@link io.tensorswarm.common.protocol.RoundTiming#firstRoundForBaseAt}), appending it to the
+ *       history: a merge that finishes after the next round started is still applied, one round later.
+ * </ol>
  * Every completed step ends with {@code <state>/merges/<r>.json}.
  *
- * <p>Momentum: the outer momentum lives in {@link MomentumStore}. When the step with momentum is
- * rejected, the merge retries from zero velocity; if that is accepted the published step carries
- * the fresh velocity, and if it is rejected too the momentum is reset to zero and saved (adaptive
- * restart, see {@link OuterOptimizer}). A rejected round therefore never leaves a stale velocity
- * behind to push every later merge past the optimum.
+ * <p>Momentum: the outer momentum lives in {@link MomentumStore}, keyed by the newest base. When the
+ * step with momentum is rejected, the merge retries from zero velocity; if that is rejected too the
+ * momentum is reset (adaptive restart, see {@link OuterOptimizer}).
  *
- * <p>Deterministic: the pages come from a seed derived from the round alone ({@link #pageSeed}),
- * the merge is bit-reproducible, so the same base, deltas and data give the same revision.
- *
- * <p>Stopping: the stop signal is checked between delta fetches, between the merge's passes and
- * right before the upload starts; a stop there throws {@link CancellationException} and leaves
- * {@code latest}, the momentum and the reports as they were (the round runs again after a
- * restart). Once the upload has started the step finishes: upload, read back, stage the momentum,
- * move {@code latest}, commit the momentum, write the report.
- *
- * <p>Crash safety (kill -9 anywhere): {@code latest} moves only after the revision is uploaded and
- * read back complete, so it always names a complete revision; the momentum is written atomically
- * and committed in step with {@code latest} ({@link MomentumStore}), so it survives and matches
- * {@code latest}. A crash before the pointer move leaves the old {@code latest}, the old momentum
- * and no report, and re-running the round publishes the same revision. A crash after the pointer
- * move but before the report leaves the round without a report; re-running it finds the deltas'
- * base no longer current and merges nothing.
+ * <p>Stopping and crash safety: the stop signal is checked between fetches and evaluations, between
+ * the merge's passes and right before the upload starts; a stop there throws {@link
+ * CancellationException} and leaves the history, the momentum and the reports as they were. Once the
+ * upload has started the step finishes. The history moves only after the revision is uploaded and
+ * read back; the momentum is committed in step with it.
  */
 public final class AveragerRound {
     private static final Logger log = LoggerFactory.getLogger(AveragerRound.class);
@@ -105,121 +107,222 @@ public final class AveragerRound {
     }
 
     /**
-     * Returns the seed of the averager's held-out pages for {@code round}: SHA-256 of {@code
-     * "tensorswarm-averager/<round>"}. Known in advance, but the pages avoid every miner's assigned
-     * pages, and acceptance is only a gate against harm.
-     */
-    public static byte[] pageSeed(long round) {
-        try {
-            return MessageDigest.getInstance("SHA-256")
-                    .digest(("tensorswarm-averager/" + round).getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /**
      * Runs the step for {@code round} and returns its report (also written to the state folder).
      *
-     * @throws PublishException when there is no {@code latest} or publishing fails (nothing is
-     *     recorded then, so the round can be retried)
+     * @throws PublishException when there is no base or publishing fails (nothing is recorded then,
+     *     so the round can be retried)
      * @throws CancellationException when a stop was requested before the upload started (nothing
      *     is recorded then either)
      */
     public MergeReport run(long round) {
-        LatestPointer latest = ModelPublisher.readLatest(store).orElseThrow(() -> new PublishException(
-                "no latest in " + store.location() + "; seed it with `averager publish`"));
-        metrics.health().detail("base_revision", latest.revision());
-        Path baseDir = new BaseModelCache(store, settings.stateDir().resolve("models")).fetch(latest);
-        GptConfig config = ModelDirectory.readConfig(baseDir);
-        ParameterSet base = ModelDirectory.readWeights(baseDir);
+        BaseModelSource bases = new BaseModelSource(store, settings.stateDir().resolve("models"),
+                BaseModelSource.DEFAULT_MAX_MODEL_BYTES);
+        BaseHistory history = new BaseHistory(store);
+        LatestPointer roundBase = history.forRound(round).orElseThrow(() -> new PublishException(
+                "no base for round " + round + " in " + store.location() + "; seed it with `averager publish`"));
+        BaseRecord newest = history.head().orElseThrow();
+        metrics.health().detail("base_revision", newest.revision());
+        MergeReport resumed = finishPublishedBeforeARestart(round, roundBase, newest);
+        if (resumed != null) {
+            return resumed;
+        }
+        Path roundBaseDir = bases.fetch(roundBase.revision()).dir();
+        Path newestDir = bases.fetch(newest.revision()).dir();
+        GptConfig config = ModelDirectory.readConfig(roundBaseDir);
 
-        Map<String, String> skipped = new LinkedHashMap<>();
-        Map<String, CommitmentPayload> eligible = eligibleCommitments(round, skipped);
-        List<MinerRanking.Ranked> ranked = MinerRanking.rank(chain.metagraph(settings.netuid()), eligible.keySet());
-        for (String hotkey : eligible.keySet()) {
-            if (ranked.stream().noneMatch(r -> r.hotkey().equals(hotkey))) {
-                skipped.put(hotkey, "not registered in the metagraph");
+        Map<String, Integer> uids = chain.metagraph(settings.netuid()).neurons().stream()
+                .collect(Collectors.toMap(Neuron::hotkey, Neuron::uid));
+        List<RoundCommitments.Counted> counted = RoundCommitments.read(chain, settings.netuid(), settings.clock(),
+                round, uids);
+        Path cache = settings.stateDir().resolve("work").resolve("deltas-" + round);
+        try {
+            RoundScorer.Scores scores = score(round, roundBase.revision(), roundBaseDir, counted, cache);
+            Map<String, String> skipped = new LinkedHashMap<>();
+            Map<String, Double> scoreMap = new LinkedHashMap<>();
+            for (MinerResult m : scores.results()) {
+                scoreMap.put(m.hotkey(), m.score());
+                if (m.reason() != null) {
+                    skipped.put(m.hotkey(), m.reason() + ": " + m.detail());
+                    metrics.error("delta_rejected");
+                } else if (!(m.score() > 0)) {
+                    skipped.put(m.hotkey(), "scored 0 (no improvement on the evaluation pages)");
+                }
             }
-        }
-        List<HotkeyDelta> deltas = new ArrayList<>();
-        for (MinerRanking.Ranked candidate : ranked) {
-            if (deltas.size() == settings.topG()) {
-                break;
+            List<MinerResult> ranked = scores.positive();
+            List<String> top = ranked.stream().limit(settings.topG()).map(MinerResult::hotkey).toList();
+            ranked.stream().skip(settings.topG()).forEach(m -> skipped.put(m.hotkey(), "below the top "
+                    + settings.topG()));
+            MomentumStore momentum = new MomentumStore(settings.stateDir());
+            ParameterSet target = ModelDirectory.readWeights(newestDir);
+            OuterOptimizer outer = momentum.load(newest.revision(), target, settings.outerLearningRate(),
+                    settings.outerMomentum());
+            if (top.isEmpty()) {
+                MergeReport report = new MergeReport(round, roundBase.revision(), newest.revision(), null, scoreMap,
+                        List.of(), skipped, Map.of(), null, null, false, null, outer.steps(), false, null,
+                        "no usable deltas");
+                report.write(settings.reportFile(round));
+                log.info("r={} nothing to merge ({} committed, none scored above 0)", round, counted.size());
+                return report;
             }
-            checkStop("while fetching deltas");
-            DeltaFetcher.Outcome outcome = fetcher.fetch(candidate.hotkey(), eligible.get(candidate.hotkey()),
-                    latest.revision(), base);
-            if (outcome.fetched()) {
-                deltas.add(outcome.delta());
-                metrics.progress();
-            } else {
-                skipped.put(candidate.hotkey(), outcome.reason());
-                metrics.error("delta_rejected");
-                log.warn("r={} skipped {}: {}", round, candidate.hotkey(), outcome.reason());
+            List<int[]> heldOut = heldOutPages(round, counted.stream().map(RoundCommitments.Counted::hotkey).toList());
+            List<int[]> fit = heldOut.subList(0, settings.fitPages());
+            List<int[]> check = heldOut.subList(settings.fitPages(), heldOut.size());
+            checkStop("before the merge");
+            log.info("r={} merging {} deltas (trained on {}) onto {}", round, top.size(), shortHash(roundBase.revision()),
+                    shortHash(newest.revision()));
+            MergeResult result = merge(config, target, cache, top, fit, check, outer);
+            List<String> merged = new ArrayList<>(result.alphas().keySet());
+            if (merged.size() < top.size()) {
+                top.stream().filter(h -> !merged.contains(h)).forEach(h -> skipped.put(h,
+                        "left out: the merge with it was refused and the best delta alone was merged"));
             }
-        }
-        List<String> merged = deltas.stream().map(HotkeyDelta::hotkey).collect(Collectors.toList());
-        MomentumStore momentum = new MomentumStore(settings.stateDir());
-        OuterOptimizer outer = momentum.load(latest.revision(), base, settings.outerLearningRate(),
-                settings.outerMomentum());
-        if (deltas.isEmpty()) {
-            MergeReport report = new MergeReport(round, latest.revision(), merged, skipped, Map.of(), null, null,
-                    false, null, outer.steps(), false, null, "no usable deltas");
+            metrics.loss("base", result.lossBefore());
+            metrics.loss("merged", result.lossAfter());
+            if (!result.accepted()) {
+                boolean reset = outer.restart();
+                if (reset) {
+                    momentum.save(outer, newest.revision());
+                }
+                metrics.error("merge_rejected");
+                MergeReport report = new MergeReport(round, roundBase.revision(), newest.revision(), null, scoreMap,
+                        merged, skipped, result.alphas(), MergeReport.finiteOrNull(result.lossBefore()),
+                        MergeReport.finiteOrNull(result.lossAfter()), false, null, outer.steps(), reset,
+                        momentumLoss(result), "merged model did not improve the check loss; the base is unchanged"
+                                + (reset ? "; outer momentum reset" : ""));
+                report.write(settings.reportFile(round));
+                log.info("r={} rejected merge of {}: loss {} -> {}{}", round, merged, result.lossBefore(),
+                        result.lossAfter(), reset ? "; outer momentum reset to zero" : "");
+                return report;
+            }
+
+            Path staged = stage(round, result.newWeights(), newestDir);
+            checkStop("before publishing"); // the last point to abandon: from here on the step finishes
+            ModelPublisher publisher = new ModelPublisher(store);
+            log.info("r={} publishing the merged model", round);
+            String revision = publisher.uploadRevision(staged);
+            long firstRound = Math.max(newest.round() + 1,
+                    settings.timing().firstRoundForBaseAt(chain.currentBlock()));
+            outer.accept(result.step());
+            momentum.stage(outer, revision);
+            writeJournal(new Journal(round, revision));
+            publisher.append(new LatestPointer(revision, firstRound));
+            momentum.commit();
+            MergeReport report = new MergeReport(round, roundBase.revision(), newest.revision(), firstRound, scoreMap,
+                    merged, skipped, result.alphas(), result.lossBefore(), result.lossAfter(), true, revision,
+                    outer.steps(), result.restarted(), momentumLoss(result), "published for round " + firstRound
+                            + (result.restarted() ? "; outer momentum reset (the step with it was rejected)" : ""));
             report.write(settings.reportFile(round));
-            log.info("r={} nothing to merge ({} committed, {} skipped)", round, eligible.size(), skipped.size());
+            deleteQuietly(settings.stateDir().resolve(JOURNAL_FILE));
+            deleteQuietly(staged);
+            log.info("r={} merged {} (alphas {}): loss {} -> {}, published {} for round {}{}", round, merged,
+                    result.alphas(), result.lossBefore(), result.lossAfter(), revision, firstRound,
+                    result.restarted() ? " (from zero momentum)" : "");
             return report;
+        } finally {
+            deleteQuietly(cache);
         }
+    }
 
-        List<int[]> heldOut = heldOutPages(round, eligible.keySet());
-        List<int[]> fit = heldOut.subList(0, settings.fitPages());
-        List<int[]> check = heldOut.subList(settings.fitPages(), heldOut.size());
-        checkStop("before the merge");
-        log.info("r={} merging {} deltas on base {}", round, deltas.size(), latest.revision());
-        MergeResult result;
-        try (GptModel model = GptModel.fromParameters(config, base, settings.device())) {
-            result = new Merger(settings.merge()).merge(model, base, deltas, fit, check, outer, stop);
-        }
-        metrics.loss("base", result.lossBefore());
-        metrics.loss("merged", result.lossAfter());
-        if (!result.accepted()) {
-            boolean reset = outer.restart();
-            if (reset) {
-                momentum.save(outer, latest.revision());
-            }
-            metrics.error("merge_rejected");
-            MergeReport report = new MergeReport(round, latest.revision(), merged, skipped, result.alphas(),
-                    MergeReport.finiteOrNull(result.lossBefore()), MergeReport.finiteOrNull(result.lossAfter()),
-                    false, null, outer.steps(), reset, momentumLoss(result),
-                    "merged model did not improve the check loss; latest unchanged"
-                            + (reset ? "; outer momentum reset" : ""));
-            report.write(settings.reportFile(round));
-            log.info("r={} rejected merge of {}: loss {} -> {}{}", round, merged, result.lossBefore(),
-                    result.lossAfter(), reset ? "; outer momentum reset to zero" : "");
-            return report;
-        }
+    /** File of the publish journal: which round's merge is being appended to the history. */
+    static final String JOURNAL_FILE = "publishing.json";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
-        Path staged = stage(round, result.newWeights(), baseDir);
-        checkStop("before publishing"); // the last point to abandon: from here on the step finishes
-        long nextRound = Math.max(round + 1, settings.clock().roundOf(chain.currentBlock()) + 1);
-        ModelPublisher publisher = new ModelPublisher(store);
-        log.info("r={} publishing the merged model", round);
-        String revision = publisher.uploadRevision(staged);
-        outer.accept(result.step());
-        momentum.stage(outer, revision);
-        LatestPointer published = new LatestPointer(revision, nextRound);
-        publisher.movePointer(published);
-        momentum.commit();
-        MergeReport report = new MergeReport(round, latest.revision(), merged, skipped, result.alphas(),
-                result.lossBefore(), result.lossAfter(), true, published.revision(), outer.steps(),
-                result.restarted(), momentumLoss(result), "published; latest moved"
-                        + (result.restarted() ? "; outer momentum reset (the step with it was rejected)" : ""));
+    /** The round whose merge is being published, and its revision; written before the history moves. */
+    record Journal(long round, String revision) {}
+
+    private void writeJournal(Journal j) {
+        try {
+            io.tensorswarm.common.safetensors.AtomicFiles.write(settings.stateDir().resolve(JOURNAL_FILE),
+                    JSON.writeValueAsBytes(j));
+        } catch (IOException e) {
+            throw new PublishException("cannot write the publish journal in " + settings.stateDir() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * After a crash between the history append and the report, the round's merge is already the newest
+     * base: merging it again would apply the same deltas twice. Finishes that round instead (the
+     * momentum store commits its staged velocity on load) and returns its report; null otherwise.
+     */
+    private MergeReport finishPublishedBeforeARestart(long round, LatestPointer roundBase, BaseRecord newest) {
+        Path file = settings.stateDir().resolve(JOURNAL_FILE);
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        Journal j;
+        try {
+            j = JSON.readValue(file.toFile(), Journal.class);
+        } catch (IOException e) {
+            throw new PublishException("cannot read the publish journal " + file + ": " + e.getMessage()
+                    + "; move it away if no merge was being published", e);
+        }
+        if (j.round() != round || !j.revision().equals(newest.revision())) {
+            deleteQuietly(file); // the append never happened: the round runs again as usual
+            return null;
+        }
+        ParameterSet weights = ModelDirectory.readWeights(new BaseModelSource(store, settings.stateDir().resolve("models"),
+                BaseModelSource.DEFAULT_MAX_MODEL_BYTES).fetch(newest.revision()).dir());
+        OuterOptimizer outer = new MomentumStore(settings.stateDir()).load(newest.revision(), weights,
+                settings.outerLearningRate(), settings.outerMomentum());
+        MergeReport report = new MergeReport(round, roundBase.revision(), newest.revision(), newest.round(), Map.of(),
+                List.of(), Map.of(), Map.of(), null, null, true, newest.revision(), outer.steps(), false, null,
+                "published for round " + newest.round() + " before a restart; finished");
         report.write(settings.reportFile(round));
-        deleteQuietly(staged);
-        log.info("r={} merged {} (alphas {}): loss {} -> {}, published {} for round {}{}", round, merged,
-                result.alphas(), result.lossBefore(), result.lossAfter(), published.revision(), published.round(),
-                result.restarted() ? " (from zero momentum)" : "");
+        deleteQuietly(file);
+        log.info("r={} was published ({}) before a restart; not merging it again", round, newest.revision());
         return report;
+    }
+
+    /** Scores the round as validators do, on the round's own base. */
+    private RoundScorer.Scores score(long round, String revision, Path baseDir, List<RoundCommitments.Counted> counted,
+            Path cache) {
+        SketchHistory sketches = SketchHistory.load(settings.sketchHistoryFile(), SketchHistory.DEFAULT_WINDOW,
+                settings.scoring().screen().sketchDimension(), settings.scoring().screen().sketchSeed());
+        RoundScorer scorer = new RoundScorer(settings.scoring(), fetcher, new RoundScorer.Listener() {
+            @Override
+            public void progress() {
+                metrics.progress();
+            }
+        }, stop);
+        byte[] seed = chain.blockHash(settings.clock().seedBlock(round));
+        RoundScorer.Scores scores;
+        try (GptModel model = ModelDirectory.load(baseDir, settings.device())) {
+            scores = scorer.score(round, model, model.parameters(), revision, pages, counted, sketches.before(round),
+                    seed, cache);
+        } catch (StopRequestedException e) {
+            throw new CancellationException(e.getMessage());
+        }
+        sketches.put(round, scores.sketches());
+        sketches.save(settings.sketchHistoryFile());
+        return scores;
+    }
+
+    /**
+     * Merges the chosen deltas; when that is refused and there were several, merges the best one alone
+     * (the one scored highest), so a single harmful delta among them cannot sink the round.
+     */
+    private MergeResult merge(GptConfig config, ParameterSet target, Path cache, List<String> top, List<int[]> fit,
+            List<int[]> check, OuterOptimizer outer) {
+        try (GptModel model = GptModel.fromParameters(config, target, settings.device())) {
+            Merger merger = new Merger(settings.merge());
+            MergeResult all = merger.merge(model, target, load(cache, top), fit, check, outer, stop);
+            if (all.accepted() || top.size() == 1) {
+                return all;
+            }
+            log.info("the merge of {} deltas was refused (loss {} -> {}); trying the best one alone", top.size(),
+                    all.lossBefore(), all.lossAfter());
+            MergeResult best = merger.merge(model, target, load(cache, top.subList(0, 1)), fit, check, outer, stop);
+            return best.accepted() ? best : all;
+        }
+    }
+
+    private static List<HotkeyDelta> load(Path cache, List<String> hotkeys) {
+        List<HotkeyDelta> out = new ArrayList<>();
+        for (String h : hotkeys) {
+            out.add(new HotkeyDelta(h, RoundScorer.readDelta(RoundScorer.cachedDelta(cache, h))));
+        }
+        return out;
     }
 
     private static Double momentumLoss(MergeResult result) {
@@ -233,55 +336,10 @@ public final class AveragerRound {
     }
 
     /**
-     * Returns the hotkeys whose commitment is for {@code round} and in time, recording why others are not.
-     * A commitment of the same delta hash as an earlier one is a copy and is skipped; when the earliest
-     * block holds several, all of them are (as the validator rules: an honest miner uploads only after
-     * its commitment's block, so no copier can land in that block).
+     * Returns fit pages then check pages, seeded by the hash of the block that closes the round's
+     * uploads and avoiding every committed miner's assigned pages if possible.
      */
-    private Map<String, CommitmentPayload> eligibleCommitments(long round, Map<String, String> skipped) {
-        Map<String, CommitmentPayload> out = new LinkedHashMap<>();
-        Map<String, Long> firstBlockOfHash = new HashMap<>();
-        Map<String, List<String>> hotkeysOfHash = new HashMap<>();
-        List<Commitment> ordered = new ArrayList<>(chain.commitments(settings.netuid()));
-        ordered.sort(Comparator.comparingLong(Commitment::block).thenComparing(Commitment::hotkey));
-        for (Commitment c : ordered) {
-            CommitmentPayload payload;
-            try {
-                payload = CommitmentPayload.parse(c.data());
-            } catch (ProtocolException e) {
-                continue; // another round's or another protocol's commitment: not ours to judge
-            }
-            if (payload.round() != round) {
-                continue;
-            }
-            if (!settings.clock().isBeforeDeadline(round, c.block())) {
-                skipped.put(c.hotkey(), "committed in block " + c.block() + ", not before the deadline "
-                        + settings.clock().deadlineBlock(round));
-                continue;
-            }
-            String sha = payload.binding();
-            Long first = firstBlockOfHash.putIfAbsent(sha, c.block());
-            if (first != null) {
-                skipped.put(c.hotkey(), first == c.block()
-                        ? "copy: the same delta hash was committed in the same block " + first
-                        : "copy: the same delta hash was committed in block " + first);
-                if (first == c.block()) {
-                    for (String other : hotkeysOfHash.get(sha)) {
-                        if (out.remove(other) != null) {
-                            skipped.put(other, "copy: the same delta hash was committed in the same block " + first);
-                        }
-                    }
-                }
-                continue;
-            }
-            hotkeysOfHash.computeIfAbsent(sha, k -> new ArrayList<>()).add(c.hotkey());
-            out.put(c.hotkey(), payload);
-        }
-        return out;
-    }
-
-    /** Returns fit pages then check pages, avoiding every committed miner's assigned pages if possible. */
-    private List<int[]> heldOutPages(long round, Set<String> hotkeys) {
+    private List<int[]> heldOutPages(long round, List<String> hotkeys) {
         int n = settings.fitPages() + settings.checkPages();
         Set<Long> assigned = new HashSet<>();
         for (String hotkey : hotkeys.stream().sorted().toList()) {
@@ -289,12 +347,13 @@ public final class AveragerRound {
                 assigned.add(i);
             }
         }
+        byte[] seed = chain.blockHash(settings.clock().mergeSeedBlock(round));
         long[] indices;
         try {
-            indices = pages.evalPageIndices(pageSeed(round), n, assigned::contains);
+            indices = pages.evalPageIndices(seed, n, assigned::contains);
         } catch (DataException e) {
             log.warn("cannot avoid the miners' pages ({}); sampling from all pages", e.getMessage());
-            indices = pages.evalPageIndices(pageSeed(round), n);
+            indices = pages.evalPageIndices(seed, n);
         }
         if (indices.length < n) {
             throw new DataException("the data has only " + indices.length + " pages for the averager's " + n
@@ -322,12 +381,18 @@ public final class AveragerRound {
         return dir;
     }
 
+    private static String shortHash(String hex) {
+        return hex.length() > 12 ? hex.substring(0, 12) : hex;
+    }
+
     private static void deleteQuietly(Path dir) {
-        try (var files = Files.list(dir)) {
-            for (Path p : files.toList()) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
-            Files.deleteIfExists(dir);
         } catch (IOException e) {
             log.debug("could not clean {}: {}", dir, e.getMessage());
         }

@@ -3,6 +3,10 @@ package io.tensorswarm.averager.run;
 import ai.djl.Device;
 import io.tensorswarm.averager.merge.MergeConfig;
 import io.tensorswarm.common.protocol.RoundClock;
+import io.tensorswarm.common.protocol.RoundTiming;
+import io.tensorswarm.protocol.scoring.RoundScorer;
+import io.tensorswarm.protocol.scoring.Scorer;
+import io.tensorswarm.protocol.scoring.ScreenConfig;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -34,7 +38,8 @@ public record AveragerSettings(
         float outerMomentum,
         MergeConfig merge,
         Path stateDir,
-        Device device) {
+        Device device,
+        int evalPages) {
     /** File name of the outer momentum inside the state folder. */
     public static final String MOMENTUM_FILE = MomentumStore.FILE;
 
@@ -49,9 +54,31 @@ public record AveragerSettings(
         if (fitPages < 1 || checkPages < 1 || minerPages < 0) {
             throw new IllegalArgumentException("fit and check pages must be >= 1 and miner pages >= 0");
         }
+        if (evalPages < 1) {
+            throw new IllegalArgumentException("evaluation pages must be >= 1, got " + evalPages);
+        }
         if (maxDeltaBytes < 1) {
             throw new IllegalArgumentException("max delta bytes must be >= 1, got " + maxDeltaBytes);
         }
+    }
+
+    /** Returns the round timing (the merge delay does not matter to a step). */
+    public RoundTiming timing() {
+        return new RoundTiming(clock.roundBlocks(), clock.deadlineMarginBlocks(), 0);
+    }
+
+    /**
+     * Returns the validators' scoring settings the averager scores with: the same assigned and
+     * evaluation page counts, bonus and screen as a default validator, so it merges what they pay.
+     */
+    public RoundScorer.Settings scoring() {
+        return new RoundScorer.Settings(netuid, Math.max(1, minerPages), evalPages, merge.evalBatchSize(),
+                Scorer.DEFAULT_BONUS_FRACTION, RoundScorer.Policy.SCORE, false, ScreenConfig.defaults());
+    }
+
+    /** Returns {@code <stateDir>/sketches.json}, the earlier rounds' delta sketches (replay check). */
+    public Path sketchHistoryFile() {
+        return stateDir.resolve("sketches.json");
     }
 
     /** Returns {@code <stateDir>/outer-momentum.safetensors}. */

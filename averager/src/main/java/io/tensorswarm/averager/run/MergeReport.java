@@ -16,7 +16,12 @@ import java.util.TreeMap;
  * Returns what the averager did in one round; written to {@code <state>/merges/<round>.json}.
  *
  * @param round the round whose deltas were merged
- * @param baseRevision the base the deltas were trained on
+ * @param baseRevision the base the deltas were trained on (the round's base)
+ * @param targetRevision the base the merge was applied to: the newest base when the merge started,
+ *     which is the round's own base or, when the previous round's merge landed meanwhile, its successor
+ *     (a one-round-delayed outer step)
+ * @param firstRound the round the published revision is the base of, or null when nothing was published
+ * @param scores each scored miner's round score, computed by the validators' scoring code
  * @param merged hotkeys whose deltas went into the merge, by rank
  * @param skipped hotkey to the reason its delta was not used
  * @param alphas each merged hotkey's mixing weight
@@ -36,6 +41,9 @@ import java.util.TreeMap;
 public record MergeReport(
         long round,
         String baseRevision,
+        String targetRevision,
+        Long firstRound,
+        Map<String, Double> scores,
         java.util.List<String> merged,
         Map<String, String> skipped,
         Map<String, Float> alphas,
@@ -52,6 +60,7 @@ public record MergeReport(
 
     public MergeReport {
         merged = java.util.List.copyOf(merged);
+        scores = new TreeMap<>(scores);
         skipped = new TreeMap<>(skipped);
         alphas = new TreeMap<>(alphas);
     }

@@ -5,6 +5,7 @@ import io.tensorswarm.common.model.ModelDirectory;
 import io.tensorswarm.common.protocol.LatestPointer;
 import io.tensorswarm.common.protocol.Sha256;
 import io.tensorswarm.common.protocol.StorageLayout;
+import io.tensorswarm.protocol.BaseHistory;
 import io.tensorswarm.storage.GetRequest;
 import io.tensorswarm.storage.ObjectInfo;
 import io.tensorswarm.storage.ObjectStore;
@@ -65,8 +66,35 @@ public final class ModelPublisher {
     public LatestPointer publish(Path modelDir, long round) {
         String revision = uploadRevision(modelDir);
         LatestPointer pointer = new LatestPointer(revision, round);
-        movePointer(pointer);
+        append(pointer);
         return pointer;
+    }
+
+    /**
+     * Appends {@code pointer} to the base history ({@link BaseHistory#append}: its entry, then {@code
+     * latest}); call only after {@link #uploadRevision} succeeded for its revision and only for a round
+     * that has not started.
+     *
+     * @throws PublishException when the revision's files are not in the store, the history already has
+     *     that round or a later one, or a write fails
+     */
+    public void append(LatestPointer pointer) {
+        requireUploaded(pointer.revision());
+        try {
+            new BaseHistory(store).append(pointer);
+        } catch (StorageException | io.tensorswarm.common.protocol.ProtocolException e) {
+            throw new PublishException("cannot add round " + pointer.round() + "'s base to the history in "
+                    + store.location() + ": " + e.getMessage(), e);
+        }
+        log.info("latest -> {} (round {}) in {}", pointer.revision(), pointer.round(), store.location());
+    }
+
+    private void requireUploaded(String revision) {
+        for (String key : List.of(StorageLayout.modelKey(revision), StorageLayout.modelConfigKey(revision))) {
+            if (store.stat(key).isEmpty()) {
+                throw new PublishException("refusing to move latest: " + key + " is not in " + store.location());
+            }
+        }
     }
 
     /**

@@ -1,7 +1,7 @@
 /**
- * The averager daemon's round step: publishing model revisions behind the {@code latest} pointer
- * ({@link io.tensorswarm.averager.run.ModelPublisher}), ranking and fetching the round's deltas
- * ({@link io.tensorswarm.averager.run.MinerRanking}, {@link io.tensorswarm.averager.run.DeltaFetcher}),
- * and one merge-and-publish step ({@link io.tensorswarm.averager.run.AveragerRound}).
+ * The averager daemon's round step: publishing model revisions and appending them to the base history
+ * ({@link io.tensorswarm.averager.run.ModelPublisher}), and one score-merge-publish step
+ * ({@link io.tensorswarm.averager.run.AveragerRound}) that scores miners with the protocol module's
+ * shared scoring code (the validators' own) before merging the best.
  */
 package io.tensorswarm.averager.run;

@@ -93,7 +93,7 @@ class AveragerRoundCrashTest {
 
     private OuterOptimizer momentum(Path state, ObjectStore store) {
         LatestPointer latest = ModelPublisher.readLatest(store).orElseThrow();
-        ParameterSet base = ModelDirectory.readWeights(new BaseModelCache(store, tmp.resolve("c")).fetch(latest));
+        ParameterSet base = ModelDirectory.readWeights(new io.tensorswarm.protocol.BaseModelSource(store, tmp.resolve("c"), io.tensorswarm.protocol.BaseModelSource.DEFAULT_MAX_MODEL_BYTES).fetch(latest.revision()).dir());
         return new MomentumStore(state).load(latest.revision(), base, 0.7f, 0.9f);
     }
 
@@ -101,7 +101,7 @@ class AveragerRoundCrashTest {
         for (Sr25519KeyPair m : miners) {
             f.submit(store, m, 0, SubnetFixture.Behaviour.HONEST);
         }
-        f.advanceTo(SubnetFixture.CLOCK.deadlineBlock(0) + 1);
+        f.advanceTo(SubnetFixture.CLOCK.readableBlock(0) + 1);
         return f;
     }
 
@@ -114,7 +114,7 @@ class AveragerRoundCrashTest {
             roundZero(store, List.of(f.registerMiner("Miner1"), f.registerMiner("Miner2")), f);
             AtomicBoolean stop = new AtomicBoolean();
 
-            AveragerRound stopping = f.averager(store, state, LocatorPolicy.parse("file"), DaemonMetrics.unexported(),
+            AveragerRound stopping = f.averager(store, state, io.tensorswarm.protocol.fetch.LocatorSchemes.of(java.util.List.of("file")), DaemonMetrics.unexported(),
                     stop::get, minerStore -> {
                         stop.set(true); // SIGTERM arrives while the first delta is being fetched
                         return minerStore;
@@ -145,7 +145,7 @@ class AveragerRoundCrashTest {
             AtomicBoolean stop = new AtomicBoolean();
             ObjectStore store = new OnPut(real, AveragerRoundCrashTest::isWeights, false, () -> stop.set(true));
 
-            MergeReport report = f.averager(store, state, LocatorPolicy.parse("file"), DaemonMetrics.unexported(),
+            MergeReport report = f.averager(store, state, io.tensorswarm.protocol.fetch.LocatorSchemes.of(java.util.List.of("file")), DaemonMetrics.unexported(),
                     stop::get, s -> s).run(0);
 
             assertTrue(stop.get());
@@ -221,11 +221,13 @@ class AveragerRoundCrashTest {
             assertFalse(Files.exists(state.resolve(MomentumStore.FILE)), "not committed yet");
             assertFalse(Files.exists(state.resolve("merges/0.json")));
 
-            // The restart re-runs round 0: its deltas were made on the old base, so nothing merges,
-            // but loading the momentum commits the staged one: latest moved to its revision.
+            // The restart re-runs round 0: the publish journal shows its merge is already the newest base,
+            // so it is not merged twice, and loading the momentum commits the staged one.
             MergeReport rerun = f.averager(real, state).run(0);
 
-            assertEquals("no usable deltas", rerun.note());
+            assertTrue(rerun.note().contains("before a restart"), rerun.note());
+            assertEquals(moved.revision(), rerun.newRevision());
+            assertEquals(2, revisions(real).size(), "the seed and the one merge: nothing merged twice");
             assertEquals(1, rerun.outerSteps());
             OuterOptimizer outer = momentum(state, real);
             assertEquals(moved.revision(), outer.revision());
@@ -235,10 +237,10 @@ class AveragerRoundCrashTest {
             for (Sr25519KeyPair m : miners) {
                 f.submit(real, m, 1, SubnetFixture.Behaviour.HONEST);
             }
-            f.advanceTo(SubnetFixture.CLOCK.deadlineBlock(1) + 1);
+            f.advanceTo(SubnetFixture.CLOCK.readableBlock(1) + 1);
             MergeReport next = f.averager(real, state).run(1);
 
-            assertEquals(moved.revision(), next.baseRevision());
+            assertEquals(moved.revision(), next.targetRevision(), "round 1's deltas go onto the merged base");
             assertEquals(next.accepted() ? 2 : 1, next.outerSteps(), next.toString());
             assertLatestIsComplete(real);
         }

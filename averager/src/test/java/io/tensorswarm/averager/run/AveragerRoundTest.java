@@ -17,6 +17,7 @@ import io.tensorswarm.common.protocol.LatestPointer;
 import io.tensorswarm.common.protocol.Sha256;
 import io.tensorswarm.common.protocol.StorageLayout;
 import io.tensorswarm.common.tensor.ParameterSet;
+import io.tensorswarm.protocol.fetch.LocatorSchemes;
 import io.tensorswarm.storage.GetRequest;
 import io.tensorswarm.storage.ObjectStore;
 import java.io.IOException;
@@ -38,11 +39,13 @@ class AveragerRoundTest {
             for (Sr25519KeyPair m : miners) {
                 f.submit(store, m, 0, SubnetFixture.Behaviour.HONEST);
             }
-            f.advanceTo(SubnetFixture.CLOCK.deadlineBlock(0) + 10);
+            f.advanceTo(SubnetFixture.CLOCK.readableBlock(0) + 8);
 
             MergeReport report = f.averager(store, tmp.resolve("state")).run(0);
 
             assertTrue(report.accepted(), report.note());
+            assertEquals(2L, report.firstRound(), "merged in round 1 (block 28), so it is round 2's base");
+            assertTrue(report.scores().values().stream().allMatch(v -> v > 0), report.scores().toString());
             assertEquals(2, report.merged().size());
             assertTrue(report.lossAfter() < report.lossBefore());
             assertEquals(1.0f, report.alphas().values().stream().reduce(0f, Float::sum), 0f);
@@ -53,15 +56,16 @@ class AveragerRoundTest {
             byte[] model = store.getBytes(GetRequest.of(StorageLayout.modelKey(after.revision()), 1 << 24));
             assertEquals(after.revision(), Sha256.of(model));
             assertEquals(1, OuterOptimizer.load(tmp.resolve("state").resolve(AveragerSettings.MOMENTUM_FILE),
-                    ModelDirectory.readWeights(new BaseModelCache(store, tmp.resolve("c")).fetch(before)), 0.7f, 0.9f)
-                    .steps());
+                    f.weights(store, before.revision()), 0.7f, 0.9f).steps());
+            assertEquals(before.revision(), f.roundBase(store, 1).revision(), "round 1 had started: its base stays");
+            assertEquals(after.revision(), f.roundBase(store, 2).revision());
             MergeReport written = MergeReport.read(tmp.resolve("state/merges/0.json"));
             assertEquals(report, written);
         }
     }
 
     @Test
-    void rejectsARoundOfHarmfulDeltasAndLeavesLatestAndMomentumAlone() throws IOException {
+    void harmfulDeltasScoreNothingAndAreNeverMergedSoLatestAndMomentumStay() throws IOException {
         SubnetFixture f = new SubnetFixture(tmp);
         try (ObjectStore store = f.store("averager")) {
             LatestPointer before = f.seedBase(store, 1);
@@ -74,7 +78,8 @@ class AveragerRoundTest {
 
             assertFalse(report.accepted());
             assertNull(report.newRevision());
-            assertTrue(!(report.lossAfter() < report.lossBefore()), report.toString());
+            assertEquals(List.of(), report.merged(), "noise lowers no loss, so validators would not pay it either");
+            assertEquals("no usable deltas", report.note());
             assertEquals(before, ModelPublisher.readLatest(store).orElseThrow());
             assertFalse(Files.exists(tmp.resolve("state").resolve(AveragerSettings.MOMENTUM_FILE)));
             assertEquals(0, report.outerSteps());
@@ -101,9 +106,9 @@ class AveragerRoundTest {
 
             assertEquals(List.of(honest.ss58Address()), report.merged());
             assertEquals(2, report.skipped().size());
-            assertTrue(report.skipped().get(badSha.ss58Address()).toLowerCase().contains("sha"),
+            assertTrue(report.skipped().get(badSha.ss58Address()).startsWith("delta hash mismatch"),
                     report.skipped().toString());
-            assertTrue(report.skipped().get(forged.ss58Address()).toLowerCase().contains("signature"),
+            assertTrue(report.skipped().get(forged.ss58Address()).startsWith("bad signature"),
                     report.skipped().toString());
         }
     }
@@ -118,13 +123,14 @@ class AveragerRoundTest {
             f.submit(store, other, 1, SubnetFixture.Behaviour.HONEST); // for round 1, not 0
             f.advanceTo(SubnetFixture.CLOCK.deadlineBlock(0));
             f.submit(store, late, 0, SubnetFixture.Behaviour.HONEST); // in the deadline block: too late
+            f.advanceTo(SubnetFixture.CLOCK.readableBlock(0));
 
             MergeReport report = f.averager(store, tmp.resolve("state")).run(0);
 
             assertEquals(List.of(), report.merged());
             assertFalse(report.accepted());
-            assertTrue(report.skipped().get(late.ss58Address()).contains("deadline"), report.skipped().toString());
-            assertFalse(report.skipped().containsKey(other.ss58Address()));
+            assertFalse(report.scores().containsKey(late.ss58Address()), "a commitment in the deadline block does not count");
+            assertFalse(report.scores().containsKey(other.ss58Address()), "a commitment for round 1 does not count for 0");
         }
     }
 
@@ -145,15 +151,16 @@ class AveragerRoundTest {
             long a = f.commit(store, twinA, 0, twins, SubnetFixture.Behaviour.HONEST);
             long b = f.commit(store, twinB, 0, twins, SubnetFixture.Behaviour.HONEST);
             assertEquals(a, b, "the fixture's clock stands still between the twins' commitments");
-            f.advanceTo(SubnetFixture.CLOCK.deadlineBlock(0));
+            f.advanceTo(SubnetFixture.CLOCK.readableBlock(0));
 
             MergeReport report = f.averager(store, tmp.resolve("state")).run(0);
 
             assertEquals(List.of(original.ss58Address()), report.merged());
-            assertTrue(report.skipped().get(copier.ss58Address()).contains("copy: the same delta hash was committed in block "
-                    + first), report.skipped().toString());
-            assertTrue(report.skipped().get(twinA.ss58Address()).contains("same block"), report.skipped().toString());
-            assertTrue(report.skipped().get(twinB.ss58Address()).contains("same block"), report.skipped().toString());
+            assertTrue(report.skipped().get(copier.ss58Address()).startsWith("COPY: "), report.skipped().toString());
+            assertTrue(report.skipped().get(twinA.ss58Address()).startsWith("COPY: "), report.skipped().toString());
+            assertTrue(report.skipped().get(twinB.ss58Address()).startsWith("COPY: "), report.skipped().toString());
+            assertTrue(report.skipped().values().stream().anyMatch(v -> v.contains("in the same block " + a)),
+                    report.skipped().toString());
         }
     }
 
@@ -209,65 +216,60 @@ class AveragerRoundTest {
             assertEquals(1, retry.outerSteps());
             assertFalse(Files.exists(state.resolve(MomentumStore.NEXT_FILE)));
             assertEquals(after.revision(), OuterOptimizer.load(state.resolve(AveragerSettings.MOMENTUM_FILE),
-                    ModelDirectory.readWeights(new BaseModelCache(real, tmp.resolve("c")).fetch(before)), 0.7f, 0.9f)
+                    f.weights(real, before.revision()), 0.7f, 0.9f)
                     .revision(), "the momentum is tagged with the revision latest names");
         }
     }
 
     /**
-     * Momentum 0.9 over three rounds: an accepted merge builds momentum, a rejected one (noise)
-     * resets it to zero on disk, and the next honest round is accepted again, stepping from rest.
+     * Every round counts under pipelined timing: round 0's merge lands in round 1 and becomes round 2's
+     * base; round 1's deltas (trained on the seed, round 1's base) are still merged, onto the newest base
+     * (a one-round-delayed outer step), and that merge becomes round 3's base. A round of harmful deltas
+     * in between merges nothing and moves nothing.
      */
     @Test
-    void aRejectedMergeResetsTheSavedMomentumAndTheNextRoundIsAcceptedAgain() throws Exception {
+    void everyRoundIsMergedAndALateMergeIsAppliedToTheNewestBase() throws Exception {
         SubnetFixture f = new SubnetFixture(tmp);
         Path state = tmp.resolve("state");
         DaemonMetrics metrics = DaemonMetrics.unexported();
         try (ObjectStore store = f.store("averager")) {
-            f.seedBase(store, 1);
+            LatestPointer seed = f.seedBase(store, 1);
             List<Sr25519KeyPair> miners = List.of(f.registerMiner("Miner1"), f.registerMiner("Miner2"));
-            AveragerRound averager = f.averager(store, state, LocatorPolicy.parse("file"), metrics, () -> false,
-                    s -> s);
+            AveragerRound averager = f.averager(store, state, LocatorSchemes.of(List.of("file")), metrics,
+                    () -> false, s -> s);
             for (Sr25519KeyPair m : miners) {
                 f.submit(store, m, 0, SubnetFixture.Behaviour.HONEST);
             }
-            f.advanceTo(SubnetFixture.CLOCK.deadlineBlock(0) + 1);
-            assertTrue(averager.run(0).accepted());
-            LatestPointer afterFirst = ModelPublisher.readLatest(store).orElseThrow();
-            ParameterSet base1 = ModelDirectory.readWeights(new BaseModelCache(store, tmp.resolve("c")).fetch(afterFirst));
-            assertTrue(load(state, base1).hasMomentum());
+            f.advanceTo(SubnetFixture.CLOCK.startBlock(1) + 2);
+            for (Sr25519KeyPair m : miners) {
+                f.submit(store, m, 1, SubnetFixture.Behaviour.HONEST); // round 1 trains on the seed meanwhile
+            }
+            MergeReport first = averager.run(0);
+            assertTrue(first.accepted(), first.toString());
+            assertEquals(2L, first.firstRound());
+
+            f.advanceTo(SubnetFixture.CLOCK.readableBlock(1) + 1);
+            MergeReport second = averager.run(1);
+
+            assertEquals(seed.revision(), second.baseRevision(), "round 1's deltas were trained on the seed");
+            assertEquals(first.newRevision(), second.targetRevision(), "and are applied to the newest base");
+            assertTrue(second.accepted(), second.toString());
+            assertEquals(3L, second.firstRound());
+            assertEquals(first.newRevision(), f.roundBase(store, 2).revision());
+            assertEquals(second.newRevision(), f.roundBase(store, 3).revision());
+            assertEquals(seed.revision(), f.roundBase(store, 1).revision());
 
             for (Sr25519KeyPair m : miners) {
-                f.submit(store, m, 1, SubnetFixture.Behaviour.NOISE);
+                f.submit(store, m, 2, SubnetFixture.Behaviour.NOISE);
             }
-            f.advanceTo(SubnetFixture.CLOCK.deadlineBlock(1) + 1);
-            MergeReport rejected = averager.run(1);
-
-            assertFalse(rejected.accepted());
-            assertTrue(rejected.momentumReset(), rejected.toString());
-            assertTrue(rejected.note().contains("momentum reset"), rejected.note());
-            assertEquals(afterFirst, ModelPublisher.readLatest(store).orElseThrow());
-            OuterOptimizer reset = load(state, base1);
-            assertFalse(reset.hasMomentum(), "the rejected round's momentum is not kept on disk");
-            assertEquals(1, reset.steps());
-            assertEquals(1, reset.restarts());
-            assertEquals(afterFirst.revision(), reset.revision());
-
-            for (Sr25519KeyPair m : miners) {
-                f.submit(store, m, 2, SubnetFixture.Behaviour.HONEST);
-            }
-            f.advanceTo(SubnetFixture.CLOCK.deadlineBlock(2) + 1);
-            MergeReport third = averager.run(2);
-
-            assertTrue(third.accepted(), third.toString());
-            assertFalse(third.momentumReset(), "stepping from zero velocity needs no reset");
-            assertEquals(2, third.outerSteps());
-            LatestPointer afterThird = ModelPublisher.readLatest(store).orElseThrow();
-            assertEquals(third.newRevision(), afterThird.revision());
+            f.advanceTo(SubnetFixture.CLOCK.readableBlock(2) + 1);
+            MergeReport harmful = averager.run(2);
+            assertFalse(harmful.accepted());
+            assertEquals(List.of(), harmful.merged());
+            assertEquals(second.newRevision(), ModelPublisher.readLatest(store).orElseThrow().revision());
+            assertEquals(2, harmful.outerSteps(), "the momentum is kept when nothing was merged");
             String scraped = scrape(metrics);
-            assertTrue(scraped.contains("tensorswarm_errors_total{kind=\"merge_rejected\"} 1.0"), scraped);
-            assertTrue(scraped.contains("tensorswarm_loss{kind=\"base\"} " + third.lossBefore()), scraped);
-            assertTrue(scraped.contains("tensorswarm_loss{kind=\"merged\"} " + third.lossAfter()), scraped);
+            assertTrue(scraped.contains("tensorswarm_loss{kind=\"merged\"} " + second.lossAfter()), scraped);
         }
     }
 
@@ -282,15 +284,15 @@ class AveragerRoundTest {
             f.advanceTo(30);
             boolean[] opened = {false};
 
-            MergeReport report = f.averager(store, tmp.resolve("state"), LocatorPolicy.defaults(), metrics,
+            MergeReport report = f.averager(store, tmp.resolve("state"), LocatorSchemes.REMOTE, metrics,
                     () -> false, s -> {
                         opened[0] = true;
                         return s;
                     }).run(0);
 
             assertEquals(List.of(), report.merged());
-            assertEquals("locator scheme 'file' is not allowed (--locators.allow s3,hf)",
-                    report.skipped().get(miner.ss58Address()));
+            assertTrue(report.skipped().get(miner.ss58Address()).startsWith("locator not allowed"),
+                    report.skipped().toString());
             assertFalse(opened[0], "the refused locator was never opened");
             assertEquals(before, ModelPublisher.readLatest(store).orElseThrow());
             assertTrue(scrape(metrics).contains("tensorswarm_errors_total{kind=\"delta_rejected\"} 1.0"));
@@ -320,19 +322,20 @@ class AveragerRoundTest {
             Path state = tmp.resolve("state");
             assertTrue(f.averager(store, state).run(0).accepted());
             LatestPointer round1Base = ModelPublisher.readLatest(store).orElseThrow();
-            ParameterSet base1 = ModelDirectory.readWeights(new BaseModelCache(store, tmp.resolve("c")).fetch(round1Base));
+            ParameterSet base1 = f.weights(store, round1Base.revision());
             OuterOptimizer saved = OuterOptimizer.load(state.resolve(AveragerSettings.MOMENTUM_FILE), base1, 0.7f, 0.9f);
 
+            f.advanceTo(41); // round 2 trains on round 0's merge
             for (Sr25519KeyPair m : miners) {
-                f.submit(store, m, 1, SubnetFixture.Behaviour.HONEST);
+                f.submit(store, m, 2, SubnetFixture.Behaviour.HONEST);
             }
-            f.advanceTo(50);
+            f.advanceTo(61);
             copyTree(tmp.resolve("averager"), tmp.resolve("averager-copy"));
             MergeReport withoutMomentum;
             try (ObjectStore copy = f.store("averager-copy")) {
-                withoutMomentum = f.averager(copy, tmp.resolve("fresh-state")).run(1);
+                withoutMomentum = f.averager(copy, tmp.resolve("fresh-state")).run(2);
             }
-            MergeReport second = f.averager(store, state).run(1); // a new averager instance: a restart
+            MergeReport second = f.averager(store, state).run(2); // a new averager instance: a restart
 
             assertEquals(1, saved.steps());
             assertEquals(round1Base.revision(), second.baseRevision());

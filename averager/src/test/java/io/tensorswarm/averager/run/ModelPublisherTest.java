@@ -40,7 +40,7 @@ class ModelPublisherTest {
             assertArrayEquals(Files.readAllBytes(model.resolve(ModelDirectory.CONFIG_FILE)),
                     store.getBytes(GetRequest.of(StorageLayout.modelConfigKey(rev), 1 << 20)));
             assertArrayEquals("{}".getBytes(), store.getBytes(GetRequest.of(ModelPublisher.tokenizerKey(rev), 16)));
-            Path fetched = new BaseModelCache(store, tmp.resolve("cache")).fetch(pointer);
+            Path fetched = new io.tensorswarm.protocol.BaseModelSource(store, tmp.resolve("cache"), io.tensorswarm.protocol.BaseModelSource.DEFAULT_MAX_MODEL_BYTES).fetch(pointer.revision()).dir();
             assertEquals(rev, Sha256.ofFile(fetched.resolve(ModelDirectory.WEIGHTS_FILE)));
         }
     }

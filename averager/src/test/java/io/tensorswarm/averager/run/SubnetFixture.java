@@ -32,6 +32,10 @@ import io.tensorswarm.common.testing.TestModels;
 import io.tensorswarm.common.train.TrainConfig;
 import io.tensorswarm.common.train.Trainer;
 import io.tensorswarm.common.train.TrainingListener;
+import io.tensorswarm.protocol.BaseHistory;
+import io.tensorswarm.protocol.BaseModelSource;
+import io.tensorswarm.protocol.fetch.DeltaFetcher;
+import io.tensorswarm.protocol.fetch.LocatorSchemes;
 import io.tensorswarm.storage.ObjectStore;
 import io.tensorswarm.storage.ObjectStores;
 import io.tensorswarm.storage.PutRequest;
@@ -40,6 +44,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
@@ -137,12 +142,12 @@ public final class SubnetFixture {
     public AveragerSettings settings(Path stateDir) {
         return new AveragerSettings(NETUID, CLOCK, 3, 24, 24, MINER_PAGES, 64L << 20,
                 OuterOptimizer.DEFAULT_LEARNING_RATE, OuterOptimizer.DEFAULT_MOMENTUM,
-                new MergeConfig(MixingConfig.defaults().withIterations(3), 8), stateDir, Device.cpu());
+                new MergeConfig(MixingConfig.defaults().withIterations(3), 8), stateDir, Device.cpu(), 8);
     }
 
     /** Returns an averager step on {@code store} with state in {@code stateDir}. */
     public AveragerRound averager(ObjectStore store, Path stateDir) {
-        return averager(store, stateDir, LocatorPolicy.parse("file"), DaemonMetrics.unexported(), () -> false,
+        return averager(store, stateDir, LocatorSchemes.of(List.of("file")), DaemonMetrics.unexported(), () -> false,
                 UnaryOperator.identity());
     }
 
@@ -150,11 +155,14 @@ public final class SubnetFixture {
      * Returns an averager step on {@code store} with state in {@code stateDir}, the given locator
      * policy, metrics and stop signal; {@code minerStores} wraps each miner store it opens.
      */
-    public AveragerRound averager(ObjectStore store, Path stateDir, LocatorPolicy locators, DaemonMetrics metrics,
+    public AveragerRound averager(ObjectStore store, Path stateDir, LocatorSchemes locators, DaemonMetrics metrics,
             BooleanSupplier stop, UnaryOperator<ObjectStore> minerStores) {
-        DeltaFetcher fetcher = new DeltaFetcher(
-                loc -> minerStores.apply(ObjectStores.open(loc, StorageOptions.defaults())), locators,
-                new Sr25519SignatureVerifier(), NETUID, 64L << 20, stateDir.resolve("work"));
+        DeltaFetcher fetcher = DeltaFetcher.builder()
+                .setStoreOpener(loc -> minerStores.apply(ObjectStores.open(loc, StorageOptions.defaults())))
+                .setVerifier(new Sr25519SignatureVerifier())
+                .setMaxDeltaBytes(64L << 20)
+                .optAllowedSchemes(locators)
+                .build();
         return new AveragerRound(chain, store, pages, fetcher, settings(stateDir), metrics, stop);
     }
 
@@ -167,12 +175,21 @@ public final class SubnetFixture {
         return commit(averagerStore, hotkey, round, delta(averagerStore, hotkey, round, behaviour), behaviour);
     }
 
-    /** Returns {@code hotkey}'s delta on the base {@code store}'s latest: trained, or noise. */
+    /** Returns the weights of revision {@code revision} in {@code store}. */
+    public ParameterSet weights(ObjectStore store, String revision) {
+        return ModelDirectory.readWeights(new BaseModelSource(store, root.resolve("miner-cache"),
+                BaseModelSource.DEFAULT_MAX_MODEL_BYTES).fetch(revision).dir());
+    }
+
+    /** Returns the base of {@code round} in the averager's {@code store} (its base history). */
+    public LatestPointer roundBase(ObjectStore store, long round) {
+        return new BaseHistory(store).forRound(round).orElseThrow();
+    }
+
+    /** Returns {@code hotkey}'s delta on the round's base: trained, or noise. */
     public ParameterSet delta(ObjectStore averagerStore, Sr25519KeyPair hotkey, long round, Behaviour behaviour) {
         String ss58 = hotkey.ss58Address();
-        LatestPointer latest = ModelPublisher.readLatest(averagerStore).orElseThrow();
-        Path baseDir = new BaseModelCache(averagerStore, root.resolve("miner-cache")).fetch(latest);
-        ParameterSet base = ModelDirectory.readWeights(baseDir);
+        ParameterSet base = weights(averagerStore, roundBase(averagerStore, round).revision());
         ParameterSet delta = trainedDelta(base, round, ss58);
         return behaviour == Behaviour.NOISE ? noiseLike(delta, 4.0, ss58.hashCode()) : delta;
     }
@@ -184,7 +201,7 @@ public final class SubnetFixture {
     public long commit(ObjectStore averagerStore, Sr25519KeyPair hotkey, long round, ParameterSet delta,
             Behaviour behaviour) throws IOException {
         String ss58 = hotkey.ss58Address();
-        LatestPointer latest = ModelPublisher.readLatest(averagerStore).orElseThrow();
+        LatestPointer latest = roundBase(averagerStore, round);
         Path file = root.resolve("upload-" + round + "-" + ss58 + ".safetensors");
         new SafetensorsWriter().write(DeltaCodecs.forName("fp32").encode(delta), file);
         String sha = Sha256.ofFile(file);
@@ -220,7 +237,7 @@ public final class SubnetFixture {
     public ParameterSet trainedDelta(ParameterSet base, long round, String hotkey) {
         try (GptModel model = GptModel.fromParameters(TestModels.micro(), base, Device.cpu());
                 Trainer trainer = new Trainer(model, TrainConfig.defaults().withSteps(30).withBatchSize(8)
-                        .withLearningRate(1e-2).withWarmupSteps(0).withSeed(round * 31 + hotkey.hashCode()))) {
+                        .withLearningRate(2e-3).withWarmupSteps(0).withSeed(round * 31 + hotkey.hashCode()))) {
             trainer.train(pages.pagesFor(round, hotkey, MINER_PAGES), TrainingListener.NONE);
             return Deltas.compute(model.parameters(), base);
         }

@@ -13,15 +13,26 @@ import java.nio.file.attribute.PosixFilePermissions;
  * Writes a file so that readers see the old file or the complete new one: a temporary sibling,
  * fsync, atomic rename, then fsync of the directory.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
     /** What to write into the temporary file's channel. */
-    interface Body {
+    public interface Body {
         void write(FileChannel ch) throws IOException;
     }
 
     private AtomicFiles() {}
 
-    static void write(Path path, Body body) throws IOException {
+    /** Writes {@code bytes} to {@code path} atomically (see the class doc). */
+    public static void write(Path path, byte[] bytes) throws IOException {
+        write(path, ch -> {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+        });
+    }
+
+    /** Writes what {@code body} puts into the channel to {@code path} atomically (see the class doc). */
+    public static void write(Path path, Body body) throws IOException {
         Path target = path.toAbsolutePath();
         Path dir = target.getParent();
         Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");

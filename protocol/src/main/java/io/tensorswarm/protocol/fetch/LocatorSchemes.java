@@ -55,6 +55,33 @@ public record LocatorSchemes(Set<String> allowed) {
         return uri.getScheme() == null ? "file" : uri.getScheme().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * Parses a {@code --locators.allow} value ({@code s3,hf}) and checks that a storage backend serves
+     * every scheme; the validator's and the averager's one reading of the flag.
+     *
+     * @throws io.tensorswarm.common.cli.ExitException (usage, one line) when it is empty or names a
+     *     scheme no backend serves
+     */
+    public static LocatorSchemes parseOption(String value) {
+        LocatorSchemes schemes;
+        try {
+            schemes = of(java.util.Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty())
+                    .toList());
+        } catch (IllegalArgumentException e) {
+            throw new io.tensorswarm.common.cli.ExitException(io.tensorswarm.common.cli.ExitCodes.USAGE,
+                    "--locators.allow: " + e.getMessage());
+        }
+        java.util.Set<String> installed = ObjectStores.providers().keySet();
+        for (String scheme : schemes.allowed()) {
+            if (!installed.contains(scheme)) {
+                throw new io.tensorswarm.common.cli.ExitException(io.tensorswarm.common.cli.ExitCodes.USAGE,
+                        "--locators.allow: no storage backend for '" + scheme + "' (installed: "
+                                + String.join(", ", new java.util.TreeSet<>(installed)) + ")");
+            }
+        }
+        return schemes;
+    }
+
     /** Returns whether {@code scheme} (lowercase) is allowed. */
     public boolean allows(String scheme) {
         return allowed.contains(scheme);

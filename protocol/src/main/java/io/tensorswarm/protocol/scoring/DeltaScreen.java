@@ -32,7 +32,16 @@ import org.slf4j.LoggerFactory;
  * delta that passed layout and finiteness, including earlier copies. Trade-off: a copy whose sketch
  * cosine falls below the candidate threshold while its exact cosine is above the copy threshold is
  * missed; with the defaults (0.8 vs 0.95, 1024 buckets) that takes a delta concentrated in a few
- * dozen elements. Not thread-safe; one instance per round.
+ * dozen elements.
+ *
+ * <p>Earlier rounds ({@link #DeltaScreen(ParameterSet, ScreenConfig, List)}): every delta still accepted
+ * after the copy check is compared with the sketches of the deltas of the rounds before
+ * ({@link SketchHistory}). It is a {@link Reason#REPLAY} when its sketch cosine to any of them reaches
+ * the copy threshold (a re-labelled, possibly scaled, earlier delta), or when less than {@link
+ * #MIN_NOVELTY} of its squared norm lies outside their span (a mix of earlier deltas, or one with a
+ * little noise or a few steps of training added). Deltas of the same round are not part of that span:
+ * they are committed blind (no delta of a round is readable before its commitments close), so honest
+ * deltas of one round may be as aligned as they like. Not thread-safe; one instance per round.
  *
  * <pre>{@code
  * DeltaScreen screen = new DeltaScreen(base, ScreenConfig.defaults());
@@ -44,6 +53,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeltaScreen {
     private static final Logger log = LoggerFactory.getLogger(DeltaScreen.class);
+    /**
+     * The least fraction of a delta's squared norm (in sketch space) that must lie outside the span of
+     * the earlier rounds' deltas. A protocol constant, so validators and the averager agree; see
+     * docs/scoring.md for the measured honest and adversary values it separates.
+     */
+    public static final double MIN_NOVELTY = 0.25;
 
     /** Returns a delta submitted earlier to {@link #add}, again; for the exact copy check. */
     @FunctionalInterface
@@ -57,6 +72,7 @@ public final class DeltaScreen {
         final double norm;
         final DeltaSketch sketch;
         Rejection rejection;
+        double novelty = Double.NaN;
 
         Profile(String hotkey, long commitBlock, double norm, DeltaSketch sketch, Rejection rejection) {
             this.hotkey = hotkey;
@@ -74,6 +90,7 @@ public final class DeltaScreen {
     private final ScreenConfig config;
     private final double baseNorm;
     private final List<Profile> profiles = new ArrayList<>();
+    private final List<SketchHistory.Entry> earlier;
     private final Set<String> hotkeys = new HashSet<>();
     private boolean finished;
 
@@ -83,9 +100,34 @@ public final class DeltaScreen {
      * @throws DeltaMismatchException when a base tensor is not floating-point
      */
     public DeltaScreen(ParameterSet base, ScreenConfig config) {
+        this(base, config, List.of());
+    }
+
+    /**
+     * Creates a screen that also rejects replays of {@code earlier} rounds' deltas (see the class doc).
+     *
+     * @throws DeltaMismatchException when a base tensor is not floating-point
+     */
+    public DeltaScreen(ParameterSet base, ScreenConfig config, List<SketchHistory.Entry> earlier) {
         this.base = Objects.requireNonNull(base, "base");
         this.config = Objects.requireNonNull(config, "config");
+        this.earlier = List.copyOf(earlier);
         this.baseNorm = Deltas.l2Norm(base);
+    }
+
+    /**
+     * Returns the sketch of every delta that passed the layout and finiteness checks, by hotkey: what
+     * the caller adds to its {@link SketchHistory} for later rounds (rejected ones included, so a
+     * replay of a norm-rejected delta is caught too).
+     */
+    public java.util.Map<String, DeltaSketch> sketches() {
+        java.util.Map<String, DeltaSketch> out = new java.util.LinkedHashMap<>();
+        for (Profile p : profiles) {
+            if (p.sketch != null) {
+                out.put(p.hotkey, p.sketch);
+            }
+        }
+        return out;
     }
 
     /** Returns the L2 norm of the base weights, the unit of the norm floor and ceiling. */
@@ -166,10 +208,11 @@ public final class DeltaScreen {
             }
         }
         findCopies(measured, loader);
+        findReplays(measured);
 
         List<ScreenOutcome> outcomes = new ArrayList<>();
         for (Profile p : ordered) {
-            outcomes.add(new ScreenOutcome(p.hotkey, p.commitBlock, p.norm, Optional.ofNullable(p.rejection)));
+            outcomes.add(new ScreenOutcome(p.hotkey, p.commitBlock, p.norm, p.novelty, Optional.ofNullable(p.rejection)));
             if (p.rejection != null && p.rejection.reason().compareTo(Reason.NORM_BOUND) >= 0) {
                 log.info("delta of {} rejected: {}", p.hotkey, p.rejection);
             }
@@ -217,6 +260,42 @@ public final class DeltaScreen {
                     }
                     break;
                 }
+            }
+        }
+    }
+
+    /** Marks each delta still accepted that replays the earlier rounds' deltas (see the class doc). */
+    private void findReplays(List<Profile> measured) {
+        if (earlier.isEmpty()) {
+            return;
+        }
+        List<DeltaSketch> basis = earlier.stream().map(SketchHistory.Entry::sketch).toList();
+        for (Profile p : measured) {
+            if (p.sketch == null) {
+                continue;
+            }
+            p.novelty = p.sketch.novelty(basis);
+            if (p.rejection != null) {
+                continue;
+            }
+            SketchHistory.Entry closest = null;
+            double best = -1;
+            for (SketchHistory.Entry e : earlier) {
+                double c = Math.abs(p.sketch.cosine(e.sketch()));
+                if (c > best) {
+                    best = c;
+                    closest = e;
+                }
+            }
+            if (best >= config.copyThreshold()) {
+                p.rejection = new Rejection(Reason.REPLAY, String.format(Locale.ROOT,
+                        "sketch cosine %.4f to the delta of %s in round %d", best, closest.hotkey(), closest.round()));
+            } else if (p.novelty < MIN_NOVELTY) {
+                long first = earlier.stream().mapToLong(SketchHistory.Entry::round).min().orElseThrow();
+                long last = earlier.stream().mapToLong(SketchHistory.Entry::round).max().orElseThrow();
+                p.rejection = new Rejection(Reason.REPLAY, String.format(Locale.ROOT,
+                        "only %.1f%% of it lies outside the span of the %d deltas of rounds %d-%d (at least %.0f%% must)",
+                        100 * p.novelty, earlier.size(), first, last, 100 * MIN_NOVELTY));
             }
         }
     }

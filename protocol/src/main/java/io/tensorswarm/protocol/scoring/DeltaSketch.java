@@ -39,6 +39,66 @@ public final class DeltaSketch {
         }
     }
 
+    /** Returns a sketch with the given bucket sums (as read back from a {@link SketchHistory}). */
+    public static DeltaSketch of(double[] buckets, long seed) {
+        DeltaSketch s = new DeltaSketch(buckets.length, seed);
+        System.arraycopy(buckets, 0, s.buckets, 0, buckets.length);
+        return s;
+    }
+
+    /**
+     * Returns the fraction of this sketch's squared norm that lies outside the span of {@code basis}
+     * (least-squares projection by modified Gram-Schmidt): 1 for a delta unrelated to all of them, 0
+     * for one that is a linear combination of them (a copy, a scaled copy, a mix). An all-zero sketch
+     * gives 0. For {@code m} unrelated dense deltas the expected value is about {@code 1 - m/dimension}.
+     *
+     * @throws IllegalArgumentException when dimensions differ
+     */
+    public double novelty(java.util.List<DeltaSketch> basis) {
+        double total = dot(buckets, buckets);
+        if (total == 0) {
+            return 0;
+        }
+        java.util.List<double[]> q = new java.util.ArrayList<>();
+        for (DeltaSketch b : basis) {
+            if (b.buckets.length != buckets.length) {
+                throw new IllegalArgumentException("sketch dimensions differ: " + buckets.length + " and "
+                        + b.buckets.length);
+            }
+            double[] v = b.buckets.clone();
+            double before = Math.sqrt(dot(v, v));
+            for (double[] u : q) {
+                axpy(-dot(v, u), u, v);
+            }
+            double norm = Math.sqrt(dot(v, v));
+            if (norm > 1e-9 * before && norm > 0) { // skip sketches already in the span
+                for (int i = 0; i < v.length; i++) {
+                    v[i] /= norm;
+                }
+                q.add(v);
+            }
+        }
+        double[] r = buckets.clone();
+        for (double[] u : q) {
+            axpy(-dot(r, u), u, r);
+        }
+        return Math.max(0, Math.min(1, dot(r, r) / total));
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    private static void axpy(double a, double[] x, double[] y) {
+        for (int i = 0; i < y.length; i++) {
+            y[i] += a * x[i];
+        }
+    }
+
     public int dimension() {
         return buckets.length;
     }

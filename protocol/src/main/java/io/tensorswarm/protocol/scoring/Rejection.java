@@ -19,7 +19,13 @@ public record Rejection(Reason reason, String detail) {
         /** The L2 norm is above the cohort bound (a "norm bomb"). */
         NORM_BOUND,
         /** Nearly the same direction as a delta committed earlier by another miner. */
-        COPY
+        COPY,
+        /**
+         * Re-labelled from earlier rounds: nearly the direction of one earlier-round delta (its own or
+         * another miner's), or too little of it outside the span of the earlier rounds' deltas (a mix
+         * or a noisy copy of them).
+         */
+        REPLAY
     }
 
     public Rejection {

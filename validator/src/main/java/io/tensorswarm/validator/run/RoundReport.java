@@ -1,5 +1,6 @@
 package io.tensorswarm.validator.run;
 
+import io.tensorswarm.protocol.scoring.MinerResult;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,6 +1,7 @@
 package io.tensorswarm.validator.run;
 
 import io.tensorswarm.common.protocol.RoundClock;
+import io.tensorswarm.protocol.scoring.RoundScorer;
 import io.tensorswarm.protocol.scoring.ScreenConfig;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,17 +35,10 @@ public record RunConfig(
         int batchSize,
         double emaAlpha,
         double bonusFraction,
-        Policy policy,
+        RoundScorer.Policy policy,
         boolean lossAnomalyFlags,
         ScreenConfig screen) {
 
-    /** How round scores are made. */
-    public enum Policy {
-        /** Relative loss improvement with the assigned-page bonus ({@code Scorer}). */
-        SCORE,
-        /** The original 1.0 / 0.3 / 0.1 tiers ({@code TieredPolicy}). */
-        TIERED
-    }
 
     /** Validates the fields. */
     public RunConfig {
@@ -73,7 +67,7 @@ public record RunConfig(
     /** Returns defaults for {@code netuid} and {@code stateDir}: 20-block rounds, margin 2, 4 assigned and 8 eval pages. */
     public static RunConfig defaults(int netuid, Path stateDir) {
         return new RunConfig(netuid, new RoundClock(20, 2), stateDir, 4096L << 20, Duration.ofMinutes(10), 4, 8, 8,
-                0.3, 0.10, Policy.SCORE, false, ScreenConfig.defaults());
+                0.3, 0.10, RoundScorer.Policy.SCORE, false, ScreenConfig.defaults());
     }
 
     /** Returns a copy with another round clock. */
@@ -95,9 +89,20 @@ public record RunConfig(
     }
 
     /** Returns a copy with another policy and anomaly flag setting. */
-    public RunConfig withPolicy(Policy value, boolean flags) {
+    public RunConfig withPolicy(RoundScorer.Policy value, boolean flags) {
         return new RunConfig(netuid, clock, stateDir, maxDeltaBytes, downloadTimeout, assignedPages, evalPages,
                 batchSize, emaAlpha, bonusFraction, value, flags, screen);
+    }
+
+    /** Returns the protocol's scoring settings of this validator. */
+    public RoundScorer.Settings scoring() {
+        return new RoundScorer.Settings(netuid, assignedPages, evalPages, batchSize, bonusFraction, policy,
+                lossAnomalyFlags, screen);
+    }
+
+    /** Returns {@code <stateDir>/sketches.json}, the earlier rounds' delta sketches (replay check). */
+    public Path sketchHistoryFile() {
+        return stateDir.resolve("sketches.json");
     }
 
     /** Returns {@code <stateDir>/scores.json}. */

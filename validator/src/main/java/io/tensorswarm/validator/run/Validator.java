@@ -5,50 +5,37 @@ import io.tensorswarm.chain.Chain;
 import io.tensorswarm.chain.ChainException;
 import io.tensorswarm.chain.auth.HeartbeatReporter;
 import io.tensorswarm.chain.auth.HeartbeatStats;
-import io.tensorswarm.chain.model.Commitment;
 import io.tensorswarm.chain.model.Metagraph;
 import io.tensorswarm.chain.model.Neuron;
-import io.tensorswarm.common.TensorswarmException;
-import io.tensorswarm.protocol.fetch.DeltaFetcher;
-import io.tensorswarm.protocol.fetch.RejectedDeltaException;
-import io.tensorswarm.protocol.fetch.StopRequestedException;
 import io.tensorswarm.common.data.TokenPages;
 import io.tensorswarm.common.data.Tokenizer;
 import io.tensorswarm.common.data.Tokenizers;
-import io.tensorswarm.common.eval.Evaluator;
 import io.tensorswarm.common.model.GptModel;
 import io.tensorswarm.common.model.ModelDirectory;
 import io.tensorswarm.common.ops.DaemonMetrics;
 import io.tensorswarm.common.ops.LogIdentity;
-import io.tensorswarm.common.protocol.CommitmentPayload;
 import io.tensorswarm.common.protocol.ProtocolException;
-import io.tensorswarm.common.safetensors.SafetensorsReader;
-import io.tensorswarm.common.tensor.ParameterSet;
+import io.tensorswarm.protocol.BaseModelSource;
+import io.tensorswarm.protocol.RoundCommitments.Counted;
+import io.tensorswarm.protocol.RoundCommitments;
+import io.tensorswarm.protocol.fetch.DeltaFetcher;
+import io.tensorswarm.protocol.fetch.StopRequestedException;
+import io.tensorswarm.protocol.scoring.MinerResult;
+import io.tensorswarm.protocol.scoring.RoundScorer;
+import io.tensorswarm.protocol.scoring.SketchHistory;
 import io.tensorswarm.storage.StorageException;
-import io.tensorswarm.protocol.scoring.DeltaScreen;
-import io.tensorswarm.protocol.scoring.LossAnomaly;
-import io.tensorswarm.protocol.scoring.MinerObservation;
-import io.tensorswarm.protocol.scoring.RoundLosses;
-import io.tensorswarm.protocol.scoring.Score;
 import io.tensorswarm.validator.scoring.ScoreBook;
-import io.tensorswarm.protocol.scoring.ScreenOutcome;
-import io.tensorswarm.protocol.scoring.ScreenReport;
-import io.tensorswarm.protocol.scoring.Scorer;
-import io.tensorswarm.protocol.scoring.TieredPolicy;
 import io.tensorswarm.validator.scoring.WeightVector;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
@@ -155,16 +142,17 @@ public final class Validator {
             try {
                 startUp();
                 long block = chain.currentBlock();
-                long current = config.clock().roundOf(block);
-                long ready = block >= config.clock().deadlineBlock(current) ? current : current - 1;
+                // Round r is scored once its upload window has closed (block >= start(r + 1)) and the block
+                // its commitments are read at is final.
+                long ready = config.clock().roundOf(block) - 1;
                 long next = Math.max(Math.max(book.lastRound(), lastAttempted) + 1, ready);
-                if (ready >= 0 && next <= ready) {
+                if (ready >= 0 && next <= ready && RoundCommitments.isReady(chain, config.clock(), next)) {
                     runRound(next);
                     done++;
                     continue;
                 }
-                waiting = lastRoundStatus + "; waiting for r=" + next + "'s deadline (block "
-                        + config.clock().deadlineBlock(next) + ")";
+                waiting = lastRoundStatus + "; waiting for r=" + next + "'s uploads to close (block "
+                        + config.clock().readableBlock(next) + ")";
                 revealDue(); // while waiting: a reveal is sent as soon as its window opens
             } catch (StopRequestedException e) {
                 log.info("stopping: {}", e.getMessage());
@@ -267,11 +255,11 @@ public final class Validator {
         }
         if (base.isEmpty()) {
             // The validator's own gap, not the miners': nobody's score decays for it.
-            return skipped(round, "skipped: no base model", "no latest pointer for the round");
+            return skipped(round, "skipped: no base model", "the base history has no base for the round");
         }
         Metagraph mg = chain.metagraph(config.netuid());
         Map<String, Integer> uids = mg.neurons().stream().collect(Collectors.toMap(Neuron::hotkey, Neuron::uid));
-        List<Counted> counted = countedCommitments(round, uids);
+        List<Counted> counted = RoundCommitments.read(chain, config.netuid(), config.clock(), round, uids);
         log.info("r={} {} commitments count for the round; base {}", round, counted.size(), base.get().revision());
         RoundReport report = evaluate(round, base.get(), counted);
 
@@ -341,161 +329,68 @@ public final class Validator {
         return empty;
     }
 
-    private record Counted(String hotkey, int uid, long block, CommitmentPayload payload) {}
-
-    /** Returns the registered miners' commitments for {@code round} made before its deadline, earliest first. */
-    private List<Counted> countedCommitments(long round, Map<String, Integer> uids) {
-        List<Counted> out = new ArrayList<>();
-        for (Commitment c : chain.commitments(config.netuid())) {
-            Integer uid = uids.get(c.hotkey());
-            if (uid == null || !config.clock().isBeforeDeadline(round, c.block())) {
-                continue;
-            }
-            CommitmentPayload payload;
-            try {
-                payload = CommitmentPayload.parse(c.data());
-            } catch (TensorswarmException e) {
-                log.debug("ignoring the unparsable commitment of {}: {}", c.hotkey(), e.getMessage());
-                continue;
-            }
-            if (payload.round() == round) {
-                out.add(new Counted(c.hotkey(), uid, c.block(), payload));
-            }
-        }
-        out.sort(Comparator.comparingLong(Counted::block).thenComparing(Counted::hotkey));
-        return out;
-    }
-
-    private void checkStop(long round, String step, int index, int total) {
-        if (stopRequested.getAsBoolean()) {
-            throw new StopRequestedException("round " + round + " abandoned before " + step + " miner " + (index + 1)
-                    + " of " + total + "; nothing of it was saved");
-        }
-    }
-
     private RoundReport evaluate(long round, BaseModelSource.BaseModel base, List<Counted> counted) {
         Path cache = config.deltaCacheDir(round);
         GptModel model = ModelDirectory.load(base.dir(), device);
         try (model;
                 Tokenizer tokenizer = Tokenizers.forModelDir(base.dir(), model.config().vocabSize());
                 TokenPages pages = pagesOpener.apply(tokenizer).apply(model.config().nPositions())) {
-            ParameterSet baseWeights = model.parameters();
-            Map<String, MinerResult> results = new LinkedHashMap<>();
-            DeltaScreen screen = new DeltaScreen(baseWeights, config.screen());
-            List<Counted> fetched = new ArrayList<>();
-            for (int i = 0; i < counted.size(); i++) {
-                Counted c = counted.get(i);
-                checkStop(round, "fetching", i, counted.size());
-                String fetching = "r=" + round + " fetching miner " + (i + 1) + " of " + counted.size();
-                heartbeats.sendIfDue(() -> heartbeat(fetching, null));
-                Path file = cache.resolve(c.hotkey() + ".safetensors");
-                try {
-                    fetcher.fetch(c.hotkey(), config.netuid(), c.payload(), base.revision(), baseWeights, file);
-                } catch (RejectedDeltaException e) {
-                    if (e.getCause() instanceof StorageException se && se.kind() == StorageException.Kind.NOT_FOUND) {
-                        metrics.error("storage_not_found"); // the metered store leaves missing objects to callers
-                    }
-                    log.info("r={} miner {} scores 0: {}", round, shortKey(c.hotkey()), e.getMessage());
-                    results.put(c.hotkey(), MinerResult.rejected(c.hotkey(), c.uid(), c.block(), e.reason(), e.getMessage()));
-                    continue;
-                }
-                screen.add(c.hotkey(), c.block(), readDelta(file)).ifPresent(r -> log.info("r={} miner {} screened out: {}",
-                        round, shortKey(c.hotkey()), r));
-                fetched.add(c);
-                metrics.progress();
-            }
-            ScreenReport screened = screen.finish(h -> readDelta(cache.resolve(h + ".safetensors")));
-
-            Set<Long> assignedIndices = new HashSet<>();
-            for (Counted c : counted) {
-                for (long i : pages.pageIndicesFor(round, c.hotkey(), config.assignedPages())) {
-                    assignedIndices.add(i);
-                }
-            }
+            SketchHistory history = SketchHistory.load(config.sketchHistoryFile(), SketchHistory.DEFAULT_WINDOW,
+                    config.screen().sketchDimension(), config.screen().sketchSeed());
+            RoundScorer scorer = new RoundScorer(config.scoring(), fetcher, new ScoringProgress(round), stopRequested);
             byte[] seed = chain.blockHash(config.clock().seedBlock(round));
-            long[] evalIdx = pages.evalPageIndices(seed, config.evalPages(), assignedIndices::contains);
-            List<int[]> evalPages = pages.pages(evalIdx);
-            Evaluator evaluator = new Evaluator(config.batchSize());
-            Scorer scorer = new Scorer(config.bonusFraction());
-            double baseLoss = Double.NaN;
-            double bestLoss = Double.NaN;
-            for (int i = 0; i < fetched.size(); i++) {
-                Counted c = fetched.get(i);
-                ScreenOutcome outcome = screened.outcome(c.hotkey()).orElseThrow();
-                if (!outcome.accepted()) {
-                    var r = outcome.rejection().orElseThrow();
-                    results.put(c.hotkey(), MinerResult.rejected(c.hotkey(), c.uid(), c.block(), r.reason().name(),
-                            r.detail()));
-                    continue;
-                }
-                checkStop(round, "evaluating", i, fetched.size());
-                log.info("r={} evaluating miner {} ({} of {})", round, shortKey(c.hotkey()), i + 1, fetched.size());
-                String evaluating = "r=" + round + " evaluating miner " + (i + 1) + " of " + fetched.size();
-                heartbeats.sendIfDue(() -> heartbeat(evaluating, null));
-                long start = System.nanoTime();
-                ParameterSet delta = readDelta(cache.resolve(c.hotkey() + ".safetensors"));
-                Evaluator.Comparison onEval = evaluator.compareWithDelta(model, baseWeights, delta, evalPages);
-                Evaluator.Comparison onAssigned = evaluator.compareWithDelta(model, baseWeights, delta,
-                        pages.pagesFor(round, c.hotkey(), config.assignedPages()));
-                double seconds = (System.nanoTime() - start) / 1e9;
-                long tokens = onEval.base().tokens() + onEval.withDelta().tokens() + onAssigned.base().tokens()
-                        + onAssigned.withDelta().tokens();
-                if (seconds > 0) {
-                    metrics.tokensPerSecond(tokens / seconds);
-                    lastTokensPerSecond = tokens / seconds;
-                }
-                RoundLosses losses = new RoundLosses(onEval.base().meanLoss(), onEval.withDelta().meanLoss(),
-                        onAssigned.base().meanLoss(), onAssigned.withDelta().meanLoss());
-                if (Double.isNaN(baseLoss)) {
-                    baseLoss = onEval.base().meanLoss();
-                    metrics.loss("base", baseLoss);
-                }
-                double after = onEval.withDelta().meanLoss();
-                if (Double.isFinite(after) && !(after >= bestLoss)) {
-                    bestLoss = after;
-                }
-                Score s = scorer.score(losses);
-                results.put(c.hotkey(), new MinerResult(c.hotkey(), c.uid(), c.block(), s.unassignedImprovement(),
-                        s.assignedImprovement(), losses.afterUnassigned(), s.value(), 0, 0, null, null, false));
-                metrics.progress();
+            RoundScorer.Scores scores = scorer.score(round, model, model.parameters(), base.revision(), pages, counted,
+                    history.before(round), seed, cache);
+            if (!Double.isNaN(scores.bestLoss())) {
+                metrics.loss("eval", scores.bestLoss());
             }
-            if (!Double.isNaN(bestLoss)) {
-                metrics.loss("eval", bestLoss);
-            }
-            List<MinerResult> ordered = new ArrayList<>();
-            for (Counted c : counted) {
-                ordered.add(results.get(c.hotkey()));
-            }
-            ordered = applyPolicies(round, ordered);
-            return new RoundReport(round, base.revision(), baseLoss, evalPages.size(), ordered, "");
+            history.put(round, scores.sketches());
+            history.save(config.sketchHistoryFile());
+            return new RoundReport(round, base.revision(), scores.baseLoss(), scores.evalPageCount(), scores.results(), "");
         }
     }
 
-    private List<MinerResult> applyPolicies(long round, List<MinerResult> results) {
-        List<MinerResult> out = results;
-        if (config.policy() == RunConfig.Policy.TIERED) {
-            List<MinerObservation> obs = results.stream()
-                    .map(m -> new MinerObservation(m.hotkey(), m.reason() == null, m.lossAfter()))
-                    .toList();
-            Map<String, Double> tiers = TieredPolicy.defaults().assign(obs);
-            out = out.stream().map(m -> m.withScore(tiers.getOrDefault(m.hotkey(), 0.0))).toList();
-        }
-        if (config.lossAnomalyFlags()) {
-            Map<String, Double> losses = new LinkedHashMap<>();
-            out.stream().filter(m -> m.reason() == null).forEach(m -> losses.put(m.hotkey(), m.lossAfter()));
-            Set<String> flagged = LossAnomaly.mad().flag(losses).stream().map(LossAnomaly.Flag::hotkey)
-                    .collect(Collectors.toSet());
-            flagged.forEach(h -> log.info("r={} miner {}'s loss is an outlier", round, shortKey(h)));
-            out = out.stream().map(m -> flagged.contains(m.hotkey()) ? m.flagged() : m).toList();
-        }
-        return out;
-    }
+    /** Feeds the scorer's progress to heartbeats and metrics. */
+    private final class ScoringProgress implements RoundScorer.Listener {
+        private final long round;
 
-    private static ParameterSet readDelta(Path file) {
-        try {
-            return new SafetensorsReader().read(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the cached delta " + file, e);
+        ScoringProgress(long round) {
+            this.round = round;
+        }
+
+        @Override
+        public void fetching(int index, int total) {
+            String status = "r=" + round + " fetching miner " + (index + 1) + " of " + total;
+            heartbeats.sendIfDue(() -> heartbeat(status, null));
+        }
+
+        @Override
+        public void evaluating(int index, int total) {
+            String status = "r=" + round + " evaluating miner " + (index + 1) + " of " + total;
+            heartbeats.sendIfDue(() -> heartbeat(status, null));
+        }
+
+        @Override
+        public void progress() {
+            metrics.progress();
+        }
+
+        @Override
+        public void rejected(String hotkey, String reason, Throwable cause) {
+            if (cause instanceof StorageException se && se.kind() == StorageException.Kind.NOT_FOUND) {
+                metrics.error("storage_not_found"); // the metered store leaves missing objects to callers
+            }
+        }
+
+        @Override
+        public void tokensPerSecond(double value) {
+            metrics.tokensPerSecond(value);
+            lastTokensPerSecond = value;
+        }
+
+        @Override
+        public void baseLoss(double value) {
+            metrics.loss("base", value);
         }
     }
 

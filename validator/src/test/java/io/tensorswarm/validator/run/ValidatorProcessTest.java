@@ -67,7 +67,8 @@ class ValidatorProcessTest {
     Path wallets;
     Path state;
     final List<Sr25519KeyPair> miners = new ArrayList<>();
-    final List<Path> deltas = new ArrayList<>();
+    final List<List<Path>> deltaSets = new ArrayList<>();
+    int submissions;
 
     @AfterEach
     void closeChain() {
@@ -88,16 +89,25 @@ class ValidatorProcessTest {
         state = tmp.resolve("state");
     }
 
-    /** Registers one honest and a few noise miners and makes their deltas (while the child JVM starts). */
+    /**
+     * Registers one honest and a few noise miners and makes their deltas for three submissions (while the
+     * child JVM starts): each round needs new deltas, since re-sending an earlier round's is a replay.
+     */
     private void prepareMiners() throws Exception {
         Sr25519KeyPair honest = net.registerMiner("//Bob");
-        ParameterSet trained = net.honestDelta(0, honest.ss58Address(), 8, 3e-3f);
         miners.add(honest);
-        deltas.add(net.encode(trained, "honest"));
-        double norm = SubnetFixture.norm(trained);
         for (int i = 0; i < NOISE_MINERS; i++) {
             miners.add(net.registerMiner("//Noise" + i));
-            deltas.add(net.encode(net.noiseDeltaWithNorm(i, norm), "noise" + i));
+        }
+        for (int k = 0; k < 3; k++) {
+            ParameterSet trained = net.honestDelta(k, honest.ss58Address(), 8, 3e-3f);
+            List<Path> set = new ArrayList<>();
+            set.add(net.encode(trained, "honest-" + k));
+            double norm = SubnetFixture.norm(trained);
+            for (int i = 0; i < NOISE_MINERS; i++) {
+                set.add(net.encode(net.noiseDeltaWithNorm(i + 100 * k, norm), "noise" + i + "-" + k));
+            }
+            deltaSets.add(set);
         }
     }
 
@@ -107,6 +117,7 @@ class ValidatorProcessTest {
 
     /** Commits and uploads every miner's delta for {@code round}; all of it lands before the round's deadline. */
     private void submitAll(long round) throws Exception {
+        List<Path> deltas = deltaSets.get(submissions++ % deltaSets.size());
         for (int i = 0; i < miners.size(); i++) {
             long block = net.commit(miners.get(i), round, deltas.get(i));
             assertTrue(block < CLOCK.deadlineBlock(round), "commitment of block " + block + " misses round " + round);
@@ -114,11 +125,12 @@ class ValidatorProcessTest {
         }
     }
 
-    /** Returns the first round whose deadline is at least three blocks away. */
+    /** Returns the first round whose deadline leaves time to commit for every miner. */
     private long nextSubmittableRound() {
         long block = net.chain.currentBlock();
         long round = CLOCK.roundOf(block);
-        return block + 3 < CLOCK.deadlineBlock(round) ? round : round + 1;
+        // Each commitment waits for its block to be sealed (about a block each), so leave room for all.
+        return block + miners.size() + 3 < CLOCK.deadlineBlock(round) ? round : round + 1;
     }
 
     private ChildJvm startValidator(String logName, String... extra) throws Exception {
@@ -234,6 +246,7 @@ class ValidatorProcessTest {
         PendingRevealStore pending = PendingRevealStore.forHotkey(state, validatorKey.ss58Address());
         double scoreAfterR;
         PendingReveal committed;
+        boolean revealedBeforeKill;
         try (ChildJvm first = startValidator("first.log")) {
             prepareMiners();
             r = nextSubmittableRound();
@@ -252,18 +265,24 @@ class ValidatorProcessTest {
             first.sigkill();
             first.awaitExit(Duration.ofSeconds(10));
             assertFalse(first.output().contains("r=" + (r + 1) + " weights:"), "killed before the round ended");
+            // Round r+1 is scored once its uploads close, in round r+2, when round r's reveal may be due
+            // already: it is then sent before the kill.
+            revealedBeforeKill = first.output().contains("revealed the weights committed in block "
+                    + committed.commitBlock());
         }
         assertStateParses();
         ScoreBook book = ScoreBook.load(state.resolve("scores.json"), 0.3);
         assertEquals(r, book.lastRound(), "the killed round was not applied");
         assertEquals(scoreAfterR, book.score(honest().ss58Address()), 0.0, "round r's scores survived");
-        assertEquals(List.of(committed.commitHash()), pending.load().stream().map(PendingReveal::commitHash).toList(),
-                "the pending reveal survived");
+        assertEquals(revealedBeforeKill ? List.of() : List.of(committed.commitHash()),
+                pending.load().stream().map(PendingReveal::commitHash).toList(),
+                "the pending reveal survived unless it was sent before the kill");
 
         try (ChildJvm second = startValidator("second.log", "--rounds", "1")) {
             assertEquals(0, second.awaitExit(Duration.ofSeconds(90)), second.output());
             String out = second.output();
-            assertTrue(out.contains("revealed the weights committed in block " + committed.commitBlock()), out);
+            assertTrue(revealedBeforeKill || out.contains("revealed the weights committed in block "
+                    + committed.commitBlock()), out);
             assertTrue(Pattern.compile("r=(" + (r + 1) + "|" + (r + 2) + ") weights: committed").matcher(out).find(),
                     out);
         }

@@ -1,5 +1,7 @@
 package io.tensorswarm.validator.run;
 
+import io.tensorswarm.protocol.BaseModelSource;
+import io.tensorswarm.protocol.scoring.MinerResult;
 import io.tensorswarm.protocol.fetch.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -169,6 +171,42 @@ class ValidatorRunTest {
                 Duration.ofSeconds(30), time::milliseconds, () -> metrics.error("orchestrator"));
     }
 
+    /**
+     * Validators agree: one scores round 0 right after its uploads close, another long after, when a
+     * miner has already committed for round 1 (replacing its round-0 commitment). Both read the
+     * commitments at the deadline block and seed the evaluation pages from its hash, so both count
+     * the same miners and measure the same losses.
+     */
+    @Test
+    void twoValidatorsStartedAtDifferentTimesCountTheSameMinersAndScoreTheSamePages() throws Exception {
+        setUp(LocalSubnetConfig.defaults());
+        Sr25519KeyPair bob = register("//Bob");
+        Sr25519KeyPair charlie = register("//Charlie");
+        advanceToBlock(1);
+        Path bobFile = encode(honestDelta(0, bob.ss58Address()), "bob");
+        Path charlieFile = encode(honestDelta(0, charlie.ss58Address()), "charlie");
+        submit(bob, 0, bobFile, bobFile, bob);
+        submit(charlie, 0, charlieFile, charlieFile, charlie);
+        advanceToBlock(CLOCK.readableBlock(0));
+        RoundReport early = validator(config(tmp.resolve("early"), 1L << 20)).runRound(0);
+
+        advanceToBlock(CLOCK.startBlock(1) + 1);
+        net.commit(bob, 1, bobFile); // bob's commitment now names round 1
+        advanceToBlock(CLOCK.readableBlock(1) + 3);
+        RoundReport late = validator(config(tmp.resolve("late"), 1L << 20)).runRound(0);
+
+        assertEquals(2, early.miners().size(), early.toString());
+        assertEquals(early.miners().stream().map(MinerResult::hotkey).toList(),
+                late.miners().stream().map(MinerResult::hotkey).toList(), "the same miners count");
+        for (MinerResult e : early.miners()) {
+            MinerResult l = late.miner(e.hotkey());
+            assertNull(l.reason(), String.valueOf(l.detail()));
+            assertEquals(e.improvement(), l.improvement(), 0.0, "the same evaluation pages: " + e.hotkey());
+            assertEquals(e.score(), l.score(), 0.0);
+        }
+        assertEquals(early.baseLoss(), late.baseLoss(), 0.0);
+    }
+
     @Test
     void sendsSignedHeartbeatsAtStartWhileWaitingAndWithTheRoundsScoresAndWeights() throws Exception {
         setUp(LocalSubnetConfig.defaults());
@@ -191,8 +229,8 @@ class ValidatorRunTest {
                     && b.body().path("role").asText().equals("validator")), beats.toString());
             assertEquals("started", beats.get(0).status());
             List<RecordingOrchestrator.Beat> waiting = beats.stream()
-                    .filter(b -> b.status().equals("no round yet; waiting for r=0's deadline (block 8)")).toList();
-            assertTrue(waiting.size() >= 1, "a heartbeat while waiting for the deadline: " + beats);
+                    .filter(b -> b.status().equals("no round yet; waiting for r=0's uploads to close (block 10)")).toList();
+            assertTrue(waiting.size() >= 1, "a heartbeat while waiting for the round's uploads: " + beats);
             assertTrue(waiting.get(0).atMillis() - beats.get(0).atMillis() >= 30_000, beats.toString());
 
             RecordingOrchestrator.Beat done = beats.get(beats.size() - 1);
@@ -383,7 +421,7 @@ class ValidatorRunTest {
     }
 
     @Test
-    void tieredPolicyGivesAnEvaluatedMinerTheTopTierAndAnUnresponsiveOneTheLowest() throws Exception {
+    void tieredPolicyGivesAnEvaluatedMinerTheTopTierAndARejectedOneNothing() throws Exception {
         setUp(LocalSubnetConfig.defaults());
         Sr25519KeyPair honest = register("//Bob");
         Sr25519KeyPair lazy = register("//Eve");
@@ -392,10 +430,11 @@ class ValidatorRunTest {
         submit(honest, 0, honestFile, honestFile, honest);
         submit(lazy, 0, honestFile, null, lazy);
         advanceToBlock(9);
-        RunConfig config = config(tmp.resolve("state"), 1L << 20).withPolicy(RunConfig.Policy.TIERED, true);
+        RunConfig config = config(tmp.resolve("state"), 1L << 20).withPolicy(io.tensorswarm.protocol.scoring.RoundScorer.Policy.TIERED, true);
         RoundReport report = validator(config).runRound(0);
         assertEquals(1.0, report.miner(honest.ss58Address()).score());
-        assertEquals(0.1, report.miner(lazy.ss58Address()).score());
+        assertEquals(0.0, report.miner(lazy.ss58Address()).score(),
+                "a lazy miner (committed, uploaded nothing) must not earn the old 0.1 'unresponsive' tier");
         assertEquals("missing manifest", report.miner(lazy.ss58Address()).reason());
     }
 

@@ -1,8 +1,8 @@
-package io.tensorswarm.validator.run;
+package io.tensorswarm.protocol.scoring;
 
 /**
- * Returns what the validator concluded about one miner in one round, as written to the round's
- * result file.
+ * Returns what a scorer (a validator, or the averager choosing what to merge) concluded about one
+ * miner in one round, as written to the validator's round result file.
  *
  * @param hotkey the miner's hotkey
  * @param uid its uid, or -1 when it is not registered any more
@@ -22,24 +22,24 @@ public record MinerResult(String hotkey, int uid, long commitBlock, double impro
         boolean anomalous) {
 
     /** Returns a result for a miner rejected before evaluation. */
-    static MinerResult rejected(String hotkey, int uid, long block, String reason, String detail) {
+    public static MinerResult rejected(String hotkey, int uid, long block, String reason, String detail) {
         return new MinerResult(hotkey, uid, block, Double.NaN, Double.NaN, Double.NaN, 0, 0, 0, reason, detail, false);
     }
 
     /** Returns a copy with the moving score and weight filled in. */
-    MinerResult withBook(double smoothedScore, double weightShare) {
+    public MinerResult withBook(double smoothedScore, double weightShare) {
         return new MinerResult(hotkey, uid, commitBlock, improvement, assignedImprovement, lossAfter, score,
                 smoothedScore, weightShare, reason, detail, anomalous);
     }
 
     /** Returns a copy with another round score. */
-    MinerResult withScore(double value) {
+    public MinerResult withScore(double value) {
         return new MinerResult(hotkey, uid, commitBlock, improvement, assignedImprovement, lossAfter, value,
                 smoothed, weight, reason, detail, anomalous);
     }
 
     /** Returns a copy marked anomalous. */
-    MinerResult flagged() {
+    public MinerResult flagged() {
         return new MinerResult(hotkey, uid, commitBlock, improvement, assignedImprovement, lossAfter, score,
                 smoothed, weight, reason, detail, true);
     }

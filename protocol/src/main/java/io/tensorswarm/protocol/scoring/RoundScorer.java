@@ -1,0 +1,298 @@
+package io.tensorswarm.protocol.scoring;
+
+import io.tensorswarm.common.data.TokenPages;
+import io.tensorswarm.common.eval.Evaluator;
+import io.tensorswarm.common.model.GptModel;
+import io.tensorswarm.common.safetensors.SafetensorsReader;
+import io.tensorswarm.common.tensor.ParameterSet;
+import io.tensorswarm.protocol.RoundCommitments.Counted;
+import io.tensorswarm.protocol.fetch.DeltaFetcher;
+import io.tensorswarm.protocol.fetch.RejectedDeltaException;
+import io.tensorswarm.protocol.fetch.StopRequestedException;
+import io.tensorswarm.storage.StorageException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scores one round's counted commitments: fetch and verify each delta ({@link DeltaFetcher}), screen
+ * the cohort ({@link DeltaScreen}: layout, finite, norm bound, same-round copies, replays of earlier
+ * rounds), evaluate each survivor on its miner's assigned pages and on the round's unassigned
+ * evaluation pages, and turn the losses into round scores ({@link Scorer}, or {@link TieredPolicy}).
+ * The validator sets weights from these scores; the averager merges the best-scored deltas. Both run
+ * this same code, so they cannot drift.
+ *
+ * <p>Decoded deltas are written to the cache folder as {@code <hotkey>.safetensors} and read back one
+ * at a time; the caller removes the folder when it no longer needs them. Not thread-safe.
+ */
+public final class RoundScorer {
+    private static final Logger log = LoggerFactory.getLogger(RoundScorer.class);
+
+    /** What the caller wants to know while a round is scored (heartbeats, metrics). */
+    public interface Listener {
+        /** A miner is being fetched ({@code index} counts from 0). */
+        default void fetching(int index, int total) {}
+
+        /** A miner is being evaluated. */
+        default void evaluating(int index, int total) {}
+
+        /** A miner was fetched or evaluated. */
+        default void progress() {}
+
+        /** A miner was rejected before evaluation, with its reason and the cause (when a storage error). */
+        default void rejected(String hotkey, String reason, Throwable cause) {}
+
+        /** The last evaluation's throughput. */
+        default void tokensPerSecond(double value) {}
+
+        /** The base model's loss on the evaluation pages. */
+        default void baseLoss(double value) {}
+    }
+
+    /** How round scores are made. */
+    public enum Policy {
+        /** Relative loss improvement with the assigned-page bonus ({@link Scorer}). */
+        SCORE,
+        /** The original 1.0 / 0.3 / 0.1 tiers ({@link TieredPolicy}), for evaluated miners only. */
+        TIERED
+    }
+
+    /**
+     * The scoring settings.
+     *
+     * @param netuid the subnet (manifests and commitments must name it)
+     * @param assignedPages pages assigned to each miner per round
+     * @param evalPages unassigned evaluation pages per round
+     * @param batchSize pages per forward pass
+     * @param bonusFraction the assigned-page bonus of {@link Scorer}
+     * @param policy score or tiers
+     * @param lossAnomaly whether MAD outliers of the after-delta loss that are worse than the median score 0
+     * @param screen the screen's settings
+     */
+    public record Settings(int netuid, int assignedPages, int evalPages, int batchSize, double bonusFraction,
+            Policy policy, boolean lossAnomaly, ScreenConfig screen) {
+        public Settings {
+            Objects.requireNonNull(policy, "policy");
+            Objects.requireNonNull(screen, "screen");
+            if (assignedPages < 1 || evalPages < 1 || batchSize < 1) {
+                throw new IllegalArgumentException("assignedPages, evalPages and batchSize must be at least 1");
+            }
+        }
+    }
+
+    /**
+     * A scored round.
+     *
+     * @param results one per counted commitment, in the counted (commitment) order
+     * @param baseLoss the base loss on the evaluation pages (NaN when nobody was evaluated)
+     * @param bestLoss the lowest base + delta loss on them (NaN when none)
+     * @param evalPageCount how many evaluation pages were drawn
+     * @param sketches the sketch of every decoded delta, for the caller's {@link SketchHistory}
+     */
+    public record Scores(List<MinerResult> results, double baseLoss, double bestLoss, int evalPageCount,
+            Map<String, DeltaSketch> sketches) {
+
+        /** Returns the evaluated miners with a positive score, best first (ties by commitment order). */
+        public List<MinerResult> positive() {
+            List<MinerResult> out = new ArrayList<>(results.stream().filter(m -> m.reason() == null && m.score() > 0)
+                    .toList());
+            out.sort((a, b) -> Double.compare(b.score(), a.score()));
+            return out;
+        }
+    }
+
+    private final Settings settings;
+    private final DeltaFetcher fetcher;
+    private final Listener listener;
+    private final BooleanSupplier stopRequested;
+
+    public RoundScorer(Settings settings, DeltaFetcher fetcher, Listener listener, BooleanSupplier stopRequested) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.fetcher = Objects.requireNonNull(fetcher, "fetcher");
+        this.listener = Objects.requireNonNull(listener, "listener");
+        this.stopRequested = Objects.requireNonNull(stopRequested, "stopRequested");
+    }
+
+    /** Returns where the decoded delta of {@code hotkey} is kept in {@code cache}. */
+    public static Path cachedDelta(Path cache, String hotkey) {
+        return cache.resolve(hotkey + ".safetensors");
+    }
+
+    /**
+     * Scores round {@code round}.
+     *
+     * @param model the base model (its weights are {@code baseWeights})
+     * @param baseRevision the round's base revision (manifests must name it)
+     * @param pages the data
+     * @param counted the round's counted commitments, earliest first
+     * @param earlier sketches of the earlier rounds' deltas
+     * @param evalSeed the seed of the unassigned evaluation pages (the deadline block's hash)
+     * @param cache where decoded deltas go
+     * @throws StopRequestedException when a stop was requested before every miner was evaluated
+     */
+    public Scores score(long round, GptModel model, ParameterSet baseWeights, String baseRevision, TokenPages pages,
+            List<Counted> counted, List<SketchHistory.Entry> earlier, byte[] evalSeed, Path cache) {
+        Map<String, MinerResult> results = new LinkedHashMap<>();
+        DeltaScreen screen = new DeltaScreen(baseWeights, settings.screen(), earlier);
+        List<Counted> fetched = new ArrayList<>();
+        for (int i = 0; i < counted.size(); i++) {
+            Counted c = counted.get(i);
+            checkStop(round, "fetching", i, counted.size());
+            listener.fetching(i, counted.size());
+            Path file = cachedDelta(cache, c.hotkey());
+            try {
+                fetcher.fetch(c.hotkey(), settings.netuid(), c.payload(), baseRevision, baseWeights, file);
+            } catch (RejectedDeltaException e) {
+                listener.rejected(c.hotkey(), e.reason(), e.getCause() instanceof StorageException se ? se : null);
+                log.info("r={} miner {} scores 0: {}", round, shortKey(c.hotkey()), e.getMessage());
+                results.put(c.hotkey(), MinerResult.rejected(c.hotkey(), c.uid(), c.block(), e.reason(), e.getMessage()));
+                continue;
+            }
+            screen.add(c.hotkey(), c.block(), readDelta(file)).ifPresent(r -> log.info("r={} miner {} screened out: {}",
+                    round, shortKey(c.hotkey()), r));
+            fetched.add(c);
+            listener.progress();
+        }
+        ScreenReport screened = screen.finish(h -> readDelta(cachedDelta(cache, h)));
+
+        Set<Long> assigned = new HashSet<>();
+        for (Counted c : counted) {
+            for (long i : pages.pageIndicesFor(round, c.hotkey(), settings.assignedPages())) {
+                assigned.add(i);
+            }
+        }
+        long[] evalIdx = pages.evalPageIndices(evalSeed, settings.evalPages(), assigned::contains);
+        List<int[]> evalPages = pages.pages(evalIdx);
+        Evaluator evaluator = new Evaluator(settings.batchSize());
+        Scorer scorer = new Scorer(settings.bonusFraction());
+        double baseLoss = Double.NaN;
+        double bestLoss = Double.NaN;
+        Map<String, Double> novelty = new LinkedHashMap<>();
+        for (int i = 0; i < fetched.size(); i++) {
+            Counted c = fetched.get(i);
+            ScreenOutcome outcome = screened.outcome(c.hotkey()).orElseThrow();
+            novelty.put(c.hotkey(), outcome.novelty());
+            if (!outcome.accepted()) {
+                Rejection r = outcome.rejection().orElseThrow();
+                listener.rejected(c.hotkey(), r.reason().name(), null);
+                results.put(c.hotkey(), MinerResult.rejected(c.hotkey(), c.uid(), c.block(), r.reason().name(),
+                        r.detail()));
+                continue;
+            }
+            checkStop(round, "evaluating", i, fetched.size());
+            listener.evaluating(i, fetched.size());
+            log.info("r={} evaluating miner {} ({} of {})", round, shortKey(c.hotkey()), i + 1, fetched.size());
+            long start = System.nanoTime();
+            ParameterSet delta = readDelta(cachedDelta(cache, c.hotkey()));
+            Evaluator.Comparison onEval = evaluator.compareWithDelta(model, baseWeights, delta, evalPages);
+            Evaluator.Comparison onAssigned = evaluator.compareWithDelta(model, baseWeights, delta,
+                    pages.pagesFor(round, c.hotkey(), settings.assignedPages()));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long tokens = onEval.base().tokens() + onEval.withDelta().tokens() + onAssigned.base().tokens()
+                    + onAssigned.withDelta().tokens();
+            if (seconds > 0) {
+                listener.tokensPerSecond(tokens / seconds);
+            }
+            RoundLosses losses = new RoundLosses(onEval.base().meanLoss(), onEval.withDelta().meanLoss(),
+                    onAssigned.base().meanLoss(), onAssigned.withDelta().meanLoss());
+            if (Double.isNaN(baseLoss)) {
+                baseLoss = onEval.base().meanLoss();
+                listener.baseLoss(baseLoss);
+            }
+            double after = onEval.withDelta().meanLoss();
+            if (Double.isFinite(after) && !(after >= bestLoss)) {
+                bestLoss = after;
+            }
+            Score s = scorer.score(losses);
+            results.put(c.hotkey(), new MinerResult(c.hotkey(), c.uid(), c.block(), s.unassignedImprovement(),
+                    s.assignedImprovement(), losses.afterUnassigned(), s.value(), 0, 0, null, null, false));
+            listener.progress();
+        }
+        List<MinerResult> ordered = new ArrayList<>();
+        for (Counted c : counted) {
+            ordered.add(results.get(c.hotkey()));
+        }
+        if (!novelty.isEmpty() && !earlier.isEmpty()) {
+            log.info("r={} novelty against {} earlier-round deltas: {}", round, earlier.size(), novelty.entrySet()
+                    .stream().map(e -> shortKey(e.getKey()) + "=" + String.format(java.util.Locale.ROOT, "%.3f",
+                            e.getValue())).collect(Collectors.joining(", ")));
+        }
+        return new Scores(applyPolicies(round, ordered), baseLoss, bestLoss, evalPages.size(), screen.sketches());
+    }
+
+    /** Tiers and loss outliers; a miner rejected before evaluation always keeps 0. */
+    private List<MinerResult> applyPolicies(long round, List<MinerResult> results) {
+        List<MinerResult> out = results;
+        if (settings.policy() == Policy.TIERED) {
+            List<MinerObservation> obs = results.stream().filter(m -> m.reason() == null)
+                    .map(m -> new MinerObservation(m.hotkey(), true, m.lossAfter()))
+                    .toList();
+            Map<String, Double> tiers = TieredPolicy.defaults().assign(obs);
+            out = out.stream().map(m -> m.reason() == null ? m.withScore(tiers.getOrDefault(m.hotkey(), 0.0)) : m)
+                    .toList();
+        }
+        if (settings.lossAnomaly()) {
+            Map<String, Double> losses = new LinkedHashMap<>();
+            out.stream().filter(m -> m.reason() == null).forEach(m -> losses.put(m.hotkey(), m.lossAfter()));
+            double median = median(losses.values().stream().filter(Double::isFinite).mapToDouble(d -> d).toArray());
+            Set<String> flagged = LossAnomaly.mad().flag(losses).stream().map(LossAnomaly.Flag::hotkey)
+                    .collect(Collectors.toSet());
+            List<MinerResult> marked = new ArrayList<>();
+            for (MinerResult m : out) {
+                if (!flagged.contains(m.hotkey())) {
+                    marked.add(m);
+                    continue;
+                }
+                // An outlier that made the loss worse than the cohort's median is harmful: it scores 0.
+                // One that is better than everyone is kept (flagged in the report, not punished).
+                boolean harmful = !Double.isFinite(m.lossAfter()) || m.lossAfter() > median;
+                log.info("r={} miner {}'s loss {} is an outlier{}", round, shortKey(m.hotkey()), m.lossAfter(),
+                        harmful ? " above the median; it scores 0" : " below the median; kept");
+                marked.add(harmful ? m.withScore(0).flagged() : m.flagged());
+            }
+            out = marked;
+        }
+        return out;
+    }
+
+    private static double median(double[] values) {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        double[] v = values.clone();
+        java.util.Arrays.sort(v);
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+
+    private void checkStop(long round, String step, int index, int total) {
+        if (stopRequested.getAsBoolean()) {
+            throw new StopRequestedException("round " + round + " abandoned before " + step + " miner " + (index + 1)
+                    + " of " + total + "; nothing of it was saved");
+        }
+    }
+
+    /** Reads a cached decoded delta. */
+    public static ParameterSet readDelta(Path file) {
+        try {
+            return new SafetensorsReader().read(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the cached delta " + file, e);
+        }
+    }
+
+    private static String shortKey(String hotkey) {
+        return io.tensorswarm.common.ops.LogIdentity.shortKey(hotkey);
+    }
+}
