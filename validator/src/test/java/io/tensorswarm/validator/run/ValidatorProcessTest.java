@@ -118,6 +118,9 @@ class ValidatorProcessTest {
     /** Commits and uploads every miner's delta for {@code round}; all of it lands before the round's deadline. */
     private void submitAll(long round) throws Exception {
         List<Path> deltas = deltaSets.get(submissions++ % deltaSets.size());
+        while (net.chain.currentBlock() < CLOCK.startBlock(round)) { // a commitment counts only inside its round
+            Thread.sleep(100);
+        }
         for (int i = 0; i < miners.size(); i++) {
             long block = net.commit(miners.get(i), round, deltas.get(i));
             assertTrue(block < CLOCK.deadlineBlock(round), "commitment of block " + block + " misses round " + round);
