@@ -2,6 +2,7 @@ package io.tensorswarm.validator.run;
 
 import io.tensorswarm.chain.Chain;
 import io.tensorswarm.chain.DispatchException;
+import io.tensorswarm.chain.WeightLimits;
 import io.tensorswarm.chain.calls.WeightCommitHash;
 import io.tensorswarm.chain.calls.WeightConversion;
 import io.tensorswarm.chain.calls.WeightConversion.EmitWeights;
@@ -22,8 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Puts a validator's weights on chain: converted to u16 as the SDK does, with the subnet's version
- * key, skipped with a log line while the rate limit has not passed; on a subnet with commit-reveal
- * on, commits their hash instead and keeps the reveal in a {@link PendingRevealStore} (the file
+ * key, skipped with a log line while the chain would refuse them ({@link WeightLimits}: the weights
+ * rate limit, which commits obey too, and the cap of unrevealed commits, counted in the pending
+ * store); on a subnet with commit-reveal on, commits their hash instead and keeps the reveal in a {@link PendingRevealStore} (the file
  * {@code chain reveal --state.dir} also reads) until {@link #revealDue} gets it accepted. The reveal
  * is saved before the commit is sent, so a crash at any point leaves it on disk. Not thread-safe.
  */
@@ -76,11 +78,13 @@ public final class WeightSubmitter {
             log.warn("r={} this hotkey is not registered on subnet {}; not setting weights", round, netuid);
             return Outcome.notSent("skipped: not registered");
         }
-        long last = self.get().lastUpdate();
-        if (!hp.commitRevealEnabled() && last != 0 && block - last < hp.weightsRateLimit()) {
-            log.info("r={} weights were set at block {}; the rate limit of {} blocks has not passed at block {}: skipping",
-                    round, last, hp.weightsRateLimit(), block);
-            return Outcome.notSent("skipped: rate limit");
+        // Checked here, not left to the chain: a refused commit would cost a fee and a log line per round.
+        long unrevealed = hp.commitRevealEnabled()
+                ? pending.unrevealedAt(PendingReveal.chainIdOf(chain), netuid, hotkey.ss58Address(), block) : 0;
+        Optional<WeightLimits.Refusal> refusal = WeightLimits.check(hp, self.get().lastUpdate(), block, unrevealed);
+        if (refusal.isPresent()) {
+            log.info("r={} not sending weights: {}", round, refusal.get().detail());
+            return Outcome.notSent("skipped: " + refusal.get().reason());
         }
         try {
             if (!hp.commitRevealEnabled()) {
