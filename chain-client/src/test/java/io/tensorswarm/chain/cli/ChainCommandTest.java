@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tensorswarm.chain.local.LocalChain;
 import io.tensorswarm.chain.local.MockTime;
 import io.tensorswarm.chain.wallet.Argon2Settings;
 import io.tensorswarm.chain.wallet.NaclKeyfileCipher;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -168,6 +170,23 @@ class ChainCommandTest {
         assertTrue(again.err().startsWith("error: SubtensorModule.SettingWeightsTooFast"), again.err());
         advanceBlocks(1);
         assertOk(onChain(validator, "set-weights", "--netuid", "1", "--uids", "1", "--weights", "1"));
+    }
+
+    @Test
+    @Timeout(60)
+    void setWeightsFitsTheWeightsToTheSubnetsMinimumCountAndMaxShareAsTheSdkDoes() {
+        initAndRegister("--weights-rate-limit", "0");
+        LocalChain local = LocalChain.builder().setDirectory(chainDir).optTime(time).build();
+        local.setHyperparameters(1, local.subnetConfig(1).withMinAllowedWeights(2).withMaxWeightLimit(45000));
+        CliRun one = onChain(validator, "set-weights", "--netuid", "1", "--uids", "1", "--weights", "1");
+        assertOk(one);
+        assertTrue(one.out().contains("subnet 1 requires at least 2 weights"), one.out());
+        assertTrue(one.out().contains("weights for uids [0, 1]: [30348, 65535] (u16)"), one.out());
+        advanceBlocks(1);
+        CliRun skewed = onChain(validator, "set-weights", "--netuid", "1", "--uids", "0,1", "--weights", "0.1,0.9");
+        assertOk(skewed);
+        assertTrue(skewed.out().contains("no uid gets more than 45000/65535 of the total"), skewed.out());
+        assertTrue(skewed.out().contains("weights for uids [0, 1]: [29906, 65535] (u16)"), skewed.out());
     }
 
     @Test

@@ -4,11 +4,12 @@ import io.tensorswarm.chain.Chain;
 import io.tensorswarm.chain.DispatchException;
 import io.tensorswarm.chain.WeightLimits;
 import io.tensorswarm.chain.calls.WeightCommitHash;
-import io.tensorswarm.chain.calls.WeightConversion;
+import io.tensorswarm.chain.calls.WeightProcessing;
 import io.tensorswarm.chain.calls.WeightConversion.EmitWeights;
 import io.tensorswarm.chain.cli.PendingReveal;
 import io.tensorswarm.chain.cli.PendingRevealStore;
 import io.tensorswarm.chain.crypto.Sr25519KeyPair;
+import io.tensorswarm.chain.model.Metagraph;
 import io.tensorswarm.chain.model.Neuron;
 import io.tensorswarm.chain.model.SubnetHyperparameters;
 import io.tensorswarm.chain.model.TxReceipt;
@@ -22,8 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Puts a validator's weights on chain: converted to u16 as the SDK does, with the subnet's version
- * key, skipped with a log line while the chain would refuse them ({@link WeightLimits}: the weights
+ * Puts a validator's weights on chain: fitted to the subnet's {@code MinAllowedWeights} and {@code
+ * MaxWeightsLimit} and converted to u16 as the SDK does ({@link WeightProcessing}), with the subnet's
+ * version key, skipped with a log line while the chain would refuse them ({@link WeightLimits}: the weights
  * rate limit, which commits obey too, and the cap of unrevealed commits, counted in the pending
  * store); on a subnet with commit-reveal on, commits their hash instead and keeps the reveal in a {@link PendingRevealStore} (the file
  * {@code chain reveal --state.dir} also reads) until {@link #revealDue} gets it accepted. The reveal
@@ -71,9 +73,9 @@ public final class WeightSubmitter {
             return Outcome.notSent("skipped: no positive scores");
         }
         SubnetHyperparameters hp = chain.hyperparameters(netuid);
-        EmitWeights emit = WeightConversion.convertWeightsAndUidsForEmit(weights.uids(), weights.weights());
         long block = chain.currentBlock();
-        Optional<Neuron> self = chain.metagraph(netuid).byHotkey(hotkey.ss58Address());
+        Metagraph metagraph = chain.metagraph(netuid);
+        Optional<Neuron> self = metagraph.byHotkey(hotkey.ss58Address());
         if (self.isEmpty()) {
             log.warn("r={} this hotkey is not registered on subnet {}; not setting weights", round, netuid);
             return Outcome.notSent("skipped: not registered");
@@ -85,6 +87,14 @@ public final class WeightSubmitter {
         if (refusal.isPresent()) {
             log.info("r={} not sending weights: {}", round, refusal.get().detail());
             return Outcome.notSent("skipped: " + refusal.get().reason());
+        }
+        EmitWeights emit;
+        try {
+            emit = WeightProcessing.forEmit(weights.uids(), weights.weights(), metagraph.neurons().size(),
+                    hp.minAllowedWeights(), hp.maxWeightLimit());
+        } catch (IllegalArgumentException e) {
+            log.warn("r={} the weights do not fit the subnet: {}", round, e.getMessage());
+            return Outcome.notSent("skipped: " + e.getMessage());
         }
         try {
             if (!hp.commitRevealEnabled()) {

@@ -1,6 +1,7 @@
 package io.tensorswarm.validator.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tensorswarm.chain.cli.PendingRevealStore;
 import io.tensorswarm.chain.crypto.Sr25519KeyPair;
@@ -45,6 +46,28 @@ class WeightSubmitterTest {
 
     private String submit(long round) {
         return submitter.submit(chain, round, new WeightVector(new int[] {1, 2}, new float[] {0.25f, 0.75f})).text();
+    }
+
+    @Test
+    void tooFewWeightsAreFilledToTheSubnetsMinimumAsTheSdkDoes() {
+        subnet(LocalSubnetConfig.defaults().withMinAllowedWeights(3).withTempo(10));
+        toBlock(1);
+        WeightVector onlyBob = new WeightVector(new int[] {1}, new float[] {1f});
+        assertEquals("set", submitter.submit(chain, 0, onlyBob).text(), "the chain refuses 1 weight: WeightVecLengthIsLow");
+        toBlock(10);
+        double bob = chain.metagraph(NETUID).neurons().get(1).incentive();
+        assertTrue(bob > 0.99, "the filled uids get a trace: " + bob);
+    }
+
+    @Test
+    void weightsAreClippedToTheSubnetsMaxWeightLimit() {
+        subnet(LocalSubnetConfig.defaults().withMaxWeightLimit(45000).withTempo(10).withConsensusClipping(false));
+        toBlock(1);
+        WeightVector skewed = new WeightVector(new int[] {1, 2}, new float[] {0.1f, 0.9f});
+        assertEquals("set", submitter.submit(chain, 0, skewed).text(), "the chain refuses a 0.9 share: MaxWeightExceeded");
+        toBlock(10);
+        double charlie = chain.metagraph(NETUID).neurons().get(2).incentive();
+        assertEquals(45000 / 65535.0, charlie, 1e-3, "Charlie's share is cut to the limit");
     }
 
     @Test
