@@ -4,8 +4,8 @@ import io.tensorswarm.chain.Chain;
 import io.tensorswarm.chain.DispatchException;
 import io.tensorswarm.chain.WeightLimits;
 import io.tensorswarm.chain.calls.WeightCommitHash;
-import io.tensorswarm.chain.calls.WeightProcessing;
 import io.tensorswarm.chain.calls.WeightConversion.EmitWeights;
+import io.tensorswarm.chain.calls.WeightProcessing;
 import io.tensorswarm.chain.cli.PendingReveal;
 import io.tensorswarm.chain.cli.PendingRevealStore;
 import io.tensorswarm.chain.crypto.Sr25519KeyPair;
@@ -24,12 +24,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Puts a validator's weights on chain: fitted to the subnet's {@code MinAllowedWeights} and {@code
- * MaxWeightsLimit} and converted to u16 as the SDK does ({@link WeightProcessing}), with the subnet's
- * version key, skipped with a log line while the chain would refuse them ({@link WeightLimits}: the weights
- * rate limit, which commits obey too, and the cap of unrevealed commits, counted in the pending
- * store); on a subnet with commit-reveal on, commits their hash instead and keeps the reveal in a {@link PendingRevealStore} (the file
- * {@code chain reveal --state.dir} also reads) until {@link #revealDue} gets it accepted. The reveal
- * is saved before the commit is sent, so a crash at any point leaves it on disk. Not thread-safe.
+ * MaxWeightsLimit} and converted to u16 as the SDK does ({@link WeightProcessing}), with the
+ * subnet's version key; skipped with a log line while the chain would refuse them ({@link
+ * WeightLimits}: the weights rate limit, which commits obey too, and the cap of unrevealed commits,
+ * counted in the pending store). On a subnet with commit-reveal on, it commits their hash instead
+ * and keeps the reveal in a {@link PendingRevealStore} (the file {@code chain reveal --state.dir}
+ * also reads) until {@link #revealDue} gets it accepted. The reveal is saved before the commit is
+ * sent, so a crash at any point leaves it on disk. Not thread-safe.
  */
 public final class WeightSubmitter {
     private static final Logger log = LoggerFactory.getLogger(WeightSubmitter.class);
