@@ -14,10 +14,10 @@ import io.tensorswarm.common.data.Tokenizer;
 import io.tensorswarm.common.data.Tokenizers;
 import io.tensorswarm.common.model.GptModel;
 import io.tensorswarm.common.model.ModelDirectory;
+import io.tensorswarm.common.protocol.DeltaCodecs;
 import io.tensorswarm.common.protocol.DeltaMetadata;
 import io.tensorswarm.common.protocol.Sha256;
 import io.tensorswarm.common.safetensors.SafetensorsWriter;
-import io.tensorswarm.common.tensor.DType;
 import io.tensorswarm.common.tensor.Deltas;
 import io.tensorswarm.common.tensor.NonFiniteValue;
 import io.tensorswarm.common.tensor.ParameterSet;
@@ -42,7 +42,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code miner train}: trains a base model for N steps on local data and writes the weight delta
- * ({@code trained - base}) as safetensors, tagged with the base model's revision.
+ * ({@code trained - base}) as safetensors, tagged with the base model's revision and encoded with
+ * one of the protocol's codecs ({@link CodecOption}, as {@code miner run}).
  */
 @Command(
         name = "train",
@@ -50,19 +51,6 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Train a base model on local data and write the weight delta (trained - base).")
 public final class TrainCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(TrainCommand.class);
-
-    /** Codecs this command can store a delta with. */
-    enum Codec {
-        FP32(DType.F32),
-        BF16(DType.BF16),
-        FP16(DType.F16);
-
-        final DType dtype;
-
-        Codec(DType dtype) {
-            this.dtype = dtype;
-        }
-    }
 
     @Spec CommandSpec spec;
     @Mixin LoggingMixin logging;
@@ -110,9 +98,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Seed of the page order (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--codec", defaultValue = "fp32", paramLabel = "fp32|bf16|fp16",
-            description = "How the delta is stored (default: ${DEFAULT-VALUE}).")
-    Codec codec;
+    @Mixin CodecOption codecOption;
 
     @Option(names = "--log-every", defaultValue = "10", description = "Steps between progress lines (default: ${DEFAULT-VALUE}).")
     int logEvery;
@@ -123,6 +109,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         logging.apply();
+        String codec = codecOption.name();
         if ((round == null) != (hotkey == null)) {
             throw new ExitException(ExitCodes.USAGE, "--round and --hotkey go together");
         }
@@ -164,7 +151,6 @@ public final class TrainCommand implements Callable<Integer> {
                     .putMetadata(DeltaMetadata.FORMAT, "pt")
                     .putMetadata(DeltaMetadata.KIND, DeltaMetadata.KIND_DELTA)
                     .putMetadata(DeltaMetadata.BASE_REVISION, baseRevision)
-                    .putMetadata(DeltaMetadata.CODEC, codec.name().toLowerCase(Locale.ROOT))
                     .putMetadata(DeltaMetadata.STEPS, Integer.toString(result.steps()))
                     .putMetadata(DeltaMetadata.TOKENS, Long.toString(result.tokens()))
                     .build();
@@ -172,12 +158,12 @@ public final class TrainCommand implements Callable<Integer> {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            SafetensorsWriter writer = codec == Codec.FP32 ? new SafetensorsWriter() : SafetensorsWriter.convertingF32To(codec.dtype);
-            writer.write(tagged, out);
+            // A single delta: topk keeps no error-feedback residual here (miner run does, across rounds).
+            new SafetensorsWriter().write(DeltaCodecs.forName(codec).encode(tagged), out);
             String deltaHash = Sha256.ofFile(out);
             double norm = Deltas.l2Norm(delta);
             log.info("wrote delta {} ({} bytes, {}, L2 norm {}, sha256 {})", out, Files.size(out),
-                    codec.name().toLowerCase(Locale.ROOT), String.format(Locale.ROOT, "%.4f", norm), shortHash(deltaHash));
+                    codec, String.format(Locale.ROOT, "%.4f", norm), shortHash(deltaHash));
             if (json) {
                 ObjectMapper mapper = new ObjectMapper();
                 ObjectNode node = mapper.createObjectNode();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tensorswarm.common.model.ModelDirectory;
+import io.tensorswarm.common.protocol.DeltaCodecs;
 import io.tensorswarm.common.protocol.DeltaMetadata;
 import io.tensorswarm.common.protocol.Sha256;
 import io.tensorswarm.common.safetensors.SafetensorsHeader;
@@ -18,9 +19,16 @@ import io.tensorswarm.common.testing.CliRun;
 import io.tensorswarm.common.testing.TestModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
 
 class TrainCommandTest {
     @TempDir Path tmp;
@@ -45,7 +53,7 @@ class TrainCommandTest {
     @Test
     void writesDeltaTaggedWithTheBaseRevisionAndTheModelsTensors() throws Exception {
         Path out = tmp.resolve("out/delta.safetensors");
-        CliRun run = train("--out", out.toString(), "--json");
+        CliRun run = train("--out", out.toString(), "--json", "--codec", "fp32");
         assertEquals(0, run.exitCode(), run.err());
 
         ParameterSet delta = new SafetensorsReader().read(out);
@@ -74,6 +82,44 @@ class TrainCommandTest {
         SafetensorsHeader header = new SafetensorsReader().readHeader(out);
         assertTrue(header.entries().stream().allMatch(e -> e.dtype() == DType.BF16));
         assertEquals("bf16", header.metadata().get(DeltaMetadata.CODEC));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"int8", "topk"})
+    @Timeout(120)
+    void writesDeltasInEveryProtocolCodecThatValidatorsDecode(String codec) throws Exception {
+        Path out = tmp.resolve("delta-" + codec + ".safetensors");
+        CliRun run = train("--out", out.toString(), "--codec", codec);
+        assertEquals(0, run.exitCode(), run.err());
+        ParameterSet stored = new SafetensorsReader().read(out);
+        assertEquals(codec, stored.metadata().get(DeltaMetadata.CODEC));
+        ParameterSet base = ModelDirectory.readWeights(model);
+        ParameterSet delta = DeltaCodecs.forStored(stored).decode(stored, base);
+        assertEquals(base.names(), delta.names());
+    }
+
+    @Test
+    @Timeout(60)
+    void aCodecTheProtocolDoesNotKnowIsAUsageErrorNamingTheKnownOnes() {
+        Path out = tmp.resolve("d.safetensors");
+        CliRun run = train("--out", out.toString(), "--codec", "fp16");
+        assertEquals(2, run.exitCode());
+        assertTrue(run.isOneLineError(), run.err());
+        assertTrue(run.err().contains("--codec: unknown codec 'fp16'; known: fp32, bf16, int8, topk"), run.err());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    @Timeout(60)
+    void theCodecFlagIsMinerRunsOwnWithItsDefaultAndTheProtocolsList() {
+        OptionSpec train = new CommandLine(new TrainCommand()).getCommandSpec().findOption("--codec");
+        OptionSpec run = new CommandLine(new RunCommand()).getCommandSpec().findOption("--codec");
+        assertEquals(run.defaultValue(), train.defaultValue());
+        String env = System.getenv("TS_CODEC");
+        assertEquals(env != null ? env : DeltaCodecs.DEFAULT, train.defaultValue());
+        List<String> listed = new ArrayList<>();
+        train.completionCandidates().forEach(listed::add);
+        assertEquals(DeltaCodecs.names(), listed);
     }
 
     @Test

@@ -15,20 +15,19 @@ import io.tensorswarm.common.data.Tokenizers;
 import io.tensorswarm.common.eval.Evaluator;
 import io.tensorswarm.common.model.GptModel;
 import io.tensorswarm.common.model.ModelDirectory;
+import io.tensorswarm.common.protocol.DeltaCodecException;
+import io.tensorswarm.common.protocol.DeltaCodecs;
 import io.tensorswarm.common.protocol.DeltaMetadata;
-import io.tensorswarm.common.protocol.Sha256;
+import io.tensorswarm.common.protocol.Fp32Codec;
 import io.tensorswarm.common.safetensors.ReadLimits;
 import io.tensorswarm.common.safetensors.SafetensorsHeader;
 import io.tensorswarm.common.safetensors.SafetensorsReader;
-import io.tensorswarm.common.tensor.Deltas;
-import io.tensorswarm.common.tensor.NonFiniteValue;
 import io.tensorswarm.common.tensor.ParameterSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +39,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code validator evaluate}: mean next-token loss of a model on pages of local data, and with
- * {@code --delta} the loss after adding a miner's delta, checked the way a validator checks one.
+ * {@code --delta} the loss after adding a miner's delta in any protocol codec, decoded and checked
+ * the way a validator decodes and checks one.
  */
 @Command(
         name = "evaluate",
@@ -90,7 +90,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         Path model = modelOption.dir();
         String baseRevision = modelOption.revision();
-        ParameterSet deltaSet = delta == null ? null : readDelta(baseRevision);
+        ParameterSet stored = delta == null ? null : readDelta(baseRevision);
 
         try (GptModel gpt = ModelDirectory.load(model, device.resolve());
                 Tokenizer tokenizer = Tokenizers.forModelDir(model, gpt.config().vocabSize());
@@ -100,7 +100,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                     data.data());
             Evaluator evaluator = new Evaluator(batchSize);
             ObjectNode node = new ObjectMapper().createObjectNode();
-            if (deltaSet == null) {
+            if (stored == null) {
                 Evaluator.Result r = evaluator.evaluate(gpt, selected);
                 node.put("loss_base", r.meanLoss());
                 node.put("pages", selected.size());
@@ -109,8 +109,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                         r.meanLoss(), selected.size(), r.tokens()));
             } else {
                 ParameterSet base = gpt.parameters();
-                // A validator accepts only a delta with exactly the base's tensors (names and shapes).
-                Deltas.requireSameLayout(base, deltaSet, "delta " + delta, false);
+                ParameterSet deltaSet = decode(stored, base);
                 Evaluator.Comparison c = evaluator.compareWithDelta(gpt, base, deltaSet, selected);
                 double before = c.base().meanLoss();
                 double after = c.withDelta().meanLoss();
@@ -128,7 +127,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** Reads and checks a delta file before any model is loaded: size, header, base revision, finiteness. */
+    /**
+     * Reads and checks a delta file before any model is loaded: size, header, base revision, a codec
+     * the protocol knows. Returns the stored tensors, decoded by {@link #decode} once the base is loaded.
+     */
     private ParameterSet readDelta(String baseRevision) throws IOException {
         if (!Files.isRegularFile(delta)) {
             throw new ExitException(ExitCodes.FAILURE, "--delta " + delta + " is not a file");
@@ -144,12 +146,30 @@ public final class EvaluateCommand implements Callable<Integer> {
         if (claimed == null) {
             log.warn("delta {} names no base revision; scoring it against {} anyway", delta, modelOption.dir());
         }
-        ParameterSet set = reader.read(delta);
-        Optional<NonFiniteValue> bad = Deltas.checkFinite(set);
-        if (bad.isPresent()) {
-            throw new ExitException(ExitCodes.FAILURE, "delta " + delta + " holds " + bad.get());
+        String codec = header.metadata().get(DeltaMetadata.CODEC);
+        if (codec != null && !DeltaCodecs.isKnown(codec)) {
+            throw new ExitException(ExitCodes.FAILURE, "delta " + delta + " is stored with codec '" + codec
+                    + "', which the protocol does not know (known: " + String.join(", ", DeltaCodecs.names()) + ")");
         }
-        return set;
+        return reader.read(delta);
+    }
+
+    /**
+     * Decodes the stored delta against the base's layout with the codec it names, as validators do
+     * ({@link DeltaCodecs#forStored}): exactly the base's tensors, every value finite. A file that
+     * names no codec is read as {@code fp32} (a delta written by another trainer), with a warning.
+     */
+    private ParameterSet decode(ParameterSet stored, ParameterSet base) {
+        try {
+            if (stored.metadata().get(DeltaMetadata.CODEC) == null) {
+                log.warn("delta {} names no codec ({}); reading it as {}", delta, DeltaMetadata.CODEC, Fp32Codec.NAME);
+                ParameterSet named = stored.toBuilder().putMetadata(DeltaMetadata.CODEC, Fp32Codec.NAME).build();
+                return new Fp32Codec().decode(named, base);
+            }
+            return DeltaCodecs.forStored(stored).decode(stored, base);
+        } catch (DeltaCodecException e) {
+            throw new ExitException(ExitCodes.FAILURE, "delta " + delta + ": " + e.getMessage());
+        }
     }
 
     private void print(ObjectNode node, String human) throws IOException {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tensorswarm.common.model.GptModel;
 import io.tensorswarm.common.model.ModelDirectory;
+import io.tensorswarm.common.protocol.DeltaCodecs;
 import io.tensorswarm.common.protocol.DeltaMetadata;
 import io.tensorswarm.common.protocol.Sha256;
 import io.tensorswarm.common.safetensors.SafetensorsWriter;
@@ -24,7 +25,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class EvaluateCommandTest {
     @TempDir Path tmp;
@@ -87,6 +91,41 @@ class EvaluateCommandTest {
         assertEquals(p.get("loss_base").asDouble(), s.get("loss_after").asDouble(), 1e-5);
         assertEquals(s.get("loss_base").asDouble() - s.get("loss_after").asDouble(), s.get("improvement").asDouble(), 1e-12);
         assertFalse(p.has("loss_after"), "no delta, no loss_after");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"int8", "topk", "bf16", "fp32"})
+    @Timeout(120)
+    void aDeltaInAnyProtocolCodecIsDecodedAgainstTheBaseAsValidatorsDo(String codec) throws Exception {
+        ParameterSet stored = DeltaCodecs.forName(codec).encode(someDelta().toBuilder()
+                .putMetadata(DeltaMetadata.KIND, DeltaMetadata.KIND_DELTA)
+                .putMetadata(DeltaMetadata.BASE_REVISION, revision).build());
+        Path file = tmp.resolve(codec + ".safetensors");
+        new SafetensorsWriter().write(stored, file);
+        ParameterSet decoded = DeltaCodecs.forStored(stored).decode(stored, base);
+        Path merged = tmp.resolve("merged-" + codec);
+        try (GptModel m = GptModel.fromParameters(TestModels.micro(), Deltas.apply(base, decoded, 1f), Device.cpu())) {
+            ModelDirectory.save(m, merged);
+        }
+
+        CliRun scored = evaluate("--delta", file.toString(), "--pages", "4");
+        assertEquals(0, scored.exitCode(), scored.err());
+        CliRun plain = CliRun.of(new EvaluateCommand(), "--model", merged.toString(), "--data", text.toString(),
+                "--json", "--pages", "4", "--token-cache", tmp.resolve("cache").toString());
+        assertEquals(0, plain.exitCode(), plain.err());
+        assertEquals(new ObjectMapper().readTree(plain.out()).get("loss_base").asDouble(),
+                new ObjectMapper().readTree(scored.out()).get("loss_after").asDouble(), 1e-5);
+    }
+
+    @Test
+    @Timeout(60)
+    void aDeltaInACodecTheProtocolDoesNotKnowIsAOneLineErrorNamingTheKnownOnes() throws Exception {
+        ParameterSet fp16 = someDelta().toBuilder().putMetadata(DeltaMetadata.CODEC, "fp16").build();
+        CliRun run = evaluate("--delta", writeDelta(fp16, revision).toString(), "--pages", "2");
+        assertEquals(1, run.exitCode());
+        assertTrue(run.isOneLineError(), run.err());
+        assertTrue(run.err().contains("codec 'fp16', which the protocol does not know (known: fp32, bf16, int8, topk)"),
+                run.err());
     }
 
     @Test

@@ -53,6 +53,20 @@ public final class WeightConversion {
      * @throws IllegalArgumentException on negative or NaN weights, negative uids or a length mismatch
      */
     public static EmitWeights convertWeightsAndUidsForEmit(int[] uids, float[] weights) {
+        double[] wide = new double[weights.length];
+        for (int i = 0; i < weights.length; i++) {
+            wide[i] = weights[i];
+        }
+        return convertWeightsAndUidsForEmit(uids, wide);
+    }
+
+    /**
+     * Returns the emit form of float64 {@code (uids, weights)} (what {@link WeightProcessing}
+     * returns); all-zero weights give empty arrays.
+     *
+     * @throws IllegalArgumentException on negative or NaN weights, negative uids or a length mismatch
+     */
+    public static EmitWeights convertWeightsAndUidsForEmit(int[] uids, double[] weights) {
         if (uids.length != weights.length) {
             throw new IllegalArgumentException("uids and weights differ in length: " + uids.length + " vs " + weights.length);
         }
@@ -75,7 +89,7 @@ public final class WeightConversion {
         int[] outWeights = new int[uids.length];
         int n = 0;
         for (int i = 0; i < weights.length; i++) {
-            double scaled = ((double) weights[i] / max) * U16_MAX;
+            double scaled = (weights[i] / max) * U16_MAX;
             int value = (int) Math.rint(scaled);
             if (value != 0) {
                 outUids[n] = uids[i];

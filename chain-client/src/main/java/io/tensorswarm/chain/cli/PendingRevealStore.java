@@ -77,6 +77,15 @@ public final class PendingRevealStore {
         return transact(list -> null);
     }
 
+    /**
+     * Returns how many stored reveals of {@code hotkey} on subnet {@code netuid} of the chain {@code
+     * chainId} are still revealable or waiting at {@code block} (their window has not passed): the
+     * commits the chain still counts against its cap of unrevealed commits.
+     */
+    public long unrevealedAt(String chainId, int netuid, String hotkey, long block) {
+        return load().stream().filter(r -> r.isFor(chainId, netuid, hotkey) && block <= r.revealUntilBlock()).count();
+    }
+
     /** Appends {@code reveal}. */
     public void add(PendingReveal reveal) {
         Objects.requireNonNull(reveal, "reveal");

@@ -6,6 +6,7 @@ import io.tensorswarm.chain.calls.SubtensorCalls;
 import io.tensorswarm.chain.calls.WeightCommitHash;
 import io.tensorswarm.chain.calls.WeightConversion;
 import io.tensorswarm.chain.calls.WeightConversion.EmitWeights;
+import io.tensorswarm.chain.calls.WeightProcessing;
 import io.tensorswarm.chain.crypto.Sr25519KeyPair;
 import io.tensorswarm.chain.model.SubnetHyperparameters;
 import io.tensorswarm.chain.model.TxReceipt;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code chain set-weights}: converts float weights as the SDK does and sets them; on a subnet with
+ * {@code chain set-weights}: fits float weights to the subnet's minimum allowed weights and max
+ * weight limit and converts them as the SDK does ({@link WeightProcessing}), and sets them; on a subnet with
  * commit-reveal enabled it commits their hash instead (random 8-value salt) and stores the pending
  * reveal for {@code chain reveal}.
  */
@@ -56,11 +58,12 @@ final class SetWeightsCommand extends ChainSubcommand {
 
     @Override
     void run(Chain chain) {
-        EmitWeights emit = convert();
+        int given = convert().uids().length;
         requireSubnet(chain, netuid);
         Wallet wallet = parent.wallet(walletOptions);
         Sr25519KeyPair hotkey = wallet.hotkey();
         SubnetHyperparameters hp = chain.hyperparameters(netuid);
+        EmitWeights emit = fitToSubnet(chain, hp, given);
         long key = versionKey != null ? versionKey : hp.weightsVersionKey();
         int[] u = emit.uids();
         int[] w = emit.weights();
@@ -98,6 +101,26 @@ final class SetWeightsCommand extends ChainSubcommand {
         out().println("pending reveal saved in " + store.file());
         out().println("reveal with 'chain reveal --netuid " + netuid + "' in blocks " + window.fromBlock() + "-"
                 + window.untilBlock());
+    }
+
+    /** Applies the subnet's minimum allowed weights and max weight limit, as the SDK does before sending. */
+    private EmitWeights fitToSubnet(Chain chain, SubnetHyperparameters hp, int given) {
+        int neurons = chain.metagraph(netuid).neurons().size();
+        EmitWeights emit;
+        try {
+            emit = WeightProcessing.forEmit(uids, weights, neurons, hp.minAllowedWeights(), hp.maxWeightLimit());
+        } catch (IllegalArgumentException e) {
+            throw new ExitException(ExitCodes.USAGE, "--uids: " + e.getMessage());
+        }
+        if (emit.uids().length > given) {
+            out().println("subnet " + netuid + " requires at least " + Math.min(hp.minAllowedWeights(), neurons)
+                    + " weights: every uid gets a small weight besides the given ones (as the SDK does)");
+        }
+        if (hp.maxWeightLimit() < 65535) {
+            out().println("no uid gets more than " + hp.maxWeightLimit() + "/65535 of the total (the subnet's max weight "
+                    + "limit)");
+        }
+        return emit;
     }
 
     private EmitWeights convert() {

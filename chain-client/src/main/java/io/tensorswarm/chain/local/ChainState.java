@@ -48,9 +48,8 @@ final class ChainState {
         String hotkey;
         String coldkey;
         long registeredAt;
+        /** Block of the last set_weights or weight commit (a reveal leaves it); 0 = never. */
         long lastUpdate;
-        /** Block of the last weight commit (commit-reveal rate limit). */
-        long lastCommitBlock = -1;
         /** Block of the last serve_axon, -1 if never served. */
         long axonBlock = -1;
         AxonInfo axon;

@@ -1,5 +1,6 @@
 package io.tensorswarm.chain.local;
 
+import io.tensorswarm.chain.WeightLimits;
 import io.tensorswarm.chain.calls.WeightCommitHash;
 import io.tensorswarm.chain.local.ChainState.CommitmentState;
 import io.tensorswarm.chain.local.ChainState.NeuronState;
@@ -21,8 +22,6 @@ import java.util.regex.Pattern;
  * io.tensorswarm.chain.DispatchException} on the first one broken, before changing anything.
  */
 final class SubnetRules {
-    /** Most unrevealed weight commits per hotkey, as on chain. */
-    static final int MAX_UNREVEALED_COMMITS = 10;
     /** Replaced commitments kept per hotkey, so state at a past block can be read (like an archive node's). */
     static final int COMMITMENT_HISTORY = 32;
 
@@ -180,26 +179,38 @@ final class SubnetRules {
             throw DispatchErrors.subtensor("CommitRevealEnabled",
                     "Commit-reveal is enabled on subnet " + netuid + "; use commit_weights and reveal_weights.");
         }
-        applyWeights(sub, netuid, hotkey, uids, values, versionKey, block, true);
+        applyWeights(sub, netuid, hotkey, uids, values, versionKey, block, false);
     }
 
+    /**
+     * Stores weights after {@link WeightChecks}. A reveal skips the rate limit and leaves {@code
+     * lastUpdate} alone: on a commit-reveal subnet the commit is the neuron's update, as in
+     * subtensor's {@code do_set_weights}.
+     */
     private static void applyWeights(SubnetState sub, int netuid, String hotkey, int[] uids, int[] values,
-            long versionKey, long block, boolean checkRateLimit) {
+            long versionKey, long block, boolean reveal) {
         if (uids.length != values.length) {
             throw DispatchErrors.subtensor("WeightVecNotEqualSize",
                     "The uids vector (" + uids.length + ") and the weights vector (" + values.length + ") differ in length.");
         }
         int uid = requireUid(sub, netuid, hotkey);
         boolean[] permits = permits(sub);
-        WeightChecks.check(sub, uid, uids, values, versionKey, block, checkRateLimit, permits[uid],
+        WeightChecks.check(sub, uid, uids, values, versionKey, block, !reveal, permits[uid],
                 sub.stake.getOrDefault(hotkey, 0L));
         NeuronState neuron = sub.neurons.get(uid);
         neuron.weightUids = uids.clone();
         neuron.weightValues = WeightChecks.maxUpscaled(values);
-        neuron.lastUpdate = block;
+        if (!reveal) {
+            neuron.lastUpdate = block;
+        }
     }
 
-    /** Stores a weight commit from {@code hotkey}. */
+    /**
+     * Stores a weight commit from {@code hotkey}, in subtensor's order: the rate limit counts from the
+     * neuron's {@code lastUpdate} (set by {@code set_weights} and by commits alike), expired commits
+     * are dropped, at most {@link WeightLimits#MAX_UNREVEALED_COMMITS} may wait, and the commit
+     * becomes the neuron's update.
+     */
     static void commitWeights(ChainState state, int netuid, String hotkey, byte[] hash, long block) {
         SubnetState sub = subnet(state, netuid);
         if (!sub.config.commitRevealEnabled()) {
@@ -209,15 +220,15 @@ final class SubnetRules {
             throw new IllegalArgumentException("commit hash must be 32 bytes, got " + hash.length);
         }
         NeuronState neuron = sub.neurons.get(requireUid(sub, netuid, hotkey));
-        if (neuron.lastCommitBlock >= 0 && block - neuron.lastCommitBlock < sub.config.weightsRateLimit()) {
+        if (!WeightLimits.rateLimitPassed(neuron.lastUpdate, block, sub.config.weightsRateLimit())) {
             throw DispatchErrors.subtensor("CommittingWeightsTooFast",
-                    "Weights were committed at block " + neuron.lastCommitBlock + "; the rate limit is "
-                            + sub.config.weightsRateLimit() + " blocks.");
+                    "Weights were last updated at block " + neuron.lastUpdate + "; the rate limit is "
+                            + sub.config.weightsRateLimit() + " blocks and this is block " + block + ".");
         }
         List<WeightCommitState> commits = sub.weightCommits.computeIfAbsent(hotkey, k -> new ArrayList<>());
         long epoch = epochOf(sub, block);
         commits.removeIf(c -> c.epoch + sub.config.revealPeriodEpochs() < epoch);
-        if (commits.size() >= MAX_UNREVEALED_COMMITS) {
+        if (commits.size() >= WeightLimits.MAX_UNREVEALED_COMMITS) {
             throw DispatchErrors.subtensor("TooManyUnrevealedCommits",
                     "The hotkey has " + commits.size() + " unrevealed commits.");
         }
@@ -226,10 +237,14 @@ final class SubnetRules {
         commit.block = block;
         commit.epoch = epoch;
         commits.add(commit);
-        neuron.lastCommitBlock = block;
+        neuron.lastUpdate = block;
     }
 
-    /** Reveals weights committed earlier; the hash is recomputed as {@link WeightCommitHash} does. */
+    /**
+     * Reveals weights committed earlier; the hash is recomputed as {@link WeightCommitHash} does. As
+     * in subtensor's {@code reveal_weights}: expired commits are dropped first (revealing one of them
+     * is {@code ExpiredWeightCommit}), and an accepted reveal also drops every older commit.
+     */
     static void revealWeights(ChainState state, int netuid, String hotkey, byte[] hotkeyPublicKey, int[] uids,
             int[] values, int[] salt, long versionKey, long block) {
         SubnetState sub = subnet(state, netuid);
@@ -244,37 +259,38 @@ final class SubnetRules {
         byte[] hash = WeightCommitHash.compute(hotkeyPublicKey, netuid, uids, values, salt, versionKey);
         long epoch = epochOf(sub, block);
         long period = sub.config.revealPeriodEpochs();
-        WeightCommitState match = null;
-        for (WeightCommitState c : commits) {
-            if (Arrays.equals(c.hash, hash)) {
-                match = c;
-                break;
+        boolean revealsExpired = false;
+        for (Iterator<WeightCommitState> it = commits.iterator(); it.hasNext(); ) {
+            WeightCommitState c = it.next();
+            if (c.epoch + period < epoch) {
+                revealsExpired |= Arrays.equals(c.hash, hash);
+                it.remove();
             }
         }
-        if (match == null) {
-            boolean allExpired = commits.stream().allMatch(c -> c.epoch + period < epoch);
-            if (allExpired) {
-                commits.clear();
-                throw DispatchErrors.subtensor("ExpiredWeightCommit", "Every commit of the hotkey has expired.");
+        int position = -1;
+        for (int i = 0; i < commits.size() && position < 0; i++) {
+            if (Arrays.equals(commits.get(i).hash, hash)) {
+                position = i;
+            }
+        }
+        if (position < 0) {
+            if (revealsExpired) {
+                throw DispatchErrors.subtensor("ExpiredWeightCommit", "The revealed commit had to be revealed in epoch "
+                        + "commit epoch + " + period + "; this is epoch " + epoch + ".");
+            }
+            if (commits.isEmpty()) {
+                throw DispatchErrors.subtensor("NoWeightsCommitFound", "The hotkey has no unexpired weight commit.");
             }
             throw DispatchErrors.subtensor("InvalidRevealCommitHashNotMatch",
                     "No commit matches the revealed uids, values, salt and version key.");
         }
+        WeightCommitState match = commits.get(position);
         if (epoch < match.epoch + period) {
             throw DispatchErrors.subtensor("RevealTooEarly", "The commit of epoch " + match.epoch
                     + " can be revealed in epoch " + (match.epoch + period) + "; this is epoch " + epoch + ".");
         }
-        if (epoch > match.epoch + period) {
-            throw DispatchErrors.subtensor("ExpiredWeightCommit", "The commit of epoch " + match.epoch
-                    + " had to be revealed in epoch " + (match.epoch + period) + "; this is epoch " + epoch + ".");
-        }
-        applyWeights(sub, netuid, hotkey, uids, values, versionKey, block, false);
-        for (Iterator<WeightCommitState> it = commits.iterator(); it.hasNext(); ) {
-            WeightCommitState c = it.next();
-            if (c == match || c.epoch + period < epoch) {
-                it.remove();
-            }
-        }
+        applyWeights(sub, netuid, hotkey, uids, values, versionKey, block, true);
+        commits.subList(0, position + 1).clear();
     }
 
     /** Stores the hotkey's commitment, charging the per-epoch space quota. */

@@ -1,5 +1,6 @@
 package io.tensorswarm.chain.local;
 
+import io.tensorswarm.chain.WeightLimits;
 import io.tensorswarm.chain.local.ChainState.NeuronState;
 import io.tensorswarm.chain.local.ChainState.SubnetState;
 import java.util.HashSet;
@@ -41,7 +42,7 @@ final class WeightChecks {
                     "Version key " + versionKey + " is below the subnet's " + cfg.weightsVersionKey() + ".");
         }
         NeuronState self = sub.neurons.get(uid);
-        if (checkRateLimit && self.lastUpdate != 0 && block - self.lastUpdate < cfg.weightsRateLimit()) {
+        if (checkRateLimit && !WeightLimits.rateLimitPassed(self.lastUpdate, block, cfg.weightsRateLimit())) {
             throw DispatchErrors.subtensor("SettingWeightsTooFast",
                     "Weights were set at block " + self.lastUpdate + "; the rate limit is " + cfg.weightsRateLimit()
                             + " blocks and this is block " + block + ".");

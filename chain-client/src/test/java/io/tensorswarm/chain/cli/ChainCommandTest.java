@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tensorswarm.chain.local.LocalChain;
 import io.tensorswarm.chain.local.MockTime;
 import io.tensorswarm.chain.wallet.Argon2Settings;
 import io.tensorswarm.chain.wallet.NaclKeyfileCipher;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -171,6 +173,23 @@ class ChainCommandTest {
     }
 
     @Test
+    @Timeout(60)
+    void setWeightsFitsTheWeightsToTheSubnetsMinimumCountAndMaxShareAsTheSdkDoes() {
+        initAndRegister("--weights-rate-limit", "0");
+        LocalChain local = LocalChain.builder().setDirectory(chainDir).optTime(time).build();
+        local.setHyperparameters(1, local.subnetConfig(1).withMinAllowedWeights(2).withMaxWeightLimit(45000));
+        CliRun one = onChain(validator, "set-weights", "--netuid", "1", "--uids", "1", "--weights", "1");
+        assertOk(one);
+        assertTrue(one.out().contains("subnet 1 requires at least 2 weights"), one.out());
+        assertTrue(one.out().contains("weights for uids [0, 1]: [30348, 65535] (u16)"), one.out());
+        advanceBlocks(1);
+        CliRun skewed = onChain(validator, "set-weights", "--netuid", "1", "--uids", "0,1", "--weights", "0.1,0.9");
+        assertOk(skewed);
+        assertTrue(skewed.out().contains("no uid gets more than 45000/65535 of the total"), skewed.out());
+        assertTrue(skewed.out().contains("weights for uids [0, 1]: [29906, 65535] (u16)"), skewed.out());
+    }
+
+    @Test
     void aVersionKeyBelowTheSubnetsFailsAndTheDefaultIsTheSubnets() {
         initAndRegister("--version-key", "5");
         CliRun low = onChain(validator, "set-weights", "--netuid", "1", "--uids", "1", "--weights", "1",
@@ -211,7 +230,7 @@ class ChainCommandTest {
         assertTrue(revealed.out().contains("revealed the commit of block 12 in block 21"), revealed.out());
         assertEquals(0, JSON.readTree(file.toFile()).size());
         JsonNode neurons = JSON.readTree(onChain(null, "metagraph", "--netuid", "1", "--json").out()).get("neurons");
-        assertEquals(21, neurons.get(0).get("lastUpdate").asLong());
+        assertEquals(12, neurons.get(0).get("lastUpdate").asLong(), "the commit is the update, as on subtensor");
         CliRun none = onChain(validator, "reveal", "--netuid", "1");
         assertOk(none);
         assertTrue(none.out().contains("no pending reveals for " + hot(validator) + " on subnet 1"), none.out());

@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The pending-reveal file shared by {@code chain set-weights}/{@code reveal} and the validator daemon. */
@@ -54,6 +55,20 @@ class PendingRevealStoreTest {
         assertEquals(20, first.revealFromBlock());
         assertEquals(29, first.revealUntilBlock());
         assertEquals(dir.resolve("pending-reveals-" + HOTKEY + ".json"), store.file());
+    }
+
+    @Test
+    @Timeout(30)
+    void unrevealedCountsThisHotkeysRevealsOnThisChainAndSubnetUntilTheirWindowEnds() {
+        PendingRevealStore store = PendingRevealStore.forHotkey(dir, HOTKEY);
+        store.add(reveal(12, "0x01")); // window 20-29
+        store.add(reveal(30, "0x02")); // window 38-47
+        store.add(new PendingReveal("0xabcd", 2, HOTKEY, new int[] {0}, new int[] {1}, new int[] {1}, 7, 30, 38, 47, "0x03"));
+        store.add(new PendingReveal("0xffff", 1, HOTKEY, new int[] {0}, new int[] {1}, new int[] {1}, 7, 30, 38, 47, "0x04"));
+        assertEquals(2, store.unrevealedAt("0xabcd", 1, HOTKEY, 29));
+        assertEquals(1, store.unrevealedAt("0xabcd", 1, HOTKEY, 30), "the first commit expired after block 29");
+        assertEquals(0, store.unrevealedAt("0xabcd", 1, HOTKEY, 48));
+        assertEquals(0, store.unrevealedAt("0xabcd", 1, "5Other", 20));
     }
 
     @Test

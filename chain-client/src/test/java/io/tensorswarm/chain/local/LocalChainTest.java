@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -227,7 +228,7 @@ class LocalChainTest {
                 () -> chain.revealWeights(netuid, v, uids, values, new int[] {1, 2, 4}, 0));
         TxReceipt revealed = chain.revealWeights(netuid, v, uids, values, salt, 0);
         assertEquals(10, revealed.blockNumber());
-        assertEquals(10, chain.metagraph(netuid).neurons().get(0).lastUpdate());
+        assertEquals(3, chain.metagraph(netuid).neurons().get(0).lastUpdate(), "the commit was the update");
         assertDispatch("NoWeightsCommitFound", () -> chain.revealWeights(netuid, v, uids, values, salt, 0));
 
         blocks(10); // block 20, epoch 2: the revealed weights give m all incentive
@@ -238,6 +239,65 @@ class LocalChainTest {
 
         chain.setHyperparameters(netuid, cfg.withCommitRevealEnabled(false));
         assertDispatch("CommitRevealDisabled", () -> chain.commitWeights(netuid, v, hash));
+    }
+
+    @Test
+    @Timeout(30)
+    void aCommitWaitsForTheRateLimitFromTheLastSetWeightsAndBecomesTheNeuronsUpdate() {
+        LocalChain chain = chain();
+        LocalSubnetConfig cfg = LocalSubnetConfig.defaults().withTempo(10).withWeightsRateLimit(10);
+        int netuid = subnetWith(chain, cfg, "v", "m");
+        chain.setStake(netuid, key("v").ss58Address(), TAO);
+        blocks(2);
+        chain.setWeights(netuid, key("v"), new int[] {1}, new int[] {1}, 0); // block 2
+        chain.setHyperparameters(netuid, cfg.withCommitRevealEnabled(true));
+        blocks(3);
+        assertDispatch("CommittingWeightsTooFast", () -> chain.commitWeights(netuid, key("v"), new byte[32]));
+        blocks(7); // block 12
+        chain.commitWeights(netuid, key("v"), new byte[32]);
+        assertEquals(12, chain.metagraph(netuid).neurons().get(0).lastUpdate());
+    }
+
+    @Test
+    @Timeout(30)
+    void anAcceptedRevealDropsTheOlderCommitsAndLeavesTheLastUpdateAtTheCommit() {
+        LocalChain chain = chain();
+        LocalSubnetConfig cfg = LocalSubnetConfig.defaults().withCommitRevealEnabled(true).withRevealPeriodEpochs(1)
+                .withTempo(10).withWeightsRateLimit(0);
+        int netuid = subnetWith(chain, cfg, "v", "m");
+        chain.setStake(netuid, key("v").ss58Address(), TAO);
+        Sr25519KeyPair v = key("v");
+        int[] uids = {1};
+        int[] values = {65535};
+        int[] older = {1};
+        int[] newer = {2};
+        blocks(1);
+        chain.commitWeights(netuid, v, WeightCommitHash.compute(v.publicKey().toBytes(), netuid, uids, values, older, 0));
+        blocks(1);
+        chain.commitWeights(netuid, v, WeightCommitHash.compute(v.publicKey().toBytes(), netuid, uids, values, newer, 0));
+        blocks(8); // block 10, epoch 1
+        chain.revealWeights(netuid, v, uids, values, newer, 0);
+        assertEquals(2, chain.metagraph(netuid).neurons().get(0).lastUpdate(), "the last commit, not the reveal");
+        assertDispatch("NoWeightsCommitFound", () -> chain.revealWeights(netuid, v, uids, values, older, 0));
+    }
+
+    @Test
+    @Timeout(30)
+    void aRevealAfterItsWindowNamesTheExpiryUntilACommitDropsTheExpiredOne() {
+        LocalChain chain = chain();
+        LocalSubnetConfig cfg = LocalSubnetConfig.defaults().withCommitRevealEnabled(true).withRevealPeriodEpochs(1)
+                .withTempo(10).withWeightsRateLimit(0);
+        int netuid = subnetWith(chain, cfg, "v", "m");
+        Sr25519KeyPair v = key("v");
+        int[] uids = {1};
+        int[] values = {65535};
+        int[] salt = {1};
+        blocks(1);
+        chain.commitWeights(netuid, v, WeightCommitHash.compute(v.publicKey().toBytes(), netuid, uids, values, salt, 0));
+        blocks(20); // block 21, epoch 2: the commit of epoch 0 expired
+        assertDispatch("ExpiredWeightCommit", () -> chain.revealWeights(netuid, v, uids, values, salt, 0));
+        chain.commitWeights(netuid, v, new byte[32]); // drops the expired commit, as subtensor's commit does
+        assertDispatch("InvalidRevealCommitHashNotMatch", () -> chain.revealWeights(netuid, v, uids, values, salt, 0));
     }
 
     @Test

@@ -15,6 +15,8 @@ import java.util.List;
  * }</pre>
  */
 public final class DeltaCodecs {
+    /** The codec miners store deltas with unless told otherwise (a constant, for option defaults). */
+    public static final String DEFAULT = Bf16Codec.NAME;
     private static final List<String> NAMES =
             List.of(Fp32Codec.NAME, Bf16Codec.NAME, Int8BlockCodec.NAME, TopKCodec.NAME);
 

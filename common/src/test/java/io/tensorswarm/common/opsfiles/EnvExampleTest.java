@@ -21,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -53,11 +54,20 @@ class EnvExampleTest {
         Set<String> listed = settings(Files.readAllLines(OpsFiles.ENV_EXAMPLE)).keySet();
         Map<String, String> missing = new TreeMap<>();
         readBy.forEach((name, where) -> {
-            if (!listed.contains(name) && !name.startsWith("TS_TEST_")) { // TS_TEST_*: fault injection for tests only
+            if (!listed.contains(name)) {
                 missing.put(name, where);
             }
         });
         assertTrue(missing.isEmpty(), "add these to .env.example (with a comment): " + missing);
+    }
+
+    @Test
+    @Timeout(30)
+    void productionCodeReadsNoTestSwitch() throws IOException {
+        Map<String, String> switches = new TreeMap<>(variablesReadByMainCode());
+        switches.keySet().removeIf(name -> !name.startsWith("TS_TEST_"));
+        assertTrue(switches.isEmpty(), "tests must fault real code from outside it, not through the environment: "
+                + switches);
     }
 
     @Test

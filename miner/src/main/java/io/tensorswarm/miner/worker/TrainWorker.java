@@ -8,8 +8,6 @@ import io.tensorswarm.common.train.TrainResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * Main class of the child JVM that trains one round: {@code java -cp ... TrainWorker <TrainJob
@@ -22,14 +20,8 @@ import java.nio.file.Path;
  * (a pipe from the supervisor) and halts at once when it closes: a supervisor killed with {@code kill
  * -9} leaves no orphaned training behind. Every file it writes is written atomically, so halting at
  * any point leaves no torn file.
- *
- * <p>For tests of the supervisor, when the environment variable {@link #CRASH_ONCE_ENV} names a file
- * that does not exist yet, the worker creates it and exits with 137 (as if OOM-killed) before
- * training; the next start trains normally.
  */
 public final class TrainWorker {
-    /** Test-only: a marker file; its absence makes the worker crash once with exit code 137. */
-    public static final String CRASH_ONCE_ENV = "TS_TEST_WORKER_CRASH_ONCE";
     /** Set to {@code 1} by the supervisor: stop when stdin closes (the supervisor is gone). */
     public static final String SUPERVISED_ENV = "TS_WORKER_SUPERVISED";
     /** The subnet id shown in the worker's log identity. */
@@ -44,7 +36,6 @@ public final class TrainWorker {
     private TrainWorker() {}
 
     public static void main(String[] args) {
-        crashOnceIfAsked(System.getenv(CRASH_ONCE_ENV));
         TrainJob job;
         try {
             job = TrainJob.fromArgs(args);
@@ -104,18 +95,5 @@ public final class TrainWorker {
         }, "supervisor-watch");
         watcher.setDaemon(true);
         watcher.start();
-    }
-
-    private static void crashOnceIfAsked(String marker) {
-        if (marker == null || marker.isBlank()) {
-            return;
-        }
-        try {
-            Files.createFile(Path.of(marker));
-        } catch (IOException alreadyCrashed) {
-            return;
-        }
-        System.err.println("train worker: crashing once for the test (" + CRASH_ONCE_ENV + ")");
-        System.exit(137);
     }
 }

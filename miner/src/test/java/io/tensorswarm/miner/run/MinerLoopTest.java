@@ -28,7 +28,6 @@ import io.tensorswarm.common.protocol.RoundClock;
 import io.tensorswarm.common.protocol.Sha256;
 import io.tensorswarm.common.protocol.StorageLayout;
 import io.tensorswarm.common.testing.TestModels;
-import io.tensorswarm.miner.worker.TrainWorker;
 import io.tensorswarm.storage.ForwardingObjectStore;
 import io.tensorswarm.storage.GetRequest;
 import io.tensorswarm.storage.MeteredObjectStore;
@@ -54,6 +53,7 @@ import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class MinerLoopTest {
@@ -220,16 +220,19 @@ class MinerLoopTest {
     }
 
     @Test
+    @Timeout(180)
     void restartsAChildWorkerThatCrashedAndStillPublishesTheRound() throws Exception {
         String revision = publishBase(3);
         ops = opsWithMetrics();
-        Path marker = tmp.resolve("crashed-once");
         TrainingRunner child = ChildProcessRunner.forCurrentJvm(List.of("-Xmx512m", "-Dai.djl.offline=true"),
-                Map.of(TrainWorker.CRASH_ONCE_ENV, marker.toString()), 3, Duration.ofSeconds(1), sleeper);
+                Map.of(), 3, Duration.ofSeconds(1), sleeper);
 
-        List<RoundResult> results = loop(settings("int8", 1), child, sleeper).run();
+        List<RoundResult> results;
+        try (FirstWorkerKiller killer = new FirstWorkerKiller()) {
+            results = loop(settings("int8", 1), child, sleeper).run();
+            assertTrue(killer.killed(), "the first worker was killed");
+        }
 
-        assertTrue(Files.exists(marker), "the first worker crashed");
         assertEquals(List.of(new RoundResult(0, RoundResult.Outcome.PUBLISHED)), results);
         assertPublished(0, revision);
         try (OpsServer server = OpsServer.start("127.0.0.1", 0, ops.metrics())) {
@@ -241,13 +244,32 @@ class MinerLoopTest {
     }
 
     @Test
-    void aWorkerCrashThatExhaustsItsAttemptsFailsOnlyThatRound() throws Exception {
+    @Timeout(180)
+    void theProductionWorkerHasNoCrashSwitchInItsEnvironment() throws Exception {
         String revision = publishBase(3);
         Path marker = tmp.resolve("crashed-once");
         TrainingRunner child = ChildProcessRunner.forCurrentJvm(List.of("-Xmx512m", "-Dai.djl.offline=true"),
-                Map.of(TrainWorker.CRASH_ONCE_ENV, marker.toString()), 1, Duration.ofSeconds(1), sleeper);
+                Map.of("TS_TEST_WORKER_CRASH_ONCE", marker.toString()), 1, Duration.ofSeconds(1), sleeper);
 
-        List<RoundResult> results = loop(settings("bf16", 2), child, sleeper).run();
+        List<RoundResult> results = loop(settings("bf16", 1), child, sleeper).run();
+
+        assertEquals(List.of(new RoundResult(0, RoundResult.Outcome.PUBLISHED)), results);
+        assertPublished(0, revision);
+        assertTrue(Files.notExists(marker), "the worker ignores test switches");
+    }
+
+    @Test
+    @Timeout(180)
+    void aWorkerCrashThatExhaustsItsAttemptsFailsOnlyThatRound() throws Exception {
+        String revision = publishBase(3);
+        TrainingRunner child = ChildProcessRunner.forCurrentJvm(List.of("-Xmx512m", "-Dai.djl.offline=true"),
+                Map.of(), 1, Duration.ofSeconds(1), sleeper);
+
+        List<RoundResult> results;
+        try (FirstWorkerKiller killer = new FirstWorkerKiller()) {
+            results = loop(settings("bf16", 2), child, sleeper).run();
+            assertTrue(killer.killed(), "the first worker was killed");
+        }
 
         assertEquals(List.of(new RoundResult(0, RoundResult.Outcome.FAILED),
                 new RoundResult(1, RoundResult.Outcome.PUBLISHED)), results);

@@ -2,12 +2,14 @@ package io.tensorswarm.validator.run;
 
 import io.tensorswarm.chain.Chain;
 import io.tensorswarm.chain.DispatchException;
+import io.tensorswarm.chain.WeightLimits;
 import io.tensorswarm.chain.calls.WeightCommitHash;
-import io.tensorswarm.chain.calls.WeightConversion;
 import io.tensorswarm.chain.calls.WeightConversion.EmitWeights;
+import io.tensorswarm.chain.calls.WeightProcessing;
 import io.tensorswarm.chain.cli.PendingReveal;
 import io.tensorswarm.chain.cli.PendingRevealStore;
 import io.tensorswarm.chain.crypto.Sr25519KeyPair;
+import io.tensorswarm.chain.model.Metagraph;
 import io.tensorswarm.chain.model.Neuron;
 import io.tensorswarm.chain.model.SubnetHyperparameters;
 import io.tensorswarm.chain.model.TxReceipt;
@@ -21,11 +23,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Puts a validator's weights on chain: converted to u16 as the SDK does, with the subnet's version
- * key, skipped with a log line while the rate limit has not passed; on a subnet with commit-reveal
- * on, commits their hash instead and keeps the reveal in a {@link PendingRevealStore} (the file
- * {@code chain reveal --state.dir} also reads) until {@link #revealDue} gets it accepted. The reveal
- * is saved before the commit is sent, so a crash at any point leaves it on disk. Not thread-safe.
+ * Puts a validator's weights on chain: fitted to the subnet's {@code MinAllowedWeights} and {@code
+ * MaxWeightsLimit} and converted to u16 as the SDK does ({@link WeightProcessing}), with the
+ * subnet's version key; skipped with a log line while the chain would refuse them ({@link
+ * WeightLimits}: the weights rate limit, which commits obey too, and the cap of unrevealed commits,
+ * counted in the pending store). On a subnet with commit-reveal on, it commits their hash instead
+ * and keeps the reveal in a {@link PendingRevealStore} (the file {@code chain reveal --state.dir}
+ * also reads) until {@link #revealDue} gets it accepted. The reveal is saved before the commit is
+ * sent, so a crash at any point leaves it on disk. Not thread-safe.
  */
 public final class WeightSubmitter {
     private static final Logger log = LoggerFactory.getLogger(WeightSubmitter.class);
@@ -69,18 +74,28 @@ public final class WeightSubmitter {
             return Outcome.notSent("skipped: no positive scores");
         }
         SubnetHyperparameters hp = chain.hyperparameters(netuid);
-        EmitWeights emit = WeightConversion.convertWeightsAndUidsForEmit(weights.uids(), weights.weights());
         long block = chain.currentBlock();
-        Optional<Neuron> self = chain.metagraph(netuid).byHotkey(hotkey.ss58Address());
+        Metagraph metagraph = chain.metagraph(netuid);
+        Optional<Neuron> self = metagraph.byHotkey(hotkey.ss58Address());
         if (self.isEmpty()) {
             log.warn("r={} this hotkey is not registered on subnet {}; not setting weights", round, netuid);
             return Outcome.notSent("skipped: not registered");
         }
-        long last = self.get().lastUpdate();
-        if (!hp.commitRevealEnabled() && last != 0 && block - last < hp.weightsRateLimit()) {
-            log.info("r={} weights were set at block {}; the rate limit of {} blocks has not passed at block {}: skipping",
-                    round, last, hp.weightsRateLimit(), block);
-            return Outcome.notSent("skipped: rate limit");
+        // Checked here, not left to the chain: a refused commit would cost a fee and a log line per round.
+        long unrevealed = hp.commitRevealEnabled()
+                ? pending.unrevealedAt(PendingReveal.chainIdOf(chain), netuid, hotkey.ss58Address(), block) : 0;
+        Optional<WeightLimits.Refusal> refusal = WeightLimits.check(hp, self.get().lastUpdate(), block, unrevealed);
+        if (refusal.isPresent()) {
+            log.info("r={} not sending weights: {}", round, refusal.get().detail());
+            return Outcome.notSent("skipped: " + refusal.get().reason());
+        }
+        EmitWeights emit;
+        try {
+            emit = WeightProcessing.forEmit(weights.uids(), weights.weights(), metagraph.neurons().size(),
+                    hp.minAllowedWeights(), hp.maxWeightLimit());
+        } catch (IllegalArgumentException e) {
+            log.warn("r={} the weights do not fit the subnet: {}", round, e.getMessage());
+            return Outcome.notSent("skipped: " + e.getMessage());
         }
         try {
             if (!hp.commitRevealEnabled()) {
