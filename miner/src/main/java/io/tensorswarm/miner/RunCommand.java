@@ -17,6 +17,7 @@ import io.tensorswarm.common.cli.LoggingMixin;
 import io.tensorswarm.common.cli.OpsOptions;
 import io.tensorswarm.common.ops.LogIdentity;
 import io.tensorswarm.common.ops.Operations;
+import io.tensorswarm.common.protocol.RoundClock;
 import io.tensorswarm.miner.run.ChildProcessRunner;
 import io.tensorswarm.miner.run.InProcessRunner;
 import io.tensorswarm.miner.run.MinerLoop;
@@ -52,8 +53,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         sortOptions = true,
         abbreviateSynopsis = true,
-        description = {"Run the miner: train each round's base model, commit the delta before the round's deadline",
-            "and upload it in the upload window after the deadline.",
+        description = {"Run the miner: train each round's base model and publish the delta.",
+            "It commits the delta before the round's deadline and uploads it in the upload",
+            "window after the deadline.",
             "Options can also come from the environment variables (TS_*, BT_*) named in their descriptions."},
         footer = {"",
             "Metrics (with --metrics.port): GET /metrics in Prometheus text format:",
@@ -93,7 +95,7 @@ public final class RunCommand implements Callable<Integer> {
     String storageLocation;
 
     @Option(names = "--base.location", defaultValue = "${env:TS_BASE_LOCATION}", paramLabel = "<uri>",
-            description = "Where the base models and 'latest' live: the averager's store (required; env "
+            description = "Where the base models and their history live: the averager's store (required; env "
                     + "TS_BASE_LOCATION).")
     String baseLocation;
 
@@ -198,9 +200,10 @@ public final class RunCommand implements Callable<Integer> {
         requireFlag(storageLocation, "--storage.location", "TS_STORAGE_LOCATION");
         requireFlag(baseLocation, "--base.location", "TS_BASE_LOCATION");
         requireFlag(data, "--data", "TS_DATA");
+        RoundClock clock = roundOptions.clock();
         TorchRuntime.device(device);
         Path dataPath = DataSources.resolve(data, dataCache);
-        MinerSettings settings = new MinerSettings(netuid, storageLocation, roundOptions.clock(),
+        MinerSettings settings = new MinerSettings(netuid, storageLocation, clock,
                 dataPath, textField, tokenCache, device,
                 pages, steps, batchSize, learningRate, codec, stateDir, once ? 1 : rounds, poll, maxModelBytes);
         Sr25519KeyPair hotkey = Wallet.at(walletOptions.paths()).hotkey();
