@@ -44,10 +44,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Stopping.</b> When the {@link Shutdown} is requested (SIGTERM), a running training worker is
  * killed and the loop returns at its next safe point: while waiting, at once; while training, without
- * committing anything; after the commitment, only once the upload window has opened and the delta and
- * manifest are uploaded (the commitment is public, so the delta must follow). The error-feedback residual and the round journal
- * ({@link MinerState}) only move forward after an upload, by atomic renames, so a stop or a crash at
- * any point leaves the last complete state. Unfinished work files of a killed run are removed at start.
+ * committing anything; after the commitment, only once the upload window has opened and the delta
+ * and manifest are uploaded (the commitment is public, so the delta must follow). The error-feedback
+ * residual and the round journal ({@link MinerState}) only move forward after an upload, by atomic
+ * renames, so a stop or a crash at any point leaves the last complete state. Unfinished work files of a killed run are removed at start.
  *
  * <p><b>Metrics</b> ({@link DaemonMetrics}): round, train step, train loss, tokens/s, rounds completed
  * (published), errors by kind ({@code worker}, {@code chain}, {@code deadline_missed}, {@code
