@@ -95,7 +95,7 @@ public final class RunCommand implements Callable<Integer> {
             description = "The averager's own store: latest and models/<rev>/ (= the miners' --base.location; env TS_STORAGE_LOCATION).")
     String location;
 
-    @Option(names = "--locators.allow", defaultValue = "${env:TS_LOCATORS_ALLOW:-s3,hf}",
+    @Option(names = "--locators.allow", defaultValue = "${env:TS_LOCATORS_ALLOW:-" + LocatorSchemes.DEFAULT + "}",
             paramLabel = "<schemes>",
             description = "Storage schemes a miner's on-chain locator may use, comma-separated; file must be opted in "
                     + "(local subnets) because locators are untrusted (default: ${DEFAULT-VALUE}; env TS_LOCATORS_ALLOW).")

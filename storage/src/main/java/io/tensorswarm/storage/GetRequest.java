@@ -72,7 +72,11 @@ public final class GetRequest {
         return expectedSha256;
     }
 
-    /** Returns the size the whole object must have, or -1 when any size up to the cap is fine. */
+    /**
+     * Returns the size the whole object must have, also when only a range is read (a header read
+     * then fails fast on an object that is not the one described), or -1 when any size up to the cap
+     * is fine.
+     */
     public long expectedSize() {
         return expectedSize;
     }

@@ -96,12 +96,13 @@ public final class RunCommand implements Callable<Integer> {
     long deadlineMargin;
 
     @Option(names = "--max-delta-mb", defaultValue = "${env:TS_MAX_DELTA_MB:-4096}", paramLabel = "<MB>",
-            description = "Largest delta fetched (default: ${DEFAULT-VALUE}; env TS_MAX_DELTA_MB).")
+            description = "Ceiling on any delta fetched; below it each delta is bounded by what its codec can write "
+                    + "for the base's tensors (default: ${DEFAULT-VALUE}; env TS_MAX_DELTA_MB).")
     long maxDeltaMb;
 
     @Option(names = "--download-timeout-s", defaultValue = "${env:TS_DOWNLOAD_TIMEOUT_S:-600}", paramLabel = "<s>",
-            description = "Longest time one delta download may take, seconds (default: ${DEFAULT-VALUE}; env "
-                    + "TS_DOWNLOAD_TIMEOUT_S).")
+            description = "Longest time fetching one miner's manifest, delta header and delta may take, seconds "
+                    + "(default: ${DEFAULT-VALUE}; env TS_DOWNLOAD_TIMEOUT_S).")
     long downloadTimeoutSeconds;
 
     @Option(names = "--assigned-pages", defaultValue = "${env:TS_PAGES:-32}", paramLabel = "<n>",
@@ -135,7 +136,7 @@ public final class RunCommand implements Callable<Integer> {
             description = "Flag loss outliers (MAD) in logs and results (env TS_LOSS_ANOMALY).")
     boolean lossAnomaly;
 
-    @Option(names = "--locators.allow", split = ",", defaultValue = "${env:TS_LOCATORS_ALLOW:-s3,hf}",
+    @Option(names = "--locators.allow", split = ",", defaultValue = "${env:TS_LOCATORS_ALLOW:-" + LocatorSchemes.DEFAULT + "}",
             paramLabel = "<scheme>",
             description = "Storage schemes accepted in miners' on-chain locators, comma-separated; other locators "
                     + "score 0 with reason 'locator not allowed'. file must be opted in (local subnets only): a file "

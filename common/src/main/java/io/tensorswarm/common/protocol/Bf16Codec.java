@@ -1,5 +1,6 @@
 package io.tensorswarm.common.protocol;
 
+import io.tensorswarm.common.safetensors.SafetensorsHeader;
 import io.tensorswarm.common.tensor.DType;
 import io.tensorswarm.common.tensor.HalfFloats;
 import io.tensorswarm.common.tensor.NamedTensor;
@@ -43,6 +44,16 @@ public final class Bf16Codec implements DeltaCodec {
     @Override
     public ParameterSet decode(ParameterSet stored, ParameterSet layout) {
         return CodecChecks.decodeDense(stored, layout, NAME, DType.BF16);
+    }
+
+    @Override
+    public void checkHeader(SafetensorsHeader header, ParameterSet layout) {
+        CodecChecks.checkDense(StoredView.of(header), layout, NAME, DType.BF16);
+    }
+
+    @Override
+    public long maxDataBytes(ParameterSet layout) {
+        return CodecChecks.layoutBytes(layout, 2);
     }
 
     @Override

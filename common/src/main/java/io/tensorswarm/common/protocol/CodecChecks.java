@@ -14,7 +14,7 @@ final class CodecChecks {
     private CodecChecks() {}
 
     /** Throws unless {@code stored} says it was written by {@code codec}. */
-    static void requireCodec(ParameterSet stored, String codec) {
+    static void requireCodec(StoredView stored, String codec) {
         String named = stored.metadata().get(DeltaMetadata.CODEC);
         if (named == null) {
             throw new DeltaCodecException(Kind.UNKNOWN_CODEC, null,
@@ -41,7 +41,7 @@ final class CodecChecks {
     }
 
     /** Throws unless every stored tensor is one of {@code expected}. */
-    static void requireNoExtra(ParameterSet stored, Set<String> expected) {
+    static void requireNoExtra(StoredView stored, Set<String> expected) {
         for (String name : stored.names()) {
             if (!expected.contains(name)) {
                 throw new DeltaCodecException(Kind.UNEXPECTED_TENSOR, name,
@@ -50,9 +50,9 @@ final class CodecChecks {
         }
     }
 
-    /** Returns the stored tensor, checked for presence, dtype and exact shape. */
-    static NamedTensor require(ParameterSet stored, String name, long[] shape, DType... dtypes) {
-        NamedTensor t = stored.get(name);
+    /** Returns the stored tensor's spec, checked for presence, dtype and (unless {@code null}) exact shape. */
+    static StoredView.Spec require(StoredView stored, String name, long[] shape, DType... dtypes) {
+        StoredView.Spec t = stored.get(name);
         if (t == null) {
             throw new DeltaCodecException(Kind.MISSING_TENSOR, name, "stored delta lacks tensor " + Quote.of(name));
         }
@@ -65,6 +65,35 @@ final class CodecChecks {
                     + Shapes.toString(t.shape()) + ", expected " + Shapes.toString(shape));
         }
         return t;
+    }
+
+    /**
+     * Checks a codec that stores every delta tensor densely under its own name in {@code dtype}:
+     * exactly the layout's names and shapes, nothing extra.
+     */
+    static void checkDense(StoredView stored, ParameterSet layout, String codec, DType dtype) {
+        requireCodec(stored, codec);
+        Set<String> expected = new HashSet<>();
+        for (NamedTensor base : layout) {
+            expect(expected, base.name(), base.name());
+        }
+        requireNoExtra(stored, expected);
+        for (NamedTensor base : layout) {
+            require(stored, base.name(), base.shape(), dtype);
+        }
+    }
+
+    /** Returns {@code sum(elements * bytesPerElement)} over the layout, saturating at {@link Long#MAX_VALUE}. */
+    static long layoutBytes(ParameterSet layout, long bytesPerElement) {
+        long total = 0;
+        for (NamedTensor base : layout) {
+            try {
+                total = Math.addExact(total, Math.multiplyExact(base.elementCount(), bytesPerElement));
+            } catch (ArithmeticException e) {
+                return Long.MAX_VALUE;
+            }
+        }
+        return total;
     }
 
     /** Returns the element count of a layout tensor as an int (layouts are trusted). */
@@ -115,20 +144,14 @@ final class CodecChecks {
 
     /**
      * Decodes a codec that stores every delta tensor densely under its own name in {@code dtype}:
-     * exactly the layout's names and shapes, nothing extra, every value finite.
+     * {@link #checkDense}, then every value finite.
      */
     static ParameterSet decodeDense(ParameterSet stored, ParameterSet layout, String codec, DType dtype) {
-        requireCodec(stored, codec);
-        Set<String> expected = new HashSet<>();
-        for (NamedTensor base : layout) {
-            expect(expected, base.name(), base.name());
-        }
-        requireNoExtra(stored, expected);
+        checkDense(StoredView.of(stored), layout, codec, dtype);
         ParameterSet.Builder out = ParameterSet.builder();
         for (NamedTensor base : layout) {
-            NamedTensor t = require(stored, base.name(), base.shape(), dtype);
-            float[] values = t.toFloats();
-            requireFinite(t.name(), values);
+            float[] values = stored.get(base.name()).toFloats();
+            requireFinite(base.name(), values);
             out.add(NamedTensor.ofFloats(base.name(), base.shape(), values));
         }
         return out.build();

@@ -1,8 +1,8 @@
 package io.tensorswarm.common.protocol;
 
 import io.tensorswarm.common.protocol.DeltaCodecException.Kind;
-import io.tensorswarm.common.tensor.ParameterSet;
 import java.math.BigDecimal;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /** Parses codec parameters from a stored delta's metadata, strictly (they are hostile input). */
@@ -13,8 +13,8 @@ final class CodecParameters {
     private CodecParameters() {}
 
     /** Returns the integer under {@code key}, which must be in {@code [min, max]}. */
-    static int integer(ParameterSet stored, String key, int min, int max) {
-        String raw = present(stored, key);
+    static int integer(Map<String, String> metadata, String key, int min, int max) {
+        String raw = present(metadata, key);
         if (!INTEGER.matcher(raw).matches() || Long.parseLong(raw) < min || Long.parseLong(raw) > max) {
             throw new DeltaCodecException(Kind.BAD_PARAMETER, null,
                     "metadata " + key + " is " + Quote.of(raw) + ", expected an integer in [" + min + ", " + max + "]");
@@ -23,8 +23,8 @@ final class CodecParameters {
     }
 
     /** Returns the decimal fraction under {@code key}, which must be in {@code (0, 1]}. */
-    static BigDecimal fraction(ParameterSet stored, String key) {
-        String raw = present(stored, key);
+    static BigDecimal fraction(Map<String, String> metadata, String key) {
+        String raw = present(metadata, key);
         BigDecimal value = DECIMAL.matcher(raw).matches() ? new BigDecimal(raw) : null;
         if (value == null || value.signum() <= 0 || value.compareTo(BigDecimal.ONE) > 0) {
             throw new DeltaCodecException(Kind.BAD_PARAMETER, null,
@@ -38,8 +38,8 @@ final class CodecParameters {
         return fraction.stripTrailingZeros().toPlainString();
     }
 
-    private static String present(ParameterSet stored, String key) {
-        String raw = stored.metadata().get(key);
+    private static String present(Map<String, String> metadata, String key) {
+        String raw = metadata.get(key);
         if (raw == null) {
             throw new DeltaCodecException(Kind.BAD_PARAMETER, null, "stored delta lacks metadata " + key);
         }

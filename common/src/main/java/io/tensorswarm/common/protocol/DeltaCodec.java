@@ -1,5 +1,6 @@
 package io.tensorswarm.common.protocol;
 
+import io.tensorswarm.common.safetensors.SafetensorsHeader;
 import io.tensorswarm.common.tensor.ParameterSet;
 
 /**
@@ -38,4 +39,22 @@ public interface DeltaCodec {
      * @throws DeltaCodecException when {@code stored} does not match the layout or the codec's rules
      */
     ParameterSet decode(ParameterSet stored, ParameterSet layout);
+
+    /**
+     * Checks a stored delta's header against {@code layout} before any tensor byte is read, by the
+     * same structural rules {@link #decode} applies: the codec named in metadata, valid codec
+     * parameters, and exactly the tensor names, dtypes and shapes this codec stores for the layout.
+     * A header that passes fixes the delta's size ({@link SafetensorsHeader#fileLength()}); only the
+     * values remain for {@link #decode} to check.
+     *
+     * @throws DeltaCodecException naming the first rule the header breaks
+     */
+    void checkHeader(SafetensorsHeader header, ParameterSet layout);
+
+    /**
+     * Returns the most tensor-data bytes any stored delta of this codec can hold for {@code layout},
+     * over every parameter value {@link #decode} accepts (saturating at {@link Long#MAX_VALUE}); a
+     * fetcher refuses a bigger delta before reading it.
+     */
+    long maxDataBytes(ParameterSet layout);
 }

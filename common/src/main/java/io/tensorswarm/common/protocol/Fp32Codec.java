@@ -1,5 +1,6 @@
 package io.tensorswarm.common.protocol;
 
+import io.tensorswarm.common.safetensors.SafetensorsHeader;
 import io.tensorswarm.common.tensor.DType;
 import io.tensorswarm.common.tensor.NamedTensor;
 import io.tensorswarm.common.tensor.ParameterSet;
@@ -30,6 +31,16 @@ public final class Fp32Codec implements DeltaCodec {
     @Override
     public ParameterSet decode(ParameterSet stored, ParameterSet layout) {
         return CodecChecks.decodeDense(stored, layout, NAME, DType.F32);
+    }
+
+    @Override
+    public void checkHeader(SafetensorsHeader header, ParameterSet layout) {
+        CodecChecks.checkDense(StoredView.of(header), layout, NAME, DType.F32);
+    }
+
+    @Override
+    public long maxDataBytes(ParameterSet layout) {
+        return CodecChecks.layoutBytes(layout, 4);
     }
 
     @Override

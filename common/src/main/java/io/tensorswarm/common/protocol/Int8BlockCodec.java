@@ -1,6 +1,7 @@
 package io.tensorswarm.common.protocol;
 
 import io.tensorswarm.common.protocol.DeltaCodecException.Kind;
+import io.tensorswarm.common.safetensors.SafetensorsHeader;
 import io.tensorswarm.common.tensor.DType;
 import io.tensorswarm.common.tensor.NamedTensor;
 import io.tensorswarm.common.tensor.ParameterSet;
@@ -95,20 +96,13 @@ public final class Int8BlockCodec implements DeltaCodec {
 
     @Override
     public ParameterSet decode(ParameterSet stored, ParameterSet layout) {
-        CodecChecks.requireCodec(stored, NAME);
-        int b = CodecParameters.integer(stored, BLOCK_SIZE_KEY, 1, MAX_BLOCK_SIZE);
-        Set<String> expected = new HashSet<>();
-        for (NamedTensor base : layout) {
-            CodecChecks.expect(expected, base.name(), base.name(), base.name() + SCALE_SUFFIX);
-        }
-        CodecChecks.requireNoExtra(stored, expected);
+        int b = check(StoredView.of(stored), layout);
         ParameterSet.Builder out = ParameterSet.builder();
         for (NamedTensor base : layout) {
             int n = CodecChecks.elementCount(base);
             int blocks = blockCount(n, b);
-            NamedTensor q = CodecChecks.require(stored, base.name(), base.shape(), DType.I8);
             String scaleName = base.name() + SCALE_SUFFIX;
-            float[] scales = CodecChecks.require(stored, scaleName, new long[] {blocks}, DType.F32).toFloats();
+            float[] scales = stored.get(scaleName).toFloats();
             for (int i = 0; i < blocks; i++) {
                 if (!(Float.isFinite(scales[i]) && scales[i] >= 0f)) {
                     throw new DeltaCodecException(Kind.NON_FINITE, scaleName,
@@ -116,7 +110,7 @@ public final class Int8BlockCodec implements DeltaCodec {
                                     + ", scales must be finite and non-negative");
                 }
             }
-            ByteBuffer qb = q.data();
+            ByteBuffer qb = stored.get(base.name()).data();
             float[] values = new float[n];
             for (int i = 0; i < n; i++) {
                 values[i] = qb.get(i) * scales[i / b];
@@ -125,6 +119,34 @@ public final class Int8BlockCodec implements DeltaCodec {
             out.add(NamedTensor.ofFloats(base.name(), base.shape(), values));
         }
         return out.build();
+    }
+
+    @Override
+    public void checkHeader(SafetensorsHeader header, ParameterSet layout) {
+        check(StoredView.of(header), layout);
+    }
+
+    /** Returns {@code n + 4n} per tensor: I8 values plus one F32 scale per value at the smallest block size, 1. */
+    @Override
+    public long maxDataBytes(ParameterSet layout) {
+        return CodecChecks.layoutBytes(layout, 1 + 4);
+    }
+
+    /** Checks the structure ({@link #checkHeader}) and returns the stored block size. */
+    private static int check(StoredView stored, ParameterSet layout) {
+        CodecChecks.requireCodec(stored, NAME);
+        int b = CodecParameters.integer(stored.metadata(), BLOCK_SIZE_KEY, 1, MAX_BLOCK_SIZE);
+        Set<String> expected = new HashSet<>();
+        for (NamedTensor base : layout) {
+            CodecChecks.expect(expected, base.name(), base.name(), base.name() + SCALE_SUFFIX);
+        }
+        CodecChecks.requireNoExtra(stored, expected);
+        for (NamedTensor base : layout) {
+            int blocks = blockCount(CodecChecks.elementCount(base), b);
+            CodecChecks.require(stored, base.name(), base.shape(), DType.I8);
+            CodecChecks.require(stored, base.name() + SCALE_SUFFIX, new long[] {blocks}, DType.F32);
+        }
+        return b;
     }
 
     private static int blockCount(int n, int blockSize) {

@@ -1,6 +1,7 @@
 package io.tensorswarm.common.protocol;
 
 import io.tensorswarm.common.protocol.DeltaCodecException.Kind;
+import io.tensorswarm.common.safetensors.SafetensorsHeader;
 import io.tensorswarm.common.tensor.DType;
 import io.tensorswarm.common.tensor.HalfFloats;
 import io.tensorswarm.common.tensor.NamedTensor;
@@ -110,31 +111,15 @@ public final class TopKCodec implements DeltaCodec {
 
     @Override
     public ParameterSet decode(ParameterSet stored, ParameterSet layout) {
-        CodecChecks.requireCodec(stored, NAME);
-        BigDecimal storedFraction = CodecParameters.fraction(stored, FRACTION_KEY);
-        Set<String> expected = new HashSet<>();
-        for (NamedTensor base : layout) {
-            CodecChecks.expect(expected, base.name(), base.name() + INDEX_SUFFIX, base.name() + VALUE_SUFFIX);
-        }
-        CodecChecks.requireNoExtra(stored, expected);
+        check(StoredView.of(stored), layout);
         ParameterSet.Builder out = ParameterSet.builder();
         for (NamedTensor base : layout) {
             int n = CodecChecks.elementCount(base);
             String idxName = base.name() + INDEX_SUFFIX;
             String valName = base.name() + VALUE_SUFFIX;
-            NamedTensor idx = CodecChecks.require(stored, idxName, null, DType.I32, DType.I64);
-            long[] idxShape = idx.shape();
-            if (idxShape.length != 1) {
-                throw new DeltaCodecException(Kind.SHAPE, idxName,
-                        "tensor " + Quote.of(idxName) + " must be one-dimensional, has shape " + java.util.Arrays.toString(idxShape));
-            }
-            long k = idxShape[0];
-            int maxK = keptCount(storedFraction, n);
-            if (k > maxK) {
-                throw new DeltaCodecException(Kind.BAD_INDEX, idxName, "tensor " + Quote.of(idxName) + " holds " + k
-                        + " indices, but a tensor of " + n + " values keeps at most " + maxK);
-            }
-            float[] vals = CodecChecks.require(stored, valName, new long[] {k}, DType.F32, DType.BF16).toFloats();
+            NamedTensor idx = stored.get(idxName);
+            long k = idx.shape()[0];
+            float[] vals = stored.get(valName).toFloats();
             CodecChecks.requireFinite(valName, vals);
             float[] values = new float[n];
             ByteBuffer ib = idx.data();
@@ -152,6 +137,44 @@ public final class TopKCodec implements DeltaCodec {
             out.add(NamedTensor.ofFloats(base.name(), base.shape(), values));
         }
         return out.build();
+    }
+
+    @Override
+    public void checkHeader(SafetensorsHeader header, ParameterSet layout) {
+        check(StoredView.of(header), layout);
+    }
+
+    /** Returns {@code 12n} per tensor: at most {@code k = n} I64 indices and F32 values (fraction 1). */
+    @Override
+    public long maxDataBytes(ParameterSet layout) {
+        return CodecChecks.layoutBytes(layout, DType.I64.byteSize() + DType.F32.byteSize());
+    }
+
+    /** Checks the structure ({@link #checkHeader}): names, dtypes, one-dimensional, {@code k} within the fraction. */
+    private static void check(StoredView stored, ParameterSet layout) {
+        CodecChecks.requireCodec(stored, NAME);
+        BigDecimal storedFraction = CodecParameters.fraction(stored.metadata(), FRACTION_KEY);
+        Set<String> expected = new HashSet<>();
+        for (NamedTensor base : layout) {
+            CodecChecks.expect(expected, base.name(), base.name() + INDEX_SUFFIX, base.name() + VALUE_SUFFIX);
+        }
+        CodecChecks.requireNoExtra(stored, expected);
+        for (NamedTensor base : layout) {
+            int n = CodecChecks.elementCount(base);
+            String idxName = base.name() + INDEX_SUFFIX;
+            long[] idxShape = CodecChecks.require(stored, idxName, null, DType.I32, DType.I64).shape();
+            if (idxShape.length != 1) {
+                throw new DeltaCodecException(Kind.SHAPE, idxName,
+                        "tensor " + Quote.of(idxName) + " must be one-dimensional, has shape " + java.util.Arrays.toString(idxShape));
+            }
+            long k = idxShape[0];
+            int maxK = keptCount(storedFraction, n);
+            if (k > maxK) {
+                throw new DeltaCodecException(Kind.BAD_INDEX, idxName, "tensor " + Quote.of(idxName) + " holds " + k
+                        + " indices, but a tensor of " + n + " values keeps at most " + maxK);
+            }
+            CodecChecks.require(stored, base.name() + VALUE_SUFFIX, new long[] {k}, DType.F32, DType.BF16);
+        }
     }
 
     @Override

@@ -1,61 +1,79 @@
 package io.tensorswarm.protocol.fetch;
 
-import io.tensorswarm.common.TensorswarmException;
 import io.tensorswarm.common.protocol.CommitmentPayload;
-import io.tensorswarm.common.protocol.DeltaCodecs;
+import io.tensorswarm.common.protocol.DeltaCodec;
+import io.tensorswarm.common.protocol.DeltaFileBounds;
 import io.tensorswarm.common.protocol.DeltaManifest;
-import io.tensorswarm.common.protocol.DeltaMetadata;
-import io.tensorswarm.common.protocol.ManifestException;
 import io.tensorswarm.common.protocol.SignatureVerifier;
-import io.tensorswarm.common.protocol.StorageLayout;
-import io.tensorswarm.common.safetensors.ReadLimits;
-import io.tensorswarm.common.safetensors.SafetensorsHeader;
-import io.tensorswarm.common.safetensors.SafetensorsReader;
-import io.tensorswarm.common.safetensors.SafetensorsWriter;
 import io.tensorswarm.common.tensor.ParameterSet;
-import io.tensorswarm.storage.GetRequest;
 import io.tensorswarm.storage.ObjectStore;
-import io.tensorswarm.storage.StorageException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
- * Fetches one miner's round submission from its (untrusted) storage locator and checks it in the
- * order of design §3 steps 1-3: the locator's scheme allowed ({@link LocatorSchemes}); manifest
- * present and at most {@link DeltaManifest#MAX_BYTES}, signed by the hotkey, for this hotkey,
- * netuid, round and base revision, naming the committed delta hash; the delta under the size cap,
- * within the timeout, with the manifest's SHA-256 and size; its safetensors header within limits,
- * its codec and tensor count the manifest's; then decodes it against the base layout. The decoded
- * F32 delta is written to a cache file, so that the caller holds at most one delta in memory at a
- * time.
+ * Fetches miners' round submissions from their (untrusted) storage locators and checks them in the
+ * order of design §3 steps 1-3, cheapest first, so a hostile miner costs little:
  *
- * <p>Every failure is a {@link RejectedDeltaException} with a short reason. A download in progress
- * is abandoned within {@link #STOP_POLL} of a stop request ({@link StopRequestedException}).
- * Thread-safe when the store opener is.
+ * <ol>
+ *   <li>the locator names an allowed scheme ({@link LocatorSchemes}) and its store opens (storage
+ *       refuses malformed locators; opening never creates anything);
+ *   <li>the manifest is present, at most {@link DeltaManifest#MAX_BYTES}, signed by the hotkey, for
+ *       this hotkey, netuid, round and base revision, and the commitment binds its delta hash to the
+ *       hotkey;
+ *   <li>the declared size is at most what the manifest's codec can write for the base's tensors
+ *       ({@link DeltaFileBounds}) and at most the configured ceiling;
+ *   <li>the safetensors header, read alone with ranged reads, implies exactly that size, names the
+ *       manifest's codec and tensor count, and holds exactly the tensor names, dtypes and shapes the
+ *       codec stores for the base layout ({@link DeltaCodec#checkHeader});
+ *   <li>only then the body, verified against the manifest's SHA-256 and size, is downloaded, and
+ *       decoded against the base layout into the target file.
+ * </ol>
+ *
+ * <p>Each miner has one deadline ({@link Builder#optTimeout}) covering steps 1-5 up to the end of
+ * the download; a miner whose store is slow or unreachable is abandoned at its deadline and rejected
+ * with {@code download timeout}, without holding up the others. {@link #fetchAll} fetches several
+ * miners at once ({@link Builder#optConcurrency}, default {@value #DEFAULT_CONCURRENCY}); decoding is
+ * done one miner at a time, so at most one decoded delta is in memory. A stop request abandons every
+ * fetch within {@link #STOP_POLL} ({@link StopRequestedException}); an abandoned fetch never writes
+ * its target.
+ *
+ * <p>Every fault of a submission is a {@link RejectedDeltaException} with a short reason; no
+ * locator, manifest or delta, however crafted, makes a fetch throw anything else (except a stop
+ * request, or an {@link java.io.UncheckedIOException} when the caller's own disk cannot take the
+ * decoded delta). Thread-safe when the store opener is.
  *
  * <pre>{@code
  * DeltaFetcher fetcher = DeltaFetcher.builder()
  *         .setStoreOpener(locator -> ObjectStores.open(locator, storageOptions))
  *         .setVerifier(new Sr25519SignatureVerifier())
- *         .setMaxDeltaBytes(4096L << 20)
- *         .optAllowedSchemes(LocatorSchemes.REMOTE)
+ *         .setMaxDeltaBytes(4096L << 20)               // an overall ceiling; the codec and base bound it first
+ *         .optAllowedSchemes(LocatorSchemes.parse(allowFlag))
+ *         .optTimeout(Duration.ofMinutes(10))
  *         .build();
+ * Map<String, FetchResult> results = fetcher.fetchAll(netuid, base.revision(), baseWeights, requests);
  * }</pre>
  */
 public final class DeltaFetcher {
-    /** How often a running download looks at the stop request. */
+    /** How often a running fetch looks at the stop request. */
     public static final Duration STOP_POLL = Duration.ofMillis(200);
+
+    /** Miners fetched at once by default. */
+    public static final int DEFAULT_CONCURRENCY = 4;
 
     private final Function<String, ObjectStore> storeOpener;
     private final SignatureVerifier verifier;
@@ -63,6 +81,8 @@ public final class DeltaFetcher {
     private final Duration timeout;
     private final LocatorSchemes schemes;
     private final BooleanSupplier stopRequested;
+    private final int concurrency;
+    private final Semaphore decodePermit = new Semaphore(1);
 
     private DeltaFetcher(Builder b) {
         this.storeOpener = b.storeOpener;
@@ -71,9 +91,10 @@ public final class DeltaFetcher {
         this.timeout = b.timeout;
         this.schemes = b.schemes;
         this.stopRequested = b.stopRequested;
+        this.concurrency = b.concurrency;
     }
 
-    /** Returns a builder; the store opener, the verifier and the size cap are required. */
+    /** Returns a builder; the store opener, the verifier and the size ceiling are required. */
     public static Builder builder() {
         return new Builder();
     }
@@ -94,176 +115,104 @@ public final class DeltaFetcher {
      * @param target where the decoded F32 delta is written
      * @return the verified manifest
      * @throws RejectedDeltaException naming the first check that failed
-     * @throws StopRequestedException when a stop was requested during the download
+     * @throws StopRequestedException when a stop was requested during the fetch
      */
     public DeltaManifest fetch(String hotkey, int netuid, CommitmentPayload payload, String baseRevision,
             ParameterSet baseLayout, Path target) {
-        long round = payload.round();
-        String scheme;
-        try {
-            scheme = LocatorSchemes.schemeOf(payload.locator());
-        } catch (TensorswarmException e) {
-            throw new RejectedDeltaException("bad locator", hotkey + ": " + e.getMessage(), e);
+        FetchResult result = fetchAll(netuid, baseRevision, baseLayout, List.of(new FetchRequest(hotkey, payload, target)))
+                .get(hotkey);
+        if (!result.accepted()) {
+            throw result.rejection();
         }
-        if (!schemes.allows(scheme)) {
-            throw new RejectedDeltaException("locator not allowed", hotkey + ": " + scheme
-                    + ":// locators are not accepted (--locators.allow " + schemes + ")");
-        }
-        ObjectStore store;
-        try {
-            store = storeOpener.apply(payload.locator());
-        } catch (TensorswarmException e) {
-            throw new RejectedDeltaException("bad locator", hotkey + ": cannot open " + payload.locator() + ": "
-                    + e.getMessage(), e);
-        }
-        try (store) {
-            DeltaManifest manifest = fetchManifest(store, hotkey, netuid, round, baseRevision);
-            if (!payload.isBindingOf(netuid, hotkey, manifest.deltaSha256())) {
-                throw new RejectedDeltaException("commitment mismatch", hotkey + ": the commitment does not bind delta "
-                        + manifest.deltaSha256() + " to this hotkey (a copied commitment, or another delta)");
-            }
-            if (manifest.deltaSize() > maxDeltaBytes) {
-                throw new RejectedDeltaException("delta too large", hotkey + ": delta of " + manifest.deltaSize()
-                        + " bytes is above the " + maxDeltaBytes + "-byte cap");
-            }
-            Path download = target.resolveSibling(target.getFileName() + ".download");
-            try {
-                download(store, hotkey, round, manifest, download);
-                ParameterSet delta = decode(hotkey, manifest, download, baseLayout);
-                writeAtomically(delta, target);
-            } finally {
-                deleteQuietly(download);
-                deleteQuietly(download.resolveSibling(download.getFileName() + ".part"));
-            }
-            return manifest;
-        }
+        return result.manifest();
     }
 
-    private DeltaManifest fetchManifest(ObjectStore store, String hotkey, int netuid, long round, String baseRevision) {
-        String key = StorageLayout.manifestKey(round, hotkey);
-        byte[] bytes;
-        try {
-            bytes = store.getBytes(GetRequest.of(key, DeltaManifest.MAX_BYTES));
-        } catch (StorageException e) {
-            throw switch (e.kind()) {
-                case NOT_FOUND -> new RejectedDeltaException("missing manifest", hotkey + ": no " + key, e);
-                case TOO_LARGE -> new RejectedDeltaException("manifest too large", hotkey + ": " + key
-                        + " is above " + DeltaManifest.MAX_BYTES + " bytes");
-                default -> new RejectedDeltaException("manifest unavailable", hotkey + ": " + e.getMessage(), e);
-            };
+    /**
+     * Fetches, checks and decodes several miners' submissions, at most {@link Builder#optConcurrency}
+     * at once, each within its own deadline; every accepted delta is decoded into its request's
+     * target.
+     *
+     * @param netuid the subnet
+     * @param baseRevision the round's base revision
+     * @param baseLayout the base model's weights (names and shapes are used)
+     * @param requests one per miner, hotkeys distinct
+     * @return a result per hotkey, in the order of {@code requests}
+     * @throws StopRequestedException when a stop was requested: every fetch still running is abandoned
+     * @throws IllegalArgumentException when two requests share a hotkey
+     */
+    public Map<String, FetchResult> fetchAll(int netuid, String baseRevision, ParameterSet baseLayout,
+            List<FetchRequest> requests) {
+        Objects.requireNonNull(baseRevision, "baseRevision");
+        Objects.requireNonNull(baseLayout, "baseLayout");
+        Set<String> hotkeys = new HashSet<>();
+        for (FetchRequest r : requests) {
+            if (!hotkeys.add(r.hotkey())) {
+                throw new IllegalArgumentException("two fetch requests for hotkey " + r.hotkey());
+            }
         }
+        Deque<FetchRequest> pending = new ArrayDeque<>(requests);
+        List<SubmissionFetch> running = new ArrayList<>();
+        Map<String, FetchResult> done = new HashMap<>();
+        Semaphore finished = new Semaphore(0);
         try {
-            DeltaManifest manifest = DeltaManifest.parse(bytes);
-            manifest.verify(verifier);
-            manifest.requireFor(hotkey, netuid, round, baseRevision);
-            return manifest;
-        } catch (ManifestException e) {
-            String reason = switch (e.kind()) {
-                case TOO_LARGE -> "manifest too large";
-                case BAD_SIGNATURE -> "bad signature";
-                case MISMATCH -> "manifest mismatch";
-                default -> "bad manifest";
-            };
-            throw new RejectedDeltaException(reason, hotkey + ": " + e.getMessage(), e);
-        }
-    }
-
-    private void download(ObjectStore store, String hotkey, long round, DeltaManifest manifest, Path file) {
-        GetRequest request = GetRequest.builder()
-                .setKey(StorageLayout.deltaKey(round, hotkey))
-                .optMaxBytes(maxDeltaBytes)
-                .optExpectedSha256(manifest.deltaSha256())
-                .optExpectedSize(manifest.deltaSize())
-                .build();
-        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "delta-download-" + hotkey);
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            Future<?> job = executor.submit(() -> store.get(request, file));
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (true) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new RejectedDeltaException("download timeout", hotkey + ": delta download took longer than "
-                            + timeout);
+            while (!pending.isEmpty() || !running.isEmpty()) {
+                if (stopRequested.getAsBoolean()) {
+                    throw new StopRequestedException("stop requested while fetching the deltas of "
+                            + String.join(", ", running.stream().map(SubmissionFetch::hotkey).toList()) + " ("
+                            + done.size() + " of " + requests.size() + " done)");
                 }
-                try {
-                    job.get(Math.min(left, STOP_POLL.toNanos()), TimeUnit.NANOSECONDS);
-                    return;
-                } catch (TimeoutException e) {
-                    if (stopRequested.getAsBoolean()) {
-                        job.cancel(true);
-                        throw new StopRequestedException("stop requested while downloading the delta of " + hotkey);
+                while (running.size() < concurrency && !pending.isEmpty()) {
+                    SubmissionFetch f = new SubmissionFetch(this, netuid, baseRevision, baseLayout, pending.poll(),
+                            System.nanoTime() + timeout.toNanos(), finished::release);
+                    running.add(f);
+                    f.start();
+                }
+                long wait = STOP_POLL.toNanos();
+                long now = System.nanoTime();
+                for (Iterator<SubmissionFetch> it = running.iterator(); it.hasNext(); ) {
+                    SubmissionFetch f = it.next();
+                    if (f.isDone()) {
+                        done.put(f.hotkey(), f.result());
+                        it.remove();
+                    } else if (f.isFetching() && now - f.deadlineNanos() >= 0 && f.abandonIfFetching()) {
+                        done.put(f.hotkey(), FetchResult.rejected(f.hotkey(), new RejectedDeltaException("download timeout",
+                                f.hotkey() + ": manifest, header and delta not fetched within " + timeout)));
+                        it.remove();
+                    } else if (f.isFetching()) {
+                        wait = Math.min(wait, Math.max(0, f.deadlineNanos() - now));
                     }
+                }
+                if (!running.isEmpty()) {
+                    finished.tryAcquire(Math.max(1, wait), TimeUnit.NANOSECONDS); // a fetch ended, a deadline or a stop poll
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RejectedDeltaException("interrupted", hotkey + ": interrupted while downloading the delta");
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof StorageException se) {
-                throw switch (se.kind()) {
-                    case NOT_FOUND -> new RejectedDeltaException("missing delta", hotkey + ": " + se.getMessage(), se);
-                    case TOO_LARGE -> new RejectedDeltaException("delta too large", hotkey + ": " + se.getMessage());
-                    case INTEGRITY -> new RejectedDeltaException("delta hash mismatch", hotkey + ": " + se.getMessage());
-                    case TIMEOUT -> new RejectedDeltaException("download timeout", hotkey + ": " + se.getMessage());
-                    default -> new RejectedDeltaException("download failed", hotkey + ": " + se.getMessage(), se);
-                };
-            }
-            throw new RejectedDeltaException("download failed", hotkey + ": " + cause, cause);
+            throw new StopRequestedException("interrupted while fetching miners' deltas");
         } finally {
-            executor.shutdownNow();
+            running.forEach(SubmissionFetch::abandon);
         }
+        Map<String, FetchResult> ordered = new LinkedHashMap<>();
+        for (FetchRequest r : requests) {
+            ordered.put(r.hotkey(), done.get(r.hotkey()));
+        }
+        return ordered;
     }
 
-    private ParameterSet decode(String hotkey, DeltaManifest manifest, Path file, ParameterSet baseLayout) {
-        SafetensorsReader reader = new SafetensorsReader(ReadLimits.defaults()
-                .withMaxTotalBytes(maxDeltaBytes)
-                .withMaxHeaderBytes(Math.min(ReadLimits.DEFAULT_MAX_HEADER_BYTES, DeltaManifest.MAX_BYTES * 64L))
-                .withMaxTensors(Math.max(1, 4 * baseLayout.size() + 16)));
-        try {
-            SafetensorsHeader header = reader.readHeader(file);
-            String codec = header.metadata().get(DeltaMetadata.CODEC);
-            if (!manifest.codec().equals(codec)) {
-                throw new RejectedDeltaException("codec mismatch", hotkey + ": manifest says codec " + manifest.codec()
-                        + ", the delta file says " + codec);
-            }
-            if (header.size() != manifest.tensorCount()) {
-                throw new RejectedDeltaException("manifest mismatch", hotkey + ": manifest says "
-                        + manifest.tensorCount() + " tensors, the delta file holds " + header.size());
-            }
-            ParameterSet stored = reader.read(file);
-            return DeltaCodecs.forStored(stored).decode(stored, baseLayout);
-        } catch (RejectedDeltaException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new RejectedDeltaException("bad delta file", hotkey + ": " + e.getMessage(), e);
-        } catch (TensorswarmException e) {
-            throw new RejectedDeltaException("bad delta", hotkey + ": " + e.getMessage(), e);
-        }
+    Function<String, ObjectStore> storeOpener() {
+        return storeOpener;
     }
 
-    private static void writeAtomically(ParameterSet delta, Path target) {
-        try {
-            Files.createDirectories(target.toAbsolutePath().getParent());
-            Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-            new SafetensorsWriter().write(delta, tmp);
-            Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the decoded delta " + target, e);
-        }
+    SignatureVerifier verifier() {
+        return verifier;
     }
 
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // a leftover download is removed with the round's cache folder
-        }
+    long maxDeltaBytes() {
+        return maxDeltaBytes;
+    }
+
+    Semaphore decodePermit() {
+        return decodePermit;
     }
 
     /** Builds a {@link DeltaFetcher}; {@code setX} values are required, {@code optX} ones have defaults. */
@@ -274,6 +223,7 @@ public final class DeltaFetcher {
         private Duration timeout = Duration.ofMinutes(10);
         private LocatorSchemes schemes = LocatorSchemes.REMOTE;
         private BooleanSupplier stopRequested = () -> false;
+        private int concurrency = DEFAULT_CONCURRENCY;
 
         private Builder() {}
 
@@ -289,13 +239,19 @@ public final class DeltaFetcher {
             return this;
         }
 
-        /** Sets the largest delta file accepted, in bytes. */
+        /**
+         * Sets the largest delta file accepted, in bytes: an overall ceiling, below which the
+         * manifest's codec and the base's tensors set each delta's own bound.
+         */
         public Builder setMaxDeltaBytes(long value) {
             this.maxDeltaBytes = value;
             return this;
         }
 
-        /** Sets the longest one delta download may take (default 10 minutes). */
+        /**
+         * Sets each miner's deadline, covering manifest, header and delta download (default 10
+         * minutes); decoding comes after it.
+         */
         public Builder optTimeout(Duration value) {
             this.timeout = value;
             return this;
@@ -307,9 +263,15 @@ public final class DeltaFetcher {
             return this;
         }
 
-        /** Sets what says a stop was requested, looked at while a download runs (default: never). */
+        /** Sets what says a stop was requested, looked at while fetches run (default: never). */
         public Builder optStopRequested(BooleanSupplier value) {
             this.stopRequested = value;
+            return this;
+        }
+
+        /** Sets how many miners {@link #fetchAll} fetches at once (default {@value #DEFAULT_CONCURRENCY}). */
+        public Builder optConcurrency(int value) {
+            this.concurrency = value;
             return this;
         }
 
@@ -327,8 +289,11 @@ public final class DeltaFetcher {
             if (timeout == null || timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("timeout must be positive, got " + timeout);
             }
-            java.util.Objects.requireNonNull(schemes, "schemes");
-            java.util.Objects.requireNonNull(stopRequested, "stopRequested");
+            if (concurrency < 1) {
+                throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
+            }
+            Objects.requireNonNull(schemes, "schemes");
+            Objects.requireNonNull(stopRequested, "stopRequested");
             return new DeltaFetcher(this);
         }
     }

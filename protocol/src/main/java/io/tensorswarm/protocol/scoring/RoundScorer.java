@@ -7,6 +7,8 @@ import io.tensorswarm.common.safetensors.SafetensorsReader;
 import io.tensorswarm.common.tensor.ParameterSet;
 import io.tensorswarm.protocol.RoundCommitments.Counted;
 import io.tensorswarm.protocol.fetch.DeltaFetcher;
+import io.tensorswarm.protocol.fetch.FetchRequest;
+import io.tensorswarm.protocol.fetch.FetchResult;
 import io.tensorswarm.protocol.fetch.RejectedDeltaException;
 import io.tensorswarm.protocol.fetch.StopRequestedException;
 import io.tensorswarm.storage.StorageException;
@@ -146,19 +148,23 @@ public final class RoundScorer {
         Map<String, MinerResult> results = new LinkedHashMap<>();
         DeltaScreen screen = new DeltaScreen(baseWeights, settings.screen(), earlier);
         List<Counted> fetched = new ArrayList<>();
+        checkStop(round, "fetching", 0, counted.size());
+        listener.fetching(0, counted.size());
+        List<FetchRequest> requests = counted.stream()
+                .map(c -> new FetchRequest(c.hotkey(), c.payload(), cachedDelta(cache, c.hotkey()))).toList();
+        // Concurrently, each miner within its own deadline: a silent store costs its own time only.
+        Map<String, FetchResult> fetches = fetcher.fetchAll(settings.netuid(), baseRevision, baseWeights, requests);
         for (int i = 0; i < counted.size(); i++) {
             Counted c = counted.get(i);
-            checkStop(round, "fetching", i, counted.size());
-            listener.fetching(i, counted.size());
-            Path file = cachedDelta(cache, c.hotkey());
-            try {
-                fetcher.fetch(c.hotkey(), settings.netuid(), c.payload(), baseRevision, baseWeights, file);
-            } catch (RejectedDeltaException e) {
+            FetchResult f = fetches.get(c.hotkey());
+            if (!f.accepted()) {
+                RejectedDeltaException e = f.rejection();
                 listener.rejected(c.hotkey(), e.reason(), e.getCause() instanceof StorageException se ? se : null);
                 log.info("r={} miner {} scores 0: {}", round, shortKey(c.hotkey()), e.getMessage());
                 results.put(c.hotkey(), MinerResult.rejected(c.hotkey(), c.uid(), c.block(), e.reason(), e.getMessage()));
                 continue;
             }
+            Path file = cachedDelta(cache, c.hotkey());
             screen.add(c.hotkey(), c.block(), readDelta(file)).ifPresent(r -> log.info("r={} miner {} screened out: {}",
                     round, shortKey(c.hotkey()), r));
             fetched.add(c);

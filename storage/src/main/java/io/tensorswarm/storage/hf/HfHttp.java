@@ -36,6 +36,7 @@ final class HfHttp {
     private final String token;
     private final List<String> redirectHosts;
     private final Retrier retrier;
+    private volatile boolean closed;
 
     HfHttp(StorageOptions options) {
         this.endpoint = HttpUrl.get(options.hfEndpoint().toString());
@@ -50,6 +51,16 @@ final class HfHttp {
                 .readTimeout(options.readTimeout())
                 .writeTimeout(options.readTimeout())
                 .build();
+    }
+
+    /**
+     * Cancels every call in flight and drops idle connections: a reader blocked on a silent server
+     * fails at once instead of waiting out its read timeout, and later calls fail without retries.
+     */
+    void close() {
+        closed = true;
+        client.dispatcher().cancelAll();
+        client.connectionPool().evictAll();
     }
 
     HttpUrl endpoint() {
@@ -101,12 +112,18 @@ final class HfHttp {
         }
         Response response;
         try {
+            if (closed) {
+                throw new InterruptedIOException("the store is closed");
+            }
             response = client.newCall(rb.build()).execute();
         } catch (SocketTimeoutException e) {
             throw new StorageException(Kind.TIMEOUT, what + ": Hub did not answer in time", e);
         } catch (InterruptedIOException e) {
             throw new StorageException(Kind.INTERRUPTED, what + ": interrupted", e);
         } catch (IOException e) {
+            if (closed) { // cancelled by close(): not worth a retry
+                throw new StorageException(Kind.INTERRUPTED, what + ": the store was closed", e);
+            }
             throw new StorageException(Kind.UNAVAILABLE, what + ": cannot reach " + request.url().host() + ": " + e.getMessage(), e);
         }
         if (response.code() >= 400) {

@@ -555,6 +555,7 @@ public final class HfObjectStore implements ObjectStore {
     @Override
     public void close() {
         partPool.shutdownNow();
+        http.close();
     }
 
     // ---------------------------------------------------------------- helpers

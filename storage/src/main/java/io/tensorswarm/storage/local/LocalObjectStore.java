@@ -38,7 +38,8 @@ import java.util.stream.Stream;
  * Stores objects as files under a root directory. Puts write a hidden temporary file in the
  * target's directory, fsync it and rename it into place, so readers see old or new content, never
  * a mix. Keys that would leave the root (by {@code ..} or through a symbolic link) are refused.
- * Safe for concurrent use.
+ * Only puts create directories (the root included); reads of a missing root find nothing. Safe for
+ * concurrent use.
  */
 public final class LocalObjectStore implements ObjectStore {
     private static final String TEMP_MARK = ".tmp-";
@@ -48,15 +49,13 @@ public final class LocalObjectStore implements ObjectStore {
     private final Path root;
     private final Downloader downloader;
 
-    /** Opens (and creates if needed) a store rooted at {@code root}. */
+    /**
+     * Opens a store rooted at {@code root} without touching the disk: the directory is created by the
+     * first put, so opening a (possibly hostile) location to read it never creates anything.
+     */
     public LocalObjectStore(Path root, StorageOptions options) {
         this.root = root.toAbsolutePath().normalize();
         this.downloader = new Downloader(options.toBuilder().optMinBytesPerSecond(0).optMaxAttempts(1).build());
-        try {
-            Files.createDirectories(this.root);
-        } catch (IOException e) {
-            throw new StorageException(Kind.LOCAL_IO, "cannot create storage directory " + this.root + ": " + e.getMessage(), e);
-        }
     }
 
     @Override
@@ -140,6 +139,9 @@ public final class LocalObjectStore implements ObjectStore {
     public List<ObjectInfo> list(String prefix) {
         String p = Keys.checkPrefix(prefix);
         List<ObjectInfo> out = new ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            return out; // nothing was ever put here
+        }
         try (Stream<Path> files = Files.walk(root)) {
             files.filter(Files::isRegularFile).forEach(f -> {
                 String key = root.relativize(f).toString().replace(f.getFileSystem().getSeparator(), "/");

@@ -26,6 +26,9 @@ public record S3Location(String bucket, String prefix) {
         if (uri.getUserInfo() != null || uri.getPort() != -1 || uri.getQuery() != null) {
             throw bad(uri, "put credentials and endpoints in options, not in the location");
         }
+        if (uri.getRawFragment() != null) {
+            throw bad(uri, "no fragment (#)");
+        }
         String path = uri.getPath() == null ? "" : uri.getPath();
         while (path.startsWith("/")) {
             path = path.substring(1);

@@ -167,10 +167,10 @@ public final class Downloader {
 
     private static long[] range(String what, ObjectInfo info, GetRequest request) {
         long size = info.size();
+        if (request.expectedSize() >= 0 && request.expectedSize() != size) {
+            throw new StorageException(Kind.INTEGRITY, what + " is " + size + " bytes, expected " + request.expectedSize());
+        }
         if (!request.isRange()) {
-            if (request.expectedSize() >= 0 && request.expectedSize() != size) {
-                throw new StorageException(Kind.INTEGRITY, what + " is " + size + " bytes, expected " + request.expectedSize());
-            }
             if (size > request.maxBytes()) {
                 throw new StorageException(Kind.TOO_LARGE, what + " is " + size + " bytes, above the cap of " + request.maxBytes());
             }

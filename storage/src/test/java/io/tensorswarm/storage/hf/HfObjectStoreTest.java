@@ -200,6 +200,26 @@ class HfObjectStoreTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aHeaderReadFetchesOnlyItsRangeAndFailsFastOnAnObjectOfAnotherSize() throws Exception {
+        hub.addRepo("model", "org/deltas", false);
+        byte[] delta = TestFiles.bytes(300_000, 7);
+        hub.seed("model", "org/deltas", FakeHub.files("rounds/1/alice/delta.safetensors", delta));
+        try (ObjectStore store = open("hf://org/deltas", null)) {
+            java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+            GetRequest head = GetRequest.builder().setKey("rounds/1/alice/delta.safetensors").optRange(0, 16).optMaxBytes(16)
+                    .optExpectedSize(delta.length).optListener(received::addAndGet).build();
+            assertArrayEquals(java.util.Arrays.copyOfRange(delta, 0, 16), store.getBytes(head));
+            assertEquals("bytes=0-15", hub.requests("GET", "/cdn/.*").get(0).header("Range"));
+            assertEquals(16, received.get(), "only the range crossed the wire");
+            StorageException e = assertThrows(StorageException.class,
+                    () -> store.getBytes(head.toBuilder().optExpectedSize(delta.length + 1).build()));
+            assertEquals(StorageException.Kind.INTEGRITY, e.kind());
+            assertEquals(1, hub.requests("GET", "/cdn/.*").size(), "a size mismatch is found before the body is asked for");
+        }
+    }
+
+    @Test
     void revisionPinnedLocationKeepsReadingTheOldCommit() throws Exception {
         hub.addRepo("model", "org/base", false);
         String first = hub.seed("model", "org/base", FakeHub.files("latest", "r1".getBytes()));

@@ -76,6 +76,31 @@ class HostileHubTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void closingTheStoreEndsARequestHungOnASilentServerAtOnce() throws Exception {
+        try (RawHttpServer server = new RawHttpServer((req, out) -> Thread.sleep(60_000))) {
+            ObjectStore store = ObjectStores.open("hf://miner/deltas", options(server).toBuilder()
+                    .optReadTimeout(Duration.ofSeconds(60)).optMaxAttempts(5).build());
+            java.util.concurrent.CompletableFuture<Throwable> failure = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    store.getBytes(GetRequest.of("rounds/1/m/manifest.json", 100));
+                    return null;
+                } catch (RuntimeException e) {
+                    return e;
+                }
+            });
+            while (server.requests().isEmpty()) {
+                Thread.sleep(10);
+            }
+            long start = System.nanoTime();
+            store.close();
+            Throwable e = failure.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(e instanceof StorageException, String.valueOf(e));
+            assertTrue(System.nanoTime() - start < 5_000_000_000L);
+        }
+    }
+
+    @Test
     void redirectToAHostOutsideTheAllowListIsRefused() throws Exception {
         StorageException e = fetch(lfs(10, "http://169.254.169.254/latest/meta-data", (req, out) -> {
             throw new AssertionError("must not download");

@@ -78,12 +78,32 @@ class LocalObjectStoreTest {
         Files.createDirectories(outside);
         Files.write(outside.resolve("secret"), new byte[] {42});
         try (LocalObjectStore store = new LocalObjectStore(root, StorageOptions.defaults())) {
+            Files.createDirectories(root); // opening creates nothing; the miner's store exists already
             Files.createSymbolicLink(root.resolve("link"), outside);
             StorageException read = assertThrows(StorageException.class, () -> store.stat("link/secret"));
             assertEquals(Kind.INVALID_KEY, read.kind());
             StorageException write = assertThrows(StorageException.class, () -> store.put(PutRequest.ofBytes("link/new", new byte[] {1})));
             assertEquals(Kind.INVALID_KEY, write.kind());
             assertFalse(Files.exists(outside.resolve("new")));
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void aHeaderReadFetchesOnlyItsRangeAndFailsFastOnAnObjectOfAnotherSize() throws Exception {
+        try (LocalObjectStore store = new LocalObjectStore(dir.resolve("root"), StorageOptions.defaults())) {
+            Path src = dir.resolve("src.bin");
+            byte[] data = TestFiles.write(src, 200_000, 3);
+            store.put(PutRequest.ofFile("rounds/1/alice/delta.safetensors", src));
+            java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+            GetRequest head = GetRequest.builder().setKey("rounds/1/alice/delta.safetensors").optRange(0, 16).optMaxBytes(16)
+                    .optExpectedSize(data.length).optListener(received::addAndGet).build();
+            assertArrayEquals(java.util.Arrays.copyOfRange(data, 0, 16), store.getBytes(head));
+            assertEquals(16, received.get());
+            StorageException e = assertThrows(StorageException.class,
+                    () -> store.getBytes(head.toBuilder().optExpectedSize(data.length - 1).build()));
+            assertEquals(Kind.INTEGRITY, e.kind());
+            assertEquals(16, received.get());
         }
     }
 

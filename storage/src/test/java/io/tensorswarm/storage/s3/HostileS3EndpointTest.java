@@ -59,6 +59,32 @@ class HostileS3EndpointTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void closingTheStoreEndsARequestHungOnASilentServerAtOnce() throws Exception {
+        try (RawHttpServer server = new RawHttpServer((req, out) -> Thread.sleep(60_000))) {
+            ObjectStore store = ObjectStores.open("s3://miner-bucket/deltas", StorageOptions.builder()
+                    .optS3Endpoint(server.uri()).optS3PathStyle(true).optS3Region("us-east-1").optS3Credentials("a", "b")
+                    .optCacheDir(dir.resolve("cache")).optMaxAttempts(5).optReadTimeout(Duration.ofSeconds(60)).build());
+            java.util.concurrent.CompletableFuture<Throwable> failure = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    store.getBytes(GetRequest.of("rounds/1/m/manifest.json", 100));
+                    return null;
+                } catch (RuntimeException e) {
+                    return e;
+                }
+            });
+            while (server.requests().isEmpty()) {
+                Thread.sleep(10);
+            }
+            long start = System.nanoTime();
+            store.close();
+            Throwable e = failure.get(5, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(e != null, "the hung read must fail");
+            assertTrue(System.nanoTime() - start < 5_000_000_000L);
+        }
+    }
+
+    @Test
     void objectDeclaredAboveTheCapIsRefusedWithoutAGet() throws Exception {
         StorageException e = fetch((req, out) -> {
             throw new AssertionError("GET must not be sent");

@@ -114,6 +114,24 @@ class S3ObjectStoreTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aHeaderReadFetchesOnlyItsRangeAndFailsFastOnAnObjectOfAnotherSize(TestInfo test) throws Exception {
+        Path src = dir.resolve("big.bin");
+        byte[] data = TestFiles.write(src, 11 * MIB, 9);
+        try (ObjectStore store = open(test, multipartOptions(2))) {
+            store.put(PutRequest.ofFile("rounds/1/alice/delta.safetensors", src));
+            AtomicLong received = new AtomicLong();
+            GetRequest head = GetRequest.builder().setKey("rounds/1/alice/delta.safetensors").optRange(0, 16).optMaxBytes(16)
+                    .optExpectedSize(11 * MIB).optListener(received::addAndGet).build();
+            assertArrayEquals(java.util.Arrays.copyOfRange(data, 0, 16), store.getBytes(head));
+            assertEquals(16, received.get(), "only the range crossed the wire");
+            StorageException e = assertThrows(StorageException.class, () -> store.getBytes(head.toBuilder().optExpectedSize(11 * MIB + 1).build()));
+            assertEquals(Kind.INTEGRITY, e.kind());
+            assertEquals(16, received.get(), "a size mismatch is found before any byte is read");
+        }
+    }
+
+    @Test
     void listReturnsKeysUnderThePrefixRelativeToTheLocation(TestInfo test) {
         try (ObjectStore store = open(test)) {
             store.put(PutRequest.ofBytes("rounds/3/bob/delta.safetensors", new byte[] {1}));
