@@ -81,18 +81,19 @@ class AveragerDaemonTest {
 
         /** Trains the miners' deltas on the current latest and commits them for a round still open; returns it. */
         long commitRound(SubnetFixture.Behaviour behaviour) throws IOException {
+            // The next round: train on its base (nobody publishes meanwhile), then commit inside it.
+            long r = SubnetFixture.CLOCK.roundOf(f.chain.currentBlock()) + 1;
             List<ParameterSet> deltas = new ArrayList<>();
             for (Sr25519KeyPair m : miners) {
-                deltas.add(f.delta(store, m, 0, behaviour));
+                deltas.add(f.delta(store, m, r, behaviour));
             }
-            long block = f.chain.currentBlock();
-            long r = SubnetFixture.CLOCK.roundOf(block);
-            if (block + 3 >= SubnetFixture.CLOCK.deadlineBlock(r)) {
-                r++;
+            if (f.chain.currentBlock() >= SubnetFixture.CLOCK.startBlock(r) + 3) {
+                r = SubnetFixture.CLOCK.roundOf(f.chain.currentBlock()) + 1; // training took a round: the base is the same
             }
+            f.advanceTo(SubnetFixture.CLOCK.startBlock(r));
             for (int i = 0; i < miners.size(); i++) {
                 long at = f.commit(store, miners.get(i), r, deltas.get(i), behaviour);
-                assertTrue(SubnetFixture.CLOCK.isBeforeDeadline(r, at), "committed in block " + at + " for round " + r);
+                assertTrue(SubnetFixture.CLOCK.isInSubmissionWindow(r, at), "committed in block " + at + " for round " + r);
             }
             return r;
         }
