@@ -2,6 +2,8 @@ package io.tensorswarm.chain.cli;
 
 import io.tensorswarm.chain.Chain;
 import io.tensorswarm.chain.model.SubnetHyperparameters;
+import io.tensorswarm.chain.subtensor.SubtensorClient;
+import java.util.HexFormat;
 
 /**
  * Returns a hash commit of weights waiting for its reveal: everything {@code reveal_weights} needs,
@@ -41,13 +43,14 @@ public record PendingReveal(
     public static PendingReveal of(Chain chain, SubnetHyperparameters hp, String hotkey, int[] uids, int[] values,
             int[] salt, long versionKey, long commitBlock, String commitHash) {
         RevealWindow window = RevealWindow.of(chain, hp, commitBlock);
-        return new PendingReveal(RevealCommand.chainId(chain), hp.netuid(), hotkey, uids, values, salt, versionKey,
+        return new PendingReveal(chainIdOf(chain), hp.netuid(), hotkey, uids, values, salt, versionKey,
                 commitBlock, window.fromBlock(), window.untilBlock(), commitHash);
     }
 
     /** Returns the identity stored in {@link #chain()} for {@code chain}: its genesis hash, 0x-hex. */
     public static String chainIdOf(Chain chain) {
-        return RevealCommand.chainId(chain);
+        byte[] genesis = chain instanceof SubtensorClient node ? node.genesisHash() : chain.blockHash(0);
+        return "0x" + HexFormat.of().formatHex(genesis);
     }
 
     /** Returns whether this reveal belongs to {@code hotkey} on subnet {@code netuid} of the chain {@code chainId}. */

@@ -1,22 +1,20 @@
 package io.tensorswarm.chain.cli;
 
 import io.tensorswarm.chain.Chain;
-import io.tensorswarm.chain.DispatchException;
-import io.tensorswarm.chain.calls.SubtensorCalls;
-import io.tensorswarm.chain.calls.WeightCommitHash;
+import io.tensorswarm.chain.calls.EncodedCall;
 import io.tensorswarm.chain.calls.WeightConversion;
 import io.tensorswarm.chain.calls.WeightConversion.EmitWeights;
 import io.tensorswarm.chain.calls.WeightProcessing;
 import io.tensorswarm.chain.crypto.Sr25519KeyPair;
+import io.tensorswarm.chain.metadata.RuntimeMetadata;
 import io.tensorswarm.chain.model.SubnetHyperparameters;
-import io.tensorswarm.chain.model.TxReceipt;
 import io.tensorswarm.chain.wallet.Wallet;
 import io.tensorswarm.common.cli.ExitCodes;
 import io.tensorswarm.common.cli.ExitException;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.HexFormat;
+import java.util.OptionalLong;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,7 +23,8 @@ import picocli.CommandLine.Option;
  * {@code chain set-weights}: fits float weights to the subnet's minimum allowed weights and max
  * weight limit and converts them as the SDK does ({@link WeightProcessing}), and sets them; on a subnet with
  * commit-reveal enabled it commits their hash instead (random 8-value salt) and stores the pending
- * reveal for {@code chain reveal}.
+ * reveal for {@code chain reveal}. The sending is {@link WeightSender}'s, the validator daemon's too;
+ * as a person runs it, nothing is checked first and the chain's own error names a refusal.
  */
 @Command(
         name = "set-weights",
@@ -33,9 +32,6 @@ import picocli.CommandLine.Option;
         description = "Set weights on the subnet (signed by the hotkey); with commit-reveal enabled, commit their hash "
                 + "and store the reveal for 'chain reveal'.")
 final class SetWeightsCommand extends ChainSubcommand {
-    private static final int SALT_LENGTH = 8;
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     @Mixin WalletOptions walletOptions;
 
     @Option(names = "--netuid", required = true, paramLabel = "<n>", description = "Subnet id.")
@@ -62,65 +58,52 @@ final class SetWeightsCommand extends ChainSubcommand {
         requireSubnet(chain, netuid);
         Wallet wallet = parent.wallet(walletOptions);
         Sr25519KeyPair hotkey = wallet.hotkey();
-        SubnetHyperparameters hp = chain.hyperparameters(netuid);
-        EmitWeights emit = fitToSubnet(chain, hp, given);
-        long key = versionKey != null ? versionKey : hp.weightsVersionKey();
-        int[] u = emit.uids();
-        int[] w = emit.weights();
-        out().println("weights for uids " + Arrays.toString(u) + ": " + Arrays.toString(w) + " (u16), version key " + key);
-        if (!hp.commitRevealEnabled()) {
-            TxOutput.fee(out(), chain, md -> SubtensorCalls.setWeights(md, netuid, u, w, key), hotkey);
-            TxOutput.receipt(out(), "set weights", chain.setWeights(netuid, hotkey, u, w, key));
-            return;
-        }
-        int[] salt = new int[SALT_LENGTH];
-        for (int i = 0; i < salt.length; i++) {
-            salt[i] = RANDOM.nextInt(65536);
-        }
-        byte[] hash = WeightCommitHash.compute(hotkey.publicKey().toBytes(), netuid, u, w, salt, key);
-        out().println("commit-reveal is enabled on subnet " + netuid + ": committing the weights' hash");
-        TxOutput.fee(out(), chain, md -> SubtensorCalls.commitWeights(md, netuid, hash), hotkey);
-        String hex = "0x" + HexFormat.of().formatHex(hash);
-        // Saved before the commit is sent: a process killed after the commit must not lose the salt.
-        // The entry's block is corrected once the receipt says where the commit landed.
         PendingRevealStore store = PendingRevealStore.open(stateDir, wallet.paths(), hotkey.ss58Address());
-        PendingReveal expected = PendingReveal.of(chain, hp, hotkey.ss58Address(), u, w, salt, key, chain.currentBlock(), hex);
-        store.add(expected);
-        TxReceipt receipt;
-        try {
-            receipt = chain.commitWeights(netuid, hotkey, hash);
-        } catch (DispatchException e) {
-            store.remove(expected); // refused by the chain: nothing to reveal
-            throw e;
+        WeightSender sender = WeightSender.builder().setNetuid(netuid).setHotkey(hotkey).setStore(store)
+                .setMode(WeightSender.Mode.ATTENDED).build();
+        WeightSender.Plan plan = sender.prepare(chain, uids, weights,
+                versionKey != null ? OptionalLong.of(versionKey) : OptionalLong.empty());
+        if (plan instanceof WeightSender.Skipped skipped) {
+            throw new ExitException(ExitCodes.USAGE, "--uids: " + skipped.reason());
         }
-        TxOutput.receipt(out(), "committed weights hash " + hex, receipt);
-        RevealWindow window = RevealWindow.of(chain, hp, receipt.blockNumber());
-        if (receipt.blockNumber() != expected.commitBlock()) {
-            store.replace(PendingReveal.of(chain, hp, hotkey.ss58Address(), u, w, salt, key, receipt.blockNumber(), hex));
+        WeightSender.Prepared ready = (WeightSender.Prepared) plan;
+        describeFit(ready, given);
+        out().println("weights for uids " + Arrays.toString(ready.emit().uids()) + ": "
+                + Arrays.toString(ready.emit().weights()) + " (u16), version key " + ready.versionKey());
+        if (ready.commitReveal()) {
+            out().println("commit-reveal is enabled on subnet " + netuid + ": committing the weights' hash");
         }
-        out().println("pending reveal saved in " + store.file());
-        out().println("reveal with 'chain reveal --netuid " + netuid + "' in blocks " + window.fromBlock() + "-"
-                + window.untilBlock());
+        WeightSender.Watcher fees = new WeightSender.Watcher() {
+            @Override
+            public void sending(Function<RuntimeMetadata, EncodedCall> call) {
+                TxOutput.fee(out(), chain, call, hotkey);
+            }
+        };
+        WeightSender.Result result = sender.send(chain, ready, fees);
+        if (result instanceof WeightSender.Refused refused) {
+            throw refused.error();
+        } else if (result instanceof WeightSender.WeightsSet set) {
+            TxOutput.receipt(out(), "set weights", set.receipt());
+        } else if (result instanceof WeightSender.Committed committed) {
+            PendingReveal reveal = committed.reveal();
+            TxOutput.receipt(out(), "committed weights hash " + reveal.commitHash(), committed.receipt());
+            out().println("pending reveal saved in " + store.file());
+            out().println("reveal with 'chain reveal --netuid " + netuid + "' in blocks " + reveal.revealFromBlock()
+                    + "-" + reveal.revealUntilBlock());
+        }
     }
 
-    /** Applies the subnet's minimum allowed weights and max weight limit, as the SDK does before sending. */
-    private EmitWeights fitToSubnet(Chain chain, SubnetHyperparameters hp, int given) {
-        int neurons = chain.metagraph(netuid).neurons().size();
-        EmitWeights emit;
-        try {
-            emit = WeightProcessing.forEmit(uids, weights, neurons, hp.minAllowedWeights(), hp.maxWeightLimit());
-        } catch (IllegalArgumentException e) {
-            throw new ExitException(ExitCodes.USAGE, "--uids: " + e.getMessage());
-        }
-        if (emit.uids().length > given) {
-            out().println("subnet " + netuid + " requires at least " + Math.min(hp.minAllowedWeights(), neurons)
+    /** Says how the subnet's minimum allowed weights and max weight limit changed the weights, as the SDK does. */
+    private void describeFit(WeightSender.Prepared ready, int given) {
+        SubnetHyperparameters hp = ready.hyperparameters();
+        if (ready.emit().uids().length > given) {
+            out().println("subnet " + netuid + " requires at least " + Math.min(hp.minAllowedWeights(), ready.neurons())
                     + " weights: every uid gets a small weight besides the given ones (as the SDK does)");
         }
         if (hp.maxWeightLimit() < 65535) {
             out().println("no uid gets more than " + hp.maxWeightLimit() + "/65535 of the total (the subnet's max weight "
                     + "limit)");
         }
-        return emit;
     }
 
     private EmitWeights convert() {

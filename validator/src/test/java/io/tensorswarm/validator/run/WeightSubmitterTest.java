@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tensorswarm.chain.cli.PendingRevealStore;
+import io.tensorswarm.chain.cli.WeightSender;
 import io.tensorswarm.chain.crypto.Sr25519KeyPair;
 import io.tensorswarm.chain.local.LocalChain;
 import io.tensorswarm.chain.local.LocalSubnetConfig;
 import io.tensorswarm.chain.local.MockTime;
 import io.tensorswarm.validator.scoring.WeightVector;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -95,5 +97,39 @@ class WeightSubmitterTest {
         toBlock(11);
         assertEquals("skipped: 10 unrevealed commits", submit(11), "the chain would refuse: TooManyUnrevealedCommits");
         assertEquals(10, pending.load().size());
+    }
+    @Test
+    void aCommitIsRevealedOnceItsWindowOpensAndAnExpiredOneIsDropped() {
+        subnet(LocalSubnetConfig.defaults().withCommitRevealEnabled(true).withTempo(10).withRevealPeriodEpochs(1)
+                .withWeightsRateLimit(0));
+        toBlock(1);
+        assertEquals("committed", submit(0));
+        toBlock(5);
+        assertEquals(0, submitter.revealDue(chain), "the window is blocks 10-19");
+        assertEquals(1, pending.load().size());
+        toBlock(11);
+        assertEquals(1, submitter.revealDue(chain));
+        assertEquals(0, pending.load().size());
+
+        assertEquals("committed", submit(1)); // block 11: window 20-29
+        toBlock(40);
+        assertEquals(0, submitter.revealDue(chain));
+        assertEquals(0, pending.load().size(), "ExpiredWeightCommit: dropped");
+    }
+
+    @Test
+    void theDaemonsCommitIsRevealedByTheSenderOfChainReveal() {
+        subnet(LocalSubnetConfig.defaults().withCommitRevealEnabled(true).withTempo(10).withRevealPeriodEpochs(1)
+                .withWeightsRateLimit(0));
+        toBlock(1);
+        assertEquals("committed", submit(0));
+        toBlock(11);
+        // What 'chain reveal --state.dir <the validator's>' builds: the same sender, as a person.
+        WeightSender cli = WeightSender.builder().setNetuid(NETUID).setHotkey(validator).setStore(pending)
+                .setMode(WeightSender.Mode.ATTENDED).build();
+        List<WeightSender.RevealOutcome> outcomes = cli.revealDue(chain, WeightSender.Watcher.NONE);
+        assertEquals("revealed the commit of block 1 in block 11", outcomes.get(0).text());
+        assertEquals(0, submitter.revealDue(chain), "nothing left for the daemon");
+        assertEquals(0, pending.load().size());
     }
 }
