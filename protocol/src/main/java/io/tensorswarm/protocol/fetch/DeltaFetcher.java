@@ -74,6 +74,8 @@ public final class DeltaFetcher {
 
     /** Miners fetched at once by default. */
     public static final int DEFAULT_CONCURRENCY = 4;
+    /** How long abandoned fetches get, in all, to end once they were told to. */
+    static final Duration ABANDON_WAIT = Duration.ofSeconds(10);
 
     private final Function<String, ObjectStore> storeOpener;
     private final SignatureVerifier verifier;
@@ -154,6 +156,7 @@ public final class DeltaFetcher {
         List<SubmissionFetch> running = new ArrayList<>();
         Map<String, FetchResult> done = new HashMap<>();
         Semaphore finished = new Semaphore(0);
+        List<SubmissionFetch> abandoned = new ArrayList<>();
         try {
             while (!pending.isEmpty() || !running.isEmpty()) {
                 if (stopRequested.getAsBoolean()) {
@@ -178,6 +181,7 @@ public final class DeltaFetcher {
                         done.put(f.hotkey(), FetchResult.rejected(f.hotkey(), new RejectedDeltaException("download timeout",
                                 f.hotkey() + ": manifest, header and delta not fetched within " + timeout)));
                         it.remove();
+                        abandoned.add(f);
                     } else if (f.isFetching()) {
                         wait = Math.min(wait, Math.max(0, f.deadlineNanos() - now));
                     }
@@ -191,12 +195,33 @@ public final class DeltaFetcher {
             throw new StopRequestedException("interrupted while fetching miners' deltas");
         } finally {
             running.forEach(SubmissionFetch::abandon);
+            abandoned.addAll(running);
+            awaitAbandoned(abandoned);
         }
         Map<String, FetchResult> ordered = new LinkedHashMap<>();
         for (FetchRequest r : requests) {
             ordered.put(r.hotkey(), done.get(r.hotkey()));
         }
         return ordered;
+    }
+
+    /**
+     * Gives abandoned fetches (interrupted, their stores closed) a bounded time to end, so none writes
+     * into the caller's folder after this returns; a thread stuck past that is left to die on its own.
+     */
+    private static void awaitAbandoned(List<SubmissionFetch> abandoned) {
+        long until = System.nanoTime() + ABANDON_WAIT.toNanos();
+        boolean interrupted = false;
+        for (SubmissionFetch f : abandoned) {
+            try {
+                f.awaitExit(Math.max(0, (until - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     Function<String, ObjectStore> storeOpener() {

@@ -104,6 +104,17 @@ final class SubmissionFetch implements Runnable {
         return false;
     }
 
+    /**
+     * Waits up to {@code millis} for the fetch's thread to end, so that nothing it would still write
+     * (a partial download) lands in the caller's folder after the caller moved on.
+     */
+    void awaitExit(long millis) throws InterruptedException {
+        Thread t = thread;
+        if (t != null && millis > 0) {
+            t.join(millis);
+        }
+    }
+
     /** Abandons the fetch unless it has already written its target. */
     void abandon() {
         while (true) {
