@@ -80,9 +80,11 @@ public final class WeightSubmitter {
     public int revealDue(Chain chain) {
         int revealed = 0;
         for (WeightSender.RevealOutcome outcome : sender.revealDue(chain, WeightSender.Watcher.NONE)) {
-            if (outcome instanceof WeightSender.Revealed) {
+            if (outcome instanceof WeightSender.Revealed r) {
                 revealed++;
-                log.info("{} ({})", outcome.text(), outcome.reveal().commitHash());
+                // The daemon's wording since issue 4 (operators grep for it; docs/validator.md shows it).
+                log.info("revealed the weights committed in block {} ({}) in block {}", r.reveal().commitBlock(),
+                        r.reveal().commitHash(), r.receipt().blockNumber());
             } else if (outcome instanceof WeightSender.NotDue) {
                 log.debug("{}", outcome.text());
             } else if (outcome instanceof WeightSender.TooEarly) {
