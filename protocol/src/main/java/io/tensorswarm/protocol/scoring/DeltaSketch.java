@@ -59,6 +59,21 @@ public final class DeltaSketch {
         if (total == 0) {
             return 0;
         }
+        double[] r = residualBuckets(basis);
+        return Math.max(0, Math.min(1, dot(r, r) / total));
+    }
+
+    /**
+     * Returns what is left of this sketch after removing its least-squares projection on the span of
+     * {@code basis}: the part of the delta that no earlier delta explains.
+     *
+     * @throws IllegalArgumentException when dimensions differ
+     */
+    public DeltaSketch residual(java.util.List<DeltaSketch> basis) {
+        return of(residualBuckets(basis), seed);
+    }
+
+    private double[] residualBuckets(java.util.List<DeltaSketch> basis) {
         java.util.List<double[]> q = new java.util.ArrayList<>();
         for (DeltaSketch b : basis) {
             if (b.buckets.length != buckets.length) {
@@ -82,7 +97,7 @@ public final class DeltaSketch {
         for (double[] u : q) {
             axpy(-dot(r, u), u, r);
         }
-        return Math.max(0, Math.min(1, dot(r, r) / total));
+        return r;
     }
 
     private static double dot(double[] a, double[] b) {

@@ -184,11 +184,12 @@ public final class RoundScorer {
         Scorer scorer = new Scorer(settings.bonusFraction());
         double baseLoss = Double.NaN;
         double bestLoss = Double.NaN;
-        Map<String, Double> novelty = new LinkedHashMap<>();
+        Map<String, String> novelty = new LinkedHashMap<>();
         for (int i = 0; i < fetched.size(); i++) {
             Counted c = fetched.get(i);
             ScreenOutcome outcome = screened.outcome(c.hotkey()).orElseThrow();
-            novelty.put(c.hotkey(), outcome.novelty());
+            novelty.put(c.hotkey(), String.format(java.util.Locale.ROOT, "%.3f/%.3f", outcome.novelty(),
+                    outcome.coherence()));
             if (!outcome.accepted()) {
                 Rejection r = outcome.rejection().orElseThrow();
                 listener.rejected(c.hotkey(), r.reason().name(), null);
@@ -230,9 +231,9 @@ public final class RoundScorer {
             ordered.add(results.get(c.hotkey()));
         }
         if (!novelty.isEmpty() && !earlier.isEmpty()) {
-            log.info("r={} novelty against {} earlier-round deltas: {}", round, earlier.size(), novelty.entrySet()
-                    .stream().map(e -> shortKey(e.getKey()) + "=" + String.format(java.util.Locale.ROOT, "%.3f",
-                            e.getValue())).collect(Collectors.joining(", ")));
+            log.info("r={} novelty/coherence against {} earlier-round deltas: {}", round, earlier.size(),
+                    novelty.entrySet().stream().map(e -> shortKey(e.getKey()) + "=" + e.getValue())
+                            .collect(Collectors.joining(", ")));
         }
         return new Scores(applyPolicies(round, ordered), baseLoss, bestLoss, evalPages.size(), screen.sketches());
     }
