@@ -1,16 +1,11 @@
 package io.tensorswarm.gym.attack;
 
-import io.tensorswarm.chain.crypto.Sr25519ManifestSigner;
 import io.tensorswarm.chain.model.Commitment;
 import io.tensorswarm.common.TensorswarmException;
 import io.tensorswarm.common.protocol.CommitmentPayload;
 import io.tensorswarm.common.protocol.DeltaManifest;
-import io.tensorswarm.common.protocol.StorageLayout;
-import io.tensorswarm.common.safetensors.SafetensorsReader;
 import io.tensorswarm.gym.net.PeerDelta;
-import io.tensorswarm.storage.PutRequest;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
@@ -74,13 +69,7 @@ final class Griefer implements Adversary {
                 try {
                     DeltaManifest theirs = DeltaManifest.parse(manifestBytes.get());
                     PeerDelta d = delta.get();
-                    String self = ctx.self().ss58();
-                    int tensors = new SafetensorsReader().readHeader(d.file()).entries().size();
-                    DeltaManifest mine = DeltaManifest.unsigned(self, ctx.settings().netuid(), r, theirs.baseRevision(),
-                            theirs.codec(), d.sha256(), Files.size(d.file()), tensors, ctx.block())
-                            .sign(new Sr25519ManifestSigner(ctx.self().hotkey()));
-                    ctx.ownStore().put(PutRequest.ofFile(StorageLayout.deltaKey(r, self), d.file()));
-                    ctx.ownStore().put(PutRequest.ofBytes(StorageLayout.manifestKey(r, self), mine.toJson()));
+                    HandPublication.upload(ctx, d.file(), d.sha256(), theirs.baseRevision(), theirs.codec(), ctx.block());
                     return "uploaded a copy of its delta in block " + ctx.block();
                 } catch (IOException | TensorswarmException e) {
                     return "could not upload the copy: " + e.getMessage();

@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tensorswarm.chain.crypto.Sr25519SignatureVerifier;
 import io.tensorswarm.common.protocol.CommitmentPayload;
+import io.tensorswarm.common.protocol.DeltaCodecs;
 import io.tensorswarm.common.protocol.DeltaManifest;
 import io.tensorswarm.common.protocol.DeltaMetadata;
 import io.tensorswarm.common.protocol.Sha256;
 import io.tensorswarm.common.protocol.StorageLayout;
+import io.tensorswarm.common.safetensors.SafetensorsReader;
 import io.tensorswarm.common.tensor.DeltaMath;
 import io.tensorswarm.common.tensor.Deltas;
 import io.tensorswarm.common.tensor.NamedTensor;
@@ -180,15 +182,27 @@ class AdversariesTest {
     }
 
     @Test
-    void theStaleMinerTrainsOnThePreviousBaseAndNamesIt() throws Exception {
+    void theStaleMinerTrainsOnThePreviousBaseAndItsManifestNamesIt() throws Exception {
         String previous = currentBase();
         f.addBase(TestModels.writeMicroModel(tmp.resolve("model-2"), 2), R - 1);
 
         RoundAction action = f.play(AdversaryKind.STALE);
 
-        Published p = f.publisher.only();
-        assertEquals(previous, p.delta().metadata().get(DeltaMetadata.BASE_REVISION));
-        assertTrue(Deltas.l2Norm(tensors(p.delta())) > 0, "it trained");
+        String self = f.self.ss58();
+        byte[] delta = f.ownStore.getBytes(GetRequest.of(StorageLayout.deltaKey(R, self), 1 << 30));
+        DeltaManifest manifest = DeltaManifest.parse(f.ownStore.getBytes(
+                GetRequest.of(StorageLayout.manifestKey(R, self), 1 << 16)));
+        manifest.verify(new Sr25519SignatureVerifier());
+        manifest.requireFor(self, f.netuid, R, previous);
+        assertEquals(Sha256.of(delta), manifest.deltaSha256());
+        CommitmentPayload committed = CommitmentPayload.parse(f.chain.commitment(f.netuid, self).orElseThrow().data());
+        assertEquals(R, committed.round());
+        assertTrue(committed.isBindingOf(f.netuid, self, manifest.deltaSha256()), "its own, valid commitment");
+        assertTrue(f.chain.commitment(f.netuid, self).orElseThrow().block() < f.clock.deadlineBlock(R));
+        ParameterSet stored = new SafetensorsReader().read(new java.io.ByteArrayInputStream(delta), "stale delta");
+        assertEquals(previous, stored.metadata().get(DeltaMetadata.BASE_REVISION));
+        assertTrue(Deltas.l2Norm(DeltaCodecs.forStored(stored).decode(stored, f.layout)) > 0, "it trained");
+        assertEquals(1, action.published().size());
         assertTrue(action.summary().contains("previous base " + previous.substring(0, 12)), action.summary());
     }
 
