@@ -18,7 +18,6 @@ import io.tensorswarm.common.cli.OpsOptions;
 import io.tensorswarm.common.ops.LogIdentity;
 import io.tensorswarm.common.ops.Operations;
 import io.tensorswarm.common.protocol.RoundClock;
-import io.tensorswarm.miner.adversary.Adversary;
 import io.tensorswarm.miner.run.ChildProcessRunner;
 import io.tensorswarm.miner.run.InProcessRunner;
 import io.tensorswarm.miner.run.MinerLoop;
@@ -37,8 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -46,16 +43,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code miner run}: the mining daemon. Each round it trains the current base model on its assigned
- * pages in a supervised worker, commits the delta's hash on chain and uploads the delta and its
- * signed manifest to {@code --storage.location} before the round's deadline. See {@code docs/miner.md}.
+ * {@code miner run}: the mining daemon. Each round it trains the round's base model on its assigned
+ * pages in a supervised worker, commits the delta's hash on chain before the round's deadline and
+ * uploads the delta and its signed manifest to {@code --storage.location} in the upload window after
+ * it. See {@code docs/miner.md}.
  */
 @Command(
         name = "run",
         mixinStandardHelpOptions = true,
         sortOptions = true,
         abbreviateSynopsis = true,
-        description = {"Run the miner: train each round's base model and publish the delta before the deadline.",
+        description = {"Run the miner: train each round's base model and publish the delta.",
+            "It commits the delta before the round's deadline and uploads it in the upload",
+            "window after the deadline.",
             "Options can also come from the environment variables (TS_*, BT_*) named in their descriptions."},
         footer = {"",
             "Metrics (with --metrics.port): GET /metrics in Prometheus text format:",
@@ -64,13 +64,12 @@ import picocli.CommandLine.Spec;
             "  tensorswarm_bytes_downloaded_total, tensorswarm_rounds_completed_total,",
             "  tensorswarm_errors_total{kind}; GET /health: 200 ok, 503 stalled/stopping.",
             "Stop: SIGTERM kills a running training worker and abandons its round",
-            "  (nothing is committed); a round already committed finishes its upload.",
+            "  (nothing is committed); a round already committed waits for its upload",
+            "  window and uploads (within --shutdown.grace).",
             "  Exits 143 within --shutdown.grace; --state.dir keeps the last complete state.",
             "Exit codes: 0 done (--rounds, --once), 1 failure, 2 usage, 143 SIGTERM.",
             "See docs/miner.md."})
 public final class RunCommand implements Callable<Integer> {
-    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
-
     /** How a round's training runs. */
     enum WorkerMode {
         CHILD, IN_PROCESS;
@@ -96,7 +95,7 @@ public final class RunCommand implements Callable<Integer> {
     String storageLocation;
 
     @Option(names = "--base.location", defaultValue = "${env:TS_BASE_LOCATION}", paramLabel = "<uri>",
-            description = "Where the base models and 'latest' live: the averager's store (required; env "
+            description = "Where the base models and their history live: the averager's store (required; env "
                     + "TS_BASE_LOCATION).")
     String baseLocation;
 
@@ -124,14 +123,7 @@ public final class RunCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}; env TS_STATE_DIR).")
     Path stateDir;
 
-    @Option(names = "--round.blocks", defaultValue = "${env:TS_ROUND_BLOCKS:-20}", paramLabel = "<n>",
-            description = "Blocks per round (default: ${DEFAULT-VALUE}; env TS_ROUND_BLOCKS).")
-    long roundBlocks;
-
-    @Option(names = "--round.deadline-margin", defaultValue = "${env:TS_ROUND_DEADLINE_MARGIN:-2}", paramLabel = "<n>",
-            description = "Blocks between a round's deadline and its end (default: ${DEFAULT-VALUE}; env "
-                    + "TS_ROUND_DEADLINE_MARGIN).")
-    long deadlineMargin;
+    @Mixin RoundOptions roundOptions;
 
     @Option(names = "--pages", defaultValue = "${env:TS_PAGES:-32}", paramLabel = "<n>",
             description = "Assigned pages per round (default: ${DEFAULT-VALUE}; env TS_PAGES).")
@@ -189,10 +181,6 @@ public final class RunCommand implements Callable<Integer> {
 
     @Mixin OrchestratorOptions orchestratorOptions;
 
-    @Option(names = "--adversary", hidden = true, paramLabel = "lazy|copier|noise", converter = AdversaryConverter.class,
-            description = "LOCAL DEMO AND TESTS ONLY: behave dishonestly (lazy, copier or noise; see io.tensorswarm.miner.adversary).")
-    Adversary adversary;
-
     private final UnaryOperator<ObjectStore> ownStoreDecorator;
 
     /** The command as {@code miner run} builds it. */
@@ -212,9 +200,10 @@ public final class RunCommand implements Callable<Integer> {
         requireFlag(storageLocation, "--storage.location", "TS_STORAGE_LOCATION");
         requireFlag(baseLocation, "--base.location", "TS_BASE_LOCATION");
         requireFlag(data, "--data", "TS_DATA");
+        RoundClock clock = roundOptions.clock();
         TorchRuntime.device(device);
         Path dataPath = DataSources.resolve(data, dataCache);
-        MinerSettings settings = new MinerSettings(netuid, storageLocation, new RoundClock(roundBlocks, deadlineMargin),
+        MinerSettings settings = new MinerSettings(netuid, storageLocation, clock,
                 dataPath, textField, tokenCache, device,
                 pages, steps, batchSize, learningRate, codec, stateDir, once ? 1 : rounds, poll, maxModelBytes);
         Sr25519KeyPair hotkey = Wallet.at(walletOptions.paths()).hotkey();
@@ -228,16 +217,11 @@ public final class RunCommand implements Callable<Integer> {
                             sleeper);
             try (Chain chain = Chains.connect(chainOptions.settings(System::getenv));
                     ObjectStore base = new MeteredObjectStore(ObjectStores.open(baseLocation, storageOptions), ops.metrics());
-                    ObjectStore honestStore = new MeteredObjectStore(ObjectStores.open(storageLocation, storageOptions),
+                    ObjectStore own = new MeteredObjectStore(ObjectStores.open(storageLocation, storageOptions),
                             ops.metrics())) {
-                ObjectStore own = ownStoreDecorator.apply(honestStore);
-                if (adversary != null) {
-                    log.warn("running as the '{}' ADVERSARY: a test-support mode for the local subnet only",
-                            adversary.flagValue());
-                    runner = adversary.runner(runner, chain, netuid, storageOptions, sleeper, poll);
-                    own = adversary.ownStore(own);
-                }
-                new MinerLoop(settings, chain, hotkey, base, own, runner, sleeper, ops, heartbeats).run();
+                // After a commitment the upload window is waited for on the real clock: a stop does not cut it short.
+                new MinerLoop(settings, chain, hotkey, base, ownStoreDecorator.apply(own), runner, sleeper, Sleeper.SYSTEM,
+                        ops, heartbeats).run();
             }
         }
         return ExitCodes.OK;
@@ -272,18 +256,6 @@ public final class RunCommand implements Callable<Integer> {
                 case "in-process" -> WorkerMode.IN_PROCESS;
                 default -> throw new picocli.CommandLine.TypeConversionException("expected child or in-process, got " + value);
             };
-        }
-    }
-
-    /** Parses {@code lazy}, {@code copier} and {@code noise}. */
-    static final class AdversaryConverter implements picocli.CommandLine.ITypeConverter<Adversary> {
-        @Override
-        public Adversary convert(String value) {
-            try {
-                return Adversary.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
-            }
         }
     }
 

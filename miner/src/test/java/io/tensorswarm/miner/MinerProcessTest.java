@@ -18,20 +18,22 @@ import io.tensorswarm.common.model.ModelDirectory;
 import io.tensorswarm.common.protocol.CommitmentPayload;
 import io.tensorswarm.common.protocol.DeltaManifest;
 import io.tensorswarm.common.protocol.LatestPointer;
+import io.tensorswarm.common.protocol.RoundClock;
 import io.tensorswarm.common.protocol.Sha256;
 import io.tensorswarm.common.protocol.StorageLayout;
 import io.tensorswarm.common.testing.ChildJvm;
 import io.tensorswarm.common.testing.TestModels;
 import io.tensorswarm.miner.run.MinerSettings;
 import io.tensorswarm.miner.run.MinerState;
+import io.tensorswarm.miner.testing.EarlyUploadWatch;
 import io.tensorswarm.miner.testing.Metrics;
+import io.tensorswarm.protocol.BaseHistory;
 import io.tensorswarm.storage.GetRequest;
 import io.tensorswarm.storage.ObjectInfo;
 import io.tensorswarm.storage.ObjectStore;
 import io.tensorswarm.storage.ObjectStores;
 import io.tensorswarm.storage.PutRequest;
 import io.tensorswarm.storage.StorageOptions;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,20 +48,24 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code miner run} as a real process ({@link Main} in a child JVM; training in its own child worker
  * JVM where the test stops or kills one) against an embedded {@link LocalChain} and {@code file://}
  * stores: SIGTERM and kill -9 in the middle of a round, then a restart that publishes. Restarted
- * miners train in-process, which is cheaper and exercises the same loop.
+ * miners train in-process, which is cheaper and exercises the same loop. A watcher checks throughout
+ * that no delta or manifest is readable before its round's deadline block.
  */
+@Timeout(300)
 class MinerProcessTest {
     /** Exit code of a JVM stopped by SIGTERM (128 + 15). */
     private static final int SIGTERM_EXIT = 143;
     private static final Duration BLOCK_TIME = Duration.ofMillis(500);
     /** 40 s rounds: enough for two miner starts (and their workers) in one round on a busy machine. */
     private static final int ROUND_BLOCKS = 80;
+    private static final RoundClock CLOCK = new RoundClock(ROUND_BLOCKS, 2);
     private static final Duration START = Duration.ofSeconds(60);
     private static final Pattern METRICS_PORT = Pattern.compile("metrics on http://127\\.0\\.0\\.1:(\\d+)/metrics");
     private static final Pattern UPLOADED = Pattern.compile("r=(\\d+) uploaded delta");
@@ -72,6 +78,7 @@ class MinerProcessTest {
     String revision;
     Path state;
     ObjectStore own;
+    EarlyUploadWatch uploads;
     final List<ChildJvm> started = new ArrayList<>();
 
     @BeforeEach
@@ -87,16 +94,18 @@ class MinerProcessTest {
         try (ObjectStore base = open("base-store")) {
             base.put(PutRequest.ofFile(StorageLayout.modelKey(revision), model.resolve(ModelDirectory.WEIGHTS_FILE)));
             base.put(PutRequest.ofFile(StorageLayout.modelConfigKey(revision), model.resolve(ModelDirectory.CONFIG_FILE)));
-            base.setPointer(StorageLayout.LATEST, new String(new LatestPointer(revision, 0).toJson(), StandardCharsets.UTF_8));
+            new BaseHistory(base).append(new LatestPointer(revision, 0));
         }
         TestModels.writeEnglishSample(tmp.resolve("data/sample.txt"));
         state = tmp.resolve("state");
         own = open("miner-store");
+        uploads = new EarlyUploadWatch(own, chain, CLOCK);
     }
 
     @AfterEach
     void tearDown() throws Exception {
         started.forEach(ChildJvm::close);
+        uploads.close();
         own.close();
         chain.close();
     }
@@ -173,7 +182,7 @@ class MinerProcessTest {
 
     /** Returns the round the restarted miner published, checking commitment, delta, manifest and state. */
     private long assertPublishedByRestart(ChildJvm miner) throws Exception {
-        assertTrue(miner.awaitOutput("uploaded delta", Duration.ofSeconds(120)), miner.output());
+        assertTrue(miner.awaitOutput("uploaded delta", Duration.ofSeconds(150)), miner.output());
         Matcher m = UPLOADED.matcher(miner.output());
         assertTrue(m.find(), miner.output());
         long round = Long.parseLong(m.group(1));
@@ -190,6 +199,8 @@ class MinerProcessTest {
                 own.list("").stream().map(ObjectInfo::key).sorted().toList());
         assertEquals(round, new MinerState(state).lastPublishedRound().orElseThrow());
         assertTrue(Files.isRegularFile(state.resolve(MinerSettings.RESIDUAL_FILE)), "residual saved after the upload");
+        assertTrue(CLOCK.isInSubmissionWindow(round, commitment.block()), "committed before the deadline");
+        assertEquals(List.of(), uploads.earlyObjects(), "nothing readable before its round's deadline");
         return round;
     }
 
@@ -262,7 +273,8 @@ class MinerProcessTest {
     void killMinus9InTheMiddleOfTheDeltaUploadLeavesNoObjectAtTheKeyAndTheRestartPublishes() throws Exception {
         List<String> args = args(4, "in-process");
         ChildJvm first = track(ChildJvm.start(StallingUploadMiner.class, args, Map.of(), tmp.resolve("first.log")));
-        assertTrue(first.awaitOutput(StallingUploadMiner.STALLED, START), first.output());
+        // The upload starts at the round's deadline, up to a round after the commitment.
+        assertTrue(first.awaitOutput(StallingUploadMiner.STALLED, Duration.ofSeconds(150)), first.output());
         Matcher m = Pattern.compile("r=(\\d+) committed delta").matcher(first.output());
         assertTrue(m.find(), first.output());
         long round = Long.parseLong(m.group(1));

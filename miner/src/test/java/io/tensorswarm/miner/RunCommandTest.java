@@ -21,9 +21,11 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
+@Timeout(60)
 class RunCommandTest {
     /** Shared chain flag without a default of its own: the network decides the endpoint. */
     private static final Set<String> NO_DEFAULT = Set.of("--subtensor.chain_endpoint");
@@ -41,9 +43,11 @@ class RunCommandTest {
     }
 
     @Test
-    void everyRunFlagIsDescribedWithItsDefaultOrMarkedRequired() {
+    void everyRunAndPublishFlagIsDescribedWithItsDefaultOrMarkedRequired() {
         List<String> undocumented = new ArrayList<>();
-        for (OptionSpec option : new CommandLine(new RunCommand()).getCommandSpec().options()) {
+        List<OptionSpec> options = new ArrayList<>(new CommandLine(new RunCommand()).getCommandSpec().options());
+        options.addAll(new CommandLine(new PublishCommand()).getCommandSpec().options());
+        for (OptionSpec option : options) {
             if (option.hidden() || option.usageHelp() || option.versionHelp()) {
                 continue;
             }
@@ -58,12 +62,12 @@ class RunCommandTest {
     }
 
     @Test
-    void docsShowRunAndTrainHelpExactlyAsPrinted() throws Exception {
+    void docsShowRunTrainAndPublishHelpExactlyAsPrinted() throws Exception {
         String docs = Files.readString(Path.of("..", "docs", "miner.md"));
         String home = System.getProperty("user.home");
         System.setProperty("user.home", "~"); // the docs write the home directory as ~
         try {
-            for (String command : new String[] {"run", "train"}) {
+            for (String command : new String[] {"run", "train", "publish"}) {
                 String documented = helpBlock(docs, "miner " + command);
                 Matcher env = Pattern.compile("\\b(?:TS|BT)_[A-Z_]+").matcher(documented);
                 while (env.find()) {
@@ -98,6 +102,25 @@ class RunCommandTest {
         CliRun run = CliRun.of(new RunCommand(), "--netuid", "1", "--storage.location", "file:///tmp/x", "--data", "x.txt");
         assertEquals(ExitCodes.USAGE, run.exitCode());
         assertTrue(run.err().contains("--base.location"), run.err());
+    }
+
+    @Test
+    void timingsThatWouldWasteRoundsAreAOneLineUsageErrorNamingTheFlag() {
+        String[] base = {"--netuid", "1", "--storage.location", "file:///tmp/x", "--base.location", "file:///tmp/y",
+            "--data", "x.txt"};
+        CliRun noWindow = CliRun.of(new RunCommand(), concat(base, "--round.deadline-margin", "0"));
+        assertEquals(ExitCodes.USAGE, noWindow.exitCode(), noWindow.err());
+        assertTrue(noWindow.isOneLineError(), noWindow.err());
+        assertTrue(noWindow.err().contains("--round.deadline-margin 0 leaves no upload window"), noWindow.err());
+        CliRun noTraining = CliRun.of(new RunCommand(), concat(base, "--round.blocks", "10", "--round.deadline-margin", "9"));
+        assertEquals(ExitCodes.USAGE, noTraining.exitCode(), noTraining.err());
+        assertTrue(noTraining.err().contains("--round.deadline-margin 9"), noTraining.err());
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test

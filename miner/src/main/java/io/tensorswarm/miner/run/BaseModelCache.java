@@ -1,7 +1,6 @@
 package io.tensorswarm.miner.run;
 
 import io.tensorswarm.common.model.ModelDirectory;
-import io.tensorswarm.common.protocol.LatestPointer;
 import io.tensorswarm.common.protocol.Sha256;
 import io.tensorswarm.common.protocol.StorageLayout;
 import io.tensorswarm.storage.GetRequest;
@@ -12,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,16 +34,6 @@ public final class BaseModelCache {
         this.baseStore = baseStore;
         this.cacheDir = cacheDir;
         this.maxModelBytes = maxModelBytes;
-    }
-
-    /**
-     * Returns the store's {@code latest} pointer, or empty when there is none yet.
-     *
-     * @throws io.tensorswarm.common.protocol.ProtocolException when the pointer is malformed
-     */
-    public Optional<LatestPointer> latest() {
-        return baseStore.readPointer(StorageLayout.LATEST)
-                .map(text -> LatestPointer.parse(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     /**

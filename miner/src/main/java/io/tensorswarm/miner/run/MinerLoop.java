@@ -5,25 +5,18 @@ import io.tensorswarm.chain.ChainException;
 import io.tensorswarm.chain.auth.HeartbeatReporter;
 import io.tensorswarm.chain.auth.HeartbeatStats;
 import io.tensorswarm.chain.crypto.Sr25519KeyPair;
-import io.tensorswarm.chain.crypto.Sr25519ManifestSigner;
-import io.tensorswarm.chain.model.TxReceipt;
 import io.tensorswarm.common.TensorswarmException;
 import io.tensorswarm.common.ops.DaemonMetrics;
 import io.tensorswarm.common.ops.Operations;
 import io.tensorswarm.common.ops.Shutdown;
-import io.tensorswarm.common.protocol.CommitmentPayload;
-import io.tensorswarm.common.protocol.DeltaManifest;
 import io.tensorswarm.common.protocol.LatestPointer;
 import io.tensorswarm.common.protocol.RoundClock;
-import io.tensorswarm.common.protocol.Sha256;
-import io.tensorswarm.common.protocol.StorageLayout;
-import io.tensorswarm.common.safetensors.SafetensorsReader;
 import io.tensorswarm.common.train.TrainingListener.StepMetrics;
 import io.tensorswarm.miner.worker.TrainJob;
 import io.tensorswarm.miner.worker.WorkerException;
 import io.tensorswarm.miner.worker.WorkerProtocol;
+import io.tensorswarm.protocol.BaseHistory;
 import io.tensorswarm.storage.ObjectStore;
-import io.tensorswarm.storage.PutRequest;
 import io.tensorswarm.storage.StorageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,18 +34,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The miner's round loop. For each round it joins in time: read {@code latest} from the base store
- * (waiting while there is none), fetch and verify the base, train the assigned pages through the
- * {@link TrainingRunner}, encode, sign the manifest, set the on-chain commitment first and only then
- * upload delta and manifest to the miner's store, all before the round's deadline; then wait for the
- * next round. A round that fails is logged and the loop moves on to the next one.
+ * The miner's round loop. For each round it joins in time: read the round's base from the base
+ * history ({@link BaseHistory#forRound}, waiting while there is none), fetch and verify it, train the
+ * assigned pages through the {@link TrainingRunner} (which encodes the delta), then publish through
+ * {@link DeltaPublication}: sign the manifest and commit before the round's deadline, wait until the
+ * chain reaches the deadline (the upload window) and only then upload delta and manifest to the
+ * miner's store; then wait for the next round. A round that fails is logged and the loop moves on to
+ * the next one.
  *
  * <p><b>Stopping.</b> When the {@link Shutdown} is requested (SIGTERM), a running training worker is
  * killed and the loop returns at its next safe point: while waiting, at once; while training, without
- * committing anything; after the commitment, only once the delta and manifest are uploaded (the
- * commitment is public, so the delta must follow). The error-feedback residual and the round journal
- * ({@link MinerState}) only move forward after an upload, by atomic renames, so a stop or a crash at
- * any point leaves the last complete state. Unfinished work files of a killed run are removed at start.
+ * committing anything; after the commitment, only once the upload window has opened and the delta
+ * and manifest are uploaded (the commitment is public, so the delta must follow). The error-feedback
+ * residual and the round journal ({@link MinerState}) only move forward after an upload, by atomic
+ * renames, so a stop or a crash at any point leaves the last complete state. Unfinished work files of a killed run are removed at start.
  *
  * <p><b>Metrics</b> ({@link DaemonMetrics}): round, train step, train loss, tokens/s, rounds completed
  * (published), errors by kind ({@code worker}, {@code chain}, {@code deadline_missed}, {@code
@@ -69,10 +64,10 @@ public final class MinerLoop {
 
     private final MinerSettings settings;
     private final Chain chain;
-    private final Sr25519KeyPair hotkey;
     private final String hotkeySs58;
+    private final BaseHistory baseHistory;
     private final BaseModelCache baseModels;
-    private final ObjectStore ownStore;
+    private final DeltaPublication publication;
     private final TrainingRunner runner;
     private final Sleeper sleeper;
     private final RoundClock clock;
@@ -93,32 +88,49 @@ public final class MinerLoop {
     }
 
     /**
-     * Creates the loop.
+     * Creates the loop (tests: {@code sleeper} also waits for the upload window, so it must not
+     * return early on a stop).
      *
-     * @param baseStore where {@code latest} and the base models live (the averager's store)
+     * @param baseStore where the base history and the base models live (the averager's store)
      * @param ownStore where this miner publishes (its {@code settings.locator()})
-     * @param sleeper every wait of the loop; in the daemon it returns early when a stop is requested
+     * @param sleeper every wait of the loop
      * @param ops metrics, health and the stop request
      */
     public MinerLoop(MinerSettings settings, Chain chain, Sr25519KeyPair hotkey, ObjectStore baseStore,
             ObjectStore ownStore, TrainingRunner runner, Sleeper sleeper, Operations ops) {
-        this(settings, chain, hotkey, baseStore, ownStore, runner, sleeper, ops, HeartbeatReporter.off());
+        this(settings, chain, hotkey, baseStore, ownStore, runner, sleeper, sleeper, ops, HeartbeatReporter.off());
+    }
+
+    /**
+     * Creates the loop, reporting to the orchestrator through {@code heartbeats} (tests: {@code
+     * sleeper} also waits for the upload window).
+     */
+    public MinerLoop(MinerSettings settings, Chain chain, Sr25519KeyPair hotkey, ObjectStore baseStore,
+            ObjectStore ownStore, TrainingRunner runner, Sleeper sleeper, Operations ops, HeartbeatReporter heartbeats) {
+        this(settings, chain, hotkey, baseStore, ownStore, runner, sleeper, sleeper, ops, heartbeats);
     }
 
     /**
      * Creates the loop, reporting to the orchestrator through {@code heartbeats}.
      *
+     * @param sleeper every wait of the loop but the upload window's; in the daemon it returns early when
+     *     a stop is requested
+     * @param windowSleeper the wait for the upload window after a commitment, which a stop does not cut
+     *     short (the commitment is public, so the delta must follow)
      * @param heartbeats where heartbeats go ({@link HeartbeatReporter#off()} for none); not closed by the loop
      */
     public MinerLoop(MinerSettings settings, Chain chain, Sr25519KeyPair hotkey, ObjectStore baseStore,
-            ObjectStore ownStore, TrainingRunner runner, Sleeper sleeper, Operations ops, HeartbeatReporter heartbeats) {
+            ObjectStore ownStore, TrainingRunner runner, Sleeper sleeper, Sleeper windowSleeper, Operations ops,
+            HeartbeatReporter heartbeats) {
         this.heartbeats = heartbeats;
         this.settings = settings;
         this.chain = chain;
-        this.hotkey = hotkey;
         this.hotkeySs58 = hotkey.ss58Address();
+        this.baseHistory = new BaseHistory(baseStore);
         this.baseModels = new BaseModelCache(baseStore, settings.modelCacheDir(), settings.maxModelBytes());
-        this.ownStore = ownStore;
+        this.publication = DeltaPublication.builder().setChain(chain).setHotkey(hotkey).setNetuid(settings.netuid())
+                .setLocator(settings.locator()).setClock(settings.clock()).setStore(ownStore).optSleeper(windowSleeper)
+                .optPollInterval(settings.pollInterval()).build();
         this.runner = runner;
         this.sleeper = sleeper;
         this.clock = settings.clock();
@@ -167,17 +179,17 @@ public final class MinerLoop {
                 lastRoundStatus = "r=" + round + " joined after the deadline";
                 continue;
             }
-            Optional<LatestPointer> latest = readLatest(round);
-            if (latest.isEmpty()) {
+            Optional<LatestPointer> base = readBase(round);
+            if (base.isEmpty()) {
                 if (waitingLoggedFor != round) {
-                    log.info("r={} no base model yet (no '{}' in the base store); waiting", round, StorageLayout.LATEST);
+                    log.info("r={} no base model for this round yet (none in the base history); waiting", round);
                     waitingLoggedFor = round;
                 }
                 waitingHeartbeat("r=" + round + " waiting for a base model");
                 sleeper.sleep(settings.pollInterval().toMillis());
                 continue;
             }
-            RoundResult.Outcome outcome = runRound(round, latest.get().revision());
+            RoundResult.Outcome outcome = runRound(round, base.get().revision());
             results.add(new RoundResult(round, outcome));
             lastRound = round;
             if (outcome == RoundResult.Outcome.STOPPED) {
@@ -218,15 +230,16 @@ public final class MinerLoop {
         heartbeats.sendIfDue(() -> heartbeat(status));
     }
 
-    private Optional<LatestPointer> readLatest(long round) {
+    /** The base of {@code round} from the base history, or empty when there is none (yet) or it cannot be read. */
+    private Optional<LatestPointer> readBase(long round) {
         try {
-            return baseModels.latest();
+            return baseHistory.forRound(round);
         } catch (StorageException e) {
-            log.warn("r={} cannot read '{}' from the base store: {}", round, StorageLayout.LATEST, e.getMessage());
+            log.warn("r={} cannot read the base history from the base store: {}", round, e.getMessage());
             return Optional.empty();
         } catch (TensorswarmException e) {
             metrics.error("latest_invalid");
-            log.warn("r={} cannot read '{}' from the base store: {}", round, StorageLayout.LATEST, e.getMessage());
+            log.warn("r={} cannot read the base history from the base store: {}", round, e.getMessage());
             return Optional.empty();
         }
     }
@@ -289,42 +302,35 @@ public final class MinerLoop {
             countError(e);
             log.warn("{} round failed: {}", prefix, e.getMessage());
             return RoundResult.Outcome.FAILED;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.warn("{} interrupted; abandoning the round", prefix);
+            return RoundResult.Outcome.STOPPED;
         } finally {
             deleteQuietly(work);
         }
     }
 
-    private RoundResult.Outcome publish(long round, String revision, TrainJob job) throws IOException {
+    private RoundResult.Outcome publish(long round, String revision, TrainJob job) throws IOException, InterruptedException {
         String prefix = "r=" + round;
-        Path delta = job.out();
-        String sha = Sha256.ofFile(delta);
-        long size = Files.size(delta);
-        int tensorCount = new SafetensorsReader().readHeader(delta).entries().size();
         if (shutdown.requested()) {
             log.info("{} stop requested; not committing the trained delta (the round is abandoned)", prefix);
             return RoundResult.Outcome.STOPPED;
         }
-        long block = chain.currentBlock();
-        if (!clock.isBeforeDeadline(round, block)) {
+        DeltaPublication.Committed committed;
+        try {
+            committed = publication.commit(round, revision, job.out());
+        } catch (DeadlinePassedException e) {
             metrics.error("deadline_missed");
-            log.warn("{} too late to commit: block {} is not before the deadline {}; skipping the round", prefix, block,
-                    clock.deadlineBlock(round));
+            log.warn("{} {}; skipping the round", prefix, e.getMessage());
             return RoundResult.Outcome.TOO_LATE;
         }
-        DeltaManifest manifest = DeltaManifest.unsigned(hotkeySs58, settings.netuid(), round, revision, settings.codec(),
-                sha, size, tensorCount, block).sign(new Sr25519ManifestSigner(hotkey));
-        byte[] payload = CommitmentPayload.forDelta(settings.netuid(), round, hotkeySs58, sha, settings.locator()).encode();
-        TxReceipt receipt = chain.setCommitment(settings.netuid(), hotkey, payload);
-        log.info("{} committed delta {} in block {}", prefix, shortHash(sha), receipt.blockNumber());
-        if (!clock.isBeforeDeadline(round, receipt.blockNumber())) {
-            metrics.error("deadline_missed");
-            log.warn("{} the commitment landed in block {}, not before the deadline {}; validators will ignore it",
-                    prefix, receipt.blockNumber(), clock.deadlineBlock(round));
-        }
-        // The commitment is public now: the delta follows it even when a stop was requested meanwhile.
+        // The commitment is public now: the delta follows it, in the upload window, even when a stop
+        // was requested meanwhile.
+        String waiting = prefix + " committed delta " + DeltaPublication.shortHash(committed.deltaSha256())
+                + "; uploading at block " + clock.uploadOpenBlock(round);
         try {
-            ownStore.put(PutRequest.ofFile(StorageLayout.deltaKey(round, hotkeySs58), delta));
-            ownStore.put(PutRequest.ofBytes(StorageLayout.manifestKey(round, hotkeySs58), manifest.toJson()));
+            publication.upload(committed, () -> waitingHeartbeat(waiting));
         } catch (StorageException e) {
             log.warn("{} committed, but the upload to {} failed: {}; validators will find no delta this round", prefix,
                     settings.locator(), e.getMessage());
@@ -333,9 +339,8 @@ public final class MinerLoop {
         if (job.usesErrorFeedback()) {
             MinerState.moveAtomically(job.residualOut(), job.residualIn());
         }
-        state.recordPublished(round, sha, revision);
-        lastDeltaBytes = size;
-        log.info("{} uploaded delta ({} bytes, {}) and manifest to {}", prefix, size, settings.codec(), settings.locator());
+        state.recordPublished(round, committed.deltaSha256(), revision);
+        lastDeltaBytes = committed.deltaBytes();
         metrics.roundCompleted();
         metrics.health().detail("last_published_round", round);
         return RoundResult.Outcome.PUBLISHED;

@@ -73,6 +73,11 @@ public record MinerSettings(
 
     /** Returns the folder of cached base models. */
     public Path modelCacheDir() {
+        return modelCacheDir(stateDir);
+    }
+
+    /** Returns the folder of cached base models under the state directory {@code stateDir}. */
+    public static Path modelCacheDir(Path stateDir) {
         return stateDir.resolve("models");
     }
 

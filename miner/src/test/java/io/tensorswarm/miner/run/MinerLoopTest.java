@@ -29,6 +29,7 @@ import io.tensorswarm.common.protocol.Sha256;
 import io.tensorswarm.common.protocol.StorageLayout;
 import io.tensorswarm.common.testing.TestModels;
 import io.tensorswarm.miner.worker.TrainWorker;
+import io.tensorswarm.protocol.BaseHistory;
 import io.tensorswarm.storage.ForwardingObjectStore;
 import io.tensorswarm.storage.GetRequest;
 import io.tensorswarm.storage.MeteredObjectStore;
@@ -39,7 +40,6 @@ import io.tensorswarm.storage.PutRequest;
 import io.tensorswarm.storage.StorageOptions;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -54,8 +54,10 @@ import java.util.function.LongSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+@Timeout(120)
 class MinerLoopTest {
     private static final long BLOCK_MILLIS = 12_000;
     private static final RoundClock CLOCK = new RoundClock(20, 2);
@@ -95,14 +97,18 @@ class MinerLoopTest {
         return ObjectStores.open(dir.toUri().toString(), StorageOptions.defaults());
     }
 
-    /** Publishes a fresh micro model as the averager would and returns its revision. */
+    /** Publishes a fresh micro model as the base of round 0 on, as the averager would, and returns its revision. */
     private String publishBase(long seed) {
+        return publishBase(seed, 0);
+    }
+
+    /** Publishes a fresh micro model as the base of {@code round} on (appended to the base history). */
+    private String publishBase(long seed, long round) {
         Path dir = TestModels.writeMicroModel(tmp.resolve("model-" + seed), seed);
         String revision = Sha256.ofFile(dir.resolve(ModelDirectory.WEIGHTS_FILE));
         baseStore.put(PutRequest.ofFile(StorageLayout.modelKey(revision), dir.resolve(ModelDirectory.WEIGHTS_FILE)));
         baseStore.put(PutRequest.ofFile(StorageLayout.modelConfigKey(revision), dir.resolve(ModelDirectory.CONFIG_FILE)));
-        baseStore.setPointer(StorageLayout.LATEST,
-                new String(new LatestPointer(revision, 0).toJson(), StandardCharsets.UTF_8));
+        new BaseHistory(baseStore).append(new LatestPointer(revision, round));
         return revision;
     }
 
@@ -128,10 +134,14 @@ class MinerLoopTest {
         Commitment commitment = chain.commitment(netuid, hk).orElseThrow();
         CommitmentPayload payload = CommitmentPayload.parse(commitment.data());
         assertEquals(CommitmentPayload.forDelta(netuid, round, hk, Sha256.of(delta), minerLocator), payload);
-        assertTrue(CLOCK.isBeforeDeadline(round, commitment.block()), "committed before the deadline");
+        assertTrue(CLOCK.isInSubmissionWindow(round, commitment.block()), "committed in the round, before the deadline");
         for (String key : List.of(StorageLayout.deltaKey(round, hk), StorageLayout.manifestKey(round, hk))) {
             Optional<CommitmentPayload> atPut = minerStore.commitmentAtPut(key);
             assertEquals(Optional.of(payload), atPut, "the commitment was on chain before uploading " + key);
+            long putBlock = minerStore.blockAtPut.get(key);
+            assertTrue(putBlock >= CLOCK.uploadOpenBlock(round) && putBlock < CLOCK.readableBlock(round),
+                    key + " uploaded in block " + putBlock + ", in the upload window [" + CLOCK.uploadOpenBlock(round)
+                            + ", " + CLOCK.readableBlock(round) + ")");
         }
     }
 
@@ -171,8 +181,9 @@ class MinerLoopTest {
     }
 
     @Test
-    void waitsForTheLatestPointerThenPublishes() throws Exception {
+    void waitsForABaseInTheHistoryThenPublishes() throws Exception {
         AtomicInteger polls = new AtomicInteger();
+        AtomicInteger pollsBeforeTraining = new AtomicInteger(-1);
         String[] revision = new String[1];
         Sleeper publishOnThirdPoll = millis -> {
             time.sleep(millis);
@@ -180,11 +191,78 @@ class MinerLoopTest {
                 revision[0] = publishBase(5);
             }
         };
-        List<RoundResult> results = loop(settings("fp32", 1), new InProcessRunner(), publishOnThirdPoll).run();
+        TrainingRunner noting = (job, watch) -> {
+            pollsBeforeTraining.set(polls.get());
+            return new InProcessRunner().train(job, watch);
+        };
+        List<RoundResult> results = loop(settings("fp32", 1), noting, publishOnThirdPoll).run();
 
         assertEquals(List.of(new RoundResult(0, RoundResult.Outcome.PUBLISHED)), results);
-        assertEquals(3, polls.get(), "polled until the pointer appeared, then trained without sleeping");
+        assertEquals(3, pollsBeforeTraining.get(), "polled until the base appeared, then trained without sleeping");
         assertPublished(0, revision[0]);
+    }
+
+    @Test
+    void trainsEachRoundOnItsOwnBaseFromTheHistoryNotOnANewerLatest() throws Exception {
+        String first = publishBase(3, 0);
+        String second = publishBase(4, 2); // published ahead: 'latest' names it while rounds 0 and 1 run
+
+        List<RoundResult> results = loop(settings("fp32", 3), new InProcessRunner(), sleeper).run();
+
+        assertEquals(List.of(new RoundResult(0, RoundResult.Outcome.PUBLISHED),
+                new RoundResult(1, RoundResult.Outcome.PUBLISHED), new RoundResult(2, RoundResult.Outcome.PUBLISHED)),
+                results);
+        String hk = hotkey.ss58Address();
+        for (long round = 0; round < 3; round++) {
+            DeltaManifest manifest = DeltaManifest.parse(minerStore.getBytes(
+                    GetRequest.of(StorageLayout.manifestKey(round, hk), DeltaManifest.MAX_BYTES)));
+            assertEquals(round < 2 ? first : second, manifest.baseRevision(), "base of round " + round);
+        }
+        assertPublished(2, second);
+    }
+
+    @Test
+    void noUploadObjectExistsBeforeTheDeadlineBlock() throws Exception {
+        String revision = publishBase(3);
+        String hk = hotkey.ss58Address();
+        List<Long> blocksSeenEmpty = new ArrayList<>();
+        Sleeper watching = millis -> {
+            long block = chain.currentBlock();
+            if (block < CLOCK.deadlineBlock(0)) {
+                assertEquals(List.of(), minerStore.list(""), "nothing readable in block " + block);
+                if (chain.commitment(netuid, hk).isPresent()) {
+                    blocksSeenEmpty.add(block);
+                }
+            }
+            time.sleep(millis);
+        };
+
+        List<RoundResult> results = loop(settings("fp32", 1), new InProcessRunner(), watching).run();
+
+        assertEquals(List.of(new RoundResult(0, RoundResult.Outcome.PUBLISHED)), results);
+        assertPublished(0, revision);
+        assertTrue(blocksSeenEmpty.contains(CLOCK.deadlineBlock(0) - 1),
+                "committed, and still nothing uploaded in the last block before the deadline: " + blocksSeenEmpty);
+    }
+
+    @Test
+    void aStopRequestedAfterTheCommitmentStillWaitsForTheUploadWindowAndUploads() throws Exception {
+        String revision = publishBase(3);
+        Path state = tmp.resolve("state");
+        Sleeper stopOnceCommitted = millis -> {
+            if (chain.commitment(netuid, hotkey.ss58Address()).isPresent()) {
+                ops.shutdown().request(); // as SIGTERM would, between the commitment and the upload window
+            }
+            time.sleep(millis);
+        };
+
+        List<RoundResult> results = loop(settings("topk", 3), new InProcessRunner(), stopOnceCommitted).run();
+
+        assertTrue(ops.shutdown().requested());
+        assertEquals(List.of(new RoundResult(0, RoundResult.Outcome.PUBLISHED)), results, "uploaded, then stopped");
+        assertPublished(0, revision);
+        assertEquals(0, new MinerState(state).lastPublishedRound().orElseThrow(), "the journal moved forward");
+        assertTrue(Files.isRegularFile(state.resolve(MinerSettings.RESIDUAL_FILE)), "and the residual");
     }
 
     @Test
@@ -285,14 +363,13 @@ class MinerLoopTest {
                 assertTrue(published.body().path("tokensPerSecond").asDouble() > 0, published.body().toString());
             }
             List<RecordingOrchestrator.Beat> waiting = beats.stream()
-                    .filter(b -> b.status().startsWith("r=0 published: ") && b.status().endsWith("; waiting for round 1"))
+                    .filter(b -> b.status().startsWith("r=0 committed delta ")
+                            && b.status().endsWith("; uploading at block " + CLOCK.uploadOpenBlock(0)))
                     .toList();
-            assertTrue(waiting.size() >= 3, "heartbeats while waiting for round 1: " + beats);
-            assertEquals(2, waiting.get(0).body().path("step").asLong(), "waiting heartbeats carry the last round's numbers");
-            long publishedAt = beats.stream().filter(b -> b.status().startsWith("r=0 published: 2 steps") && !b.status()
-                    .contains("waiting")).findFirst().orElseThrow().atMillis();
-            long previous = publishedAt;
-            for (RecordingOrchestrator.Beat b : waiting) {
+            assertTrue(waiting.size() >= 3, "heartbeats while waiting for the upload window: " + beats);
+            assertEquals(2, waiting.get(0).body().path("step").asLong(), "waiting heartbeats carry the round's numbers");
+            long previous = waiting.get(0).atMillis();
+            for (RecordingOrchestrator.Beat b : waiting.subList(1, waiting.size())) {
                 assertTrue(b.atMillis() - previous >= 30_000, "at most one heartbeat per 30 s while waiting: " + beats);
                 previous = b.atMillis();
             }
@@ -431,7 +508,7 @@ class MinerLoopTest {
         byte[][] residualAfterRoundZero = new byte[1][];
         byte[][] journalAfterRoundZero = new byte[1][];
         Sleeper snapshotting = millis -> {
-            if (residualAfterRoundZero[0] == null) {
+            if (residualAfterRoundZero[0] == null && Files.exists(state.resolve(MinerState.FILE))) {
                 try {
                     residualAfterRoundZero[0] = Files.readAllBytes(state.resolve(MinerSettings.RESIDUAL_FILE));
                     journalAfterRoundZero[0] = Files.readAllBytes(state.resolve(MinerState.FILE));
@@ -503,10 +580,11 @@ class MinerLoopTest {
         assertEquals(0, new MinerState(state).lastPublishedRound().orElseThrow(), "journal rewritten whole");
     }
 
-    /** The miner's real store, remembering each put and the miner's on-chain commitment at that moment. */
+    /** The miner's real store, remembering each put, the chain's block and the miner's on-chain commitment at that moment. */
     private final class RecordingStore extends ForwardingObjectStore {
         final List<String> putKeys = new ArrayList<>();
         final Map<String, Optional<CommitmentPayload>> commitments = new java.util.HashMap<>();
+        final Map<String, Long> blockAtPut = new java.util.HashMap<>();
 
         RecordingStore(ObjectStore inner) {
             super(inner);
@@ -519,6 +597,7 @@ class MinerLoopTest {
         @Override
         public ObjectInfo put(PutRequest request) {
             putKeys.add(request.key());
+            blockAtPut.put(request.key(), chain.currentBlock());
             commitments.put(request.key(), chain.commitment(netuid, hotkey.ss58Address())
                     .map(c -> CommitmentPayload.parse(c.data())));
             return super.put(request);
