@@ -57,21 +57,17 @@ public final class GymLoop {
 
     /** Plays {@link GymSettings#rounds()} rounds (forever when 0) and returns how many it played. */
     public long run() throws InterruptedException {
-        RoundClock clock = settings.clock();
         long played = 0;
         long last = -1;
         long waitingFor = -1;
         while (settings.rounds() == 0 || played < settings.rounds()) {
-            long block;
-            Optional<LatestPointer> base;
             try {
-                block = chain.currentBlock();
-                long round = clock.roundOf(block);
-                if (round <= last || block >= clock.deadlineBlock(round) - 1) {
+                long round = nextRound(chain.currentBlock(), last);
+                if (round < 0) {
                     pause();
                     continue;
                 }
-                base = bases.forRound(round);
+                Optional<LatestPointer> base = bases.forRound(round);
                 if (base.isEmpty()) {
                     if (waitingFor != round) {
                         log.info("r={} no base in {} yet; waiting", round, settings.baseLocation());
@@ -89,6 +85,24 @@ public final class GymLoop {
             }
         }
         return played;
+    }
+
+    /**
+     * Returns the round to play at {@code block}: the current one while a commit is still possible,
+     * or the next one once the adversary may prepare for it ({@link Adversary#playFrom}); -1 when
+     * neither (or it was played already).
+     */
+    private long nextRound(long block, long last) {
+        RoundClock clock = settings.clock();
+        long current = clock.roundOf(block);
+        if (current > last && block < clock.deadlineBlock(current) - 1 && block >= adversary.playFrom(clock, current)) {
+            return current;
+        }
+        long next = current + 1;
+        if (next > last && block >= adversary.playFrom(clock, next)) {
+            return next;
+        }
+        return -1;
     }
 
     private void playRound(long round, LatestPointer pointer) throws InterruptedException {

@@ -1,5 +1,7 @@
 package io.tensorswarm.gym.attack;
 
+import io.tensorswarm.common.protocol.RoundClock;
+
 /**
  * One dishonest strategy: given what the round offers (the base, other miners' readable deltas, the
  * chain), it builds its delta and publishes it through the real miner CLI before the deadline, or
@@ -12,4 +14,13 @@ public interface Adversary {
      * @throws InterruptedException when the gym is stopped
      */
     RoundAction play(RoundContext ctx) throws InterruptedException;
+
+    /**
+     * Returns the first block at which the gym may start playing {@code round}: its start, unless
+     * the adversary prepares during the previous round's upload window (its publish then waits for
+     * the round to start).
+     */
+    default long playFrom(RoundClock clock, long round) {
+        return clock.startBlock(round);
+    }
 }

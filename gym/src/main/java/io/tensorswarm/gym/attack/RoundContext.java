@@ -174,6 +174,6 @@ public final class RoundContext {
             return List.of();
         }
         Path file = DeltaFiles.write(delta, workDir.resolve("delta.safetensors"));
-        return publisher.publish(round, file, upload, as);
+        return publisher.publish(round, file, upload, as, base);
     }
 }

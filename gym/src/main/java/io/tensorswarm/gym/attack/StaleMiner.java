@@ -12,19 +12,25 @@ import java.util.Optional;
 
 /**
  * A lagging miner: trains honestly on its own assigned pages of the round, but on the base before
- * the round's, and its manifest names that older base, as a miner that missed the new base would.
- * {@code miner publish} always names the round's base, so this one publishes by hand ({@link
- * HandPublication}). Sits a round out while there is only one base.
+ * the round's (the one it had last round, else the history's previous entry), and its manifest names
+ * that older base, as a miner that missed the new base would. {@code miner publish} always names the
+ * round's base, so this one publishes by hand ({@link HandPublication}). Sits a round out while it
+ * knows no older base.
  */
 final class StaleMiner implements Adversary {
+    /** The base it saw in the round it played before, if another than the current. */
+    private String lastSeen;
+
     @Override
     public RoundAction play(RoundContext ctx) throws InterruptedException {
-        LatestPointer current = ctx.bases().forRound(ctx.round()).orElseThrow();
-        Optional<LatestPointer> previous = ctx.bases().before(current);
+        String current = ctx.base().revision();
+        Optional<String> previous = Optional.ofNullable(lastSeen).filter(r -> !r.equals(current))
+                .or(() -> ctx.bases().forRound(ctx.round()).flatMap(ctx.bases()::before).map(LatestPointer::revision));
+        lastSeen = current;
         if (previous.isEmpty()) {
-            return RoundAction.skipped("no base before " + current.revision().substring(0, 12) + " yet");
+            return RoundAction.skipped("no base before " + current.substring(0, 12) + " yet");
         }
-        BaseModels.Base old = ctx.bases().fetch(previous.get().revision());
+        BaseModels.Base old = ctx.bases().fetch(previous.get());
         ParameterSet delta = ctx.trainer().train(old.dir(), Optional.empty(), ctx.round(), ctx.self().ss58(),
                 ctx.settings().train().steps());
         List<PublishResult> published;
@@ -33,8 +39,7 @@ final class StaleMiner implements Adversary {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new RoundAction("trained on the previous base " + old.revision().substring(0, 12) + " (round "
-                + previous.get().round() + ") instead of " + current.revision().substring(0, 12) + "; manifest names it",
-                published);
+        return new RoundAction("trained on the previous base " + old.revision().substring(0, 12) + " instead of "
+                + current.substring(0, 12) + "; manifest names it", published);
     }
 }

@@ -13,6 +13,9 @@ import java.util.List;
  * --data-hex} for raw commitment bytes. Only builds argument lists; {@link ChildProcess} runs them.
  */
 public final class MinerCli {
+    /** Publish children poll this often, so that two started together commit in the same block. */
+    static final String PUBLISH_POLL = "PT0.2S";
+
     private final GymSettings settings;
     private final List<String> java;
 
@@ -41,7 +44,8 @@ public final class MinerCli {
                 "--base.location", settings.baseLocation(),
                 "--round.blocks", Long.toString(settings.clock().roundBlocks()),
                 "--round.deadline-margin", Long.toString(settings.clock().deadlineMarginBlocks()),
-                "--state.dir", stateDir.toString()));
+                "--state.dir", stateDir.toString(),
+                "--poll", PUBLISH_POLL));
         return cmd;
     }
 

@@ -4,7 +4,11 @@ import io.tensorswarm.chain.Chain;
 import io.tensorswarm.common.protocol.RoundClock;
 import io.tensorswarm.gym.GymSettings;
 import io.tensorswarm.gym.Identity;
+import io.tensorswarm.common.model.ModelDirectory;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -33,12 +37,17 @@ public final class MinerCliPublisher implements Publisher {
     }
 
     @Override
-    public List<PublishResult> publish(long round, Path delta, UploadMode upload, List<Identity> as)
-            throws InterruptedException {
-        List<ChildProcess> children = new ArrayList<>();
+    public List<PublishResult> publish(long round, Path delta, UploadMode upload, List<Identity> as,
+            BaseModels.Base base) throws InterruptedException {
+        List<Path> states = new ArrayList<>();
         for (Identity id : as) {
             Path state = settings.stateDir().resolve("publish").resolve(id.wallet().name());
-            children.add(ChildProcess.start(cli.publish(id.wallet(), delta, round, upload, state)));
+            seedModelCache(state, base);
+            states.add(state);
+        }
+        List<ChildProcess> children = new ArrayList<>();
+        for (int i = 0; i < as.size(); i++) {
+            children.add(ChildProcess.start(cli.publish(as.get(i).wallet(), delta, round, upload, states.get(i))));
         }
         // A publish still running half a round after the upload window closed has hung.
         RoundClock clock = settings.clock();
@@ -51,6 +60,27 @@ public final class MinerCliPublisher implements Publisher {
             results.add(result);
         }
         return results;
+    }
+
+    /**
+     * Puts the verified base into {@code miner publish}'s model cache ({@code <state.dir>/models/<revision>/},
+     * as its help says), so that children started together do the same work and commit together.
+     */
+    private static void seedModelCache(Path stateDir, BaseModels.Base base) {
+        Path dir = stateDir.resolve("models").resolve(base.revision());
+        if (Files.isRegularFile(dir.resolve(ModelDirectory.WEIGHTS_FILE))) {
+            return;
+        }
+        Path staging = stateDir.resolve("models").resolve(".gym-" + base.revision());
+        try {
+            Files.createDirectories(staging);
+            for (String file : List.of(ModelDirectory.WEIGHTS_FILE, ModelDirectory.CONFIG_FILE)) {
+                Files.copy(base.dir().resolve(file), staging.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+            }
+            Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            log.debug("cannot seed {}: {}", dir, e.toString()); // the child downloads it instead
+        }
     }
 
     @Override

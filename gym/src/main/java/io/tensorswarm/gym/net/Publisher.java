@@ -12,9 +12,11 @@ import java.util.OptionalLong;
 public interface Publisher {
     /**
      * Publishes the F32 delta {@code delta} for {@code round} under each of {@code as} at the same
-     * moment ({@code miner publish}) and waits for every run.
+     * moment ({@code miner publish}) and waits for every run. {@code base} is the base the adversary
+     * built on, already verified (the miner CLI may skip fetching it again).
      */
-    List<PublishResult> publish(long round, Path delta, UploadMode upload, List<Identity> as) throws InterruptedException;
+    List<PublishResult> publish(long round, Path delta, UploadMode upload, List<Identity> as, BaseModels.Base base)
+            throws InterruptedException;
 
     /**
      * Sets {@code as}'s commitment to the raw bytes {@code data} ({@code miner chain commit --data-hex})

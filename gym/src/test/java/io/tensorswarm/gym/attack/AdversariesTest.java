@@ -11,6 +11,7 @@ import io.tensorswarm.common.protocol.CommitmentPayload;
 import io.tensorswarm.common.protocol.DeltaCodecs;
 import io.tensorswarm.common.protocol.DeltaManifest;
 import io.tensorswarm.common.protocol.DeltaMetadata;
+import io.tensorswarm.common.protocol.RoundClock;
 import io.tensorswarm.common.protocol.Sha256;
 import io.tensorswarm.common.protocol.StorageLayout;
 import io.tensorswarm.common.safetensors.SafetensorsReader;
@@ -179,6 +180,19 @@ class AdversariesTest {
         Published p = f.publisher.only();
         assertEquals(List.of(f.self, f.twin), p.as());
         assertSameValues(a5, p.delta(), 0);
+    }
+
+    @Test
+    void theSybilPreparesInThePreviousRoundsUploadWindowAndOthersAtTheRoundStart() {
+        RoundClock clock = new RoundClock(40, 20);
+        assertEquals(clock.deadlineBlock(R - 1) + 2, AdversaryKind.SYBIL.create().playFrom(clock, R));
+        RoundClock tight = new RoundClock(20, 2);
+        assertEquals(tight.startBlock(R), AdversaryKind.SYBIL.create().playFrom(tight, R), "a 2-block window: the start");
+        for (AdversaryKind kind : AdversaryKind.values()) {
+            if (kind != AdversaryKind.SYBIL) {
+                assertEquals(clock.startBlock(R), kind.create().playFrom(clock, R), kind.flagValue());
+            }
+        }
     }
 
     @Test

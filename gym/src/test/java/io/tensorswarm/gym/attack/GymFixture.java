@@ -206,7 +206,8 @@ final class GymFixture implements AutoCloseable {
         final List<Published> published = new ArrayList<>();
 
         @Override
-        public List<PublishResult> publish(long round, Path delta, UploadMode upload, List<Identity> as) {
+        public List<PublishResult> publish(long round, Path delta, UploadMode upload, List<Identity> as,
+                BaseModels.Base base) {
             try {
                 published.add(new Published(round, new SafetensorsReader().read(delta), upload, as, chain.currentBlock()));
             } catch (IOException e) {
