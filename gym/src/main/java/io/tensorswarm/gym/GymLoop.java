@@ -51,7 +51,7 @@ public final class GymLoop {
         this.bases = bases;
         this.peers = peers;
         this.ownStore = ownStore;
-        this.publisher = new MinerCliPublisher(settings, chain);
+        this.publisher = new MinerCliPublisher(settings, chain, bases);
         this.journal = new Journal(settings.stateDir());
     }
 

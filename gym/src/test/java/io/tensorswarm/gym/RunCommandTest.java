@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tensorswarm.common.cli.ExitCodes;
 import io.tensorswarm.common.testing.CliRun;
+import io.tensorswarm.gym.attack.AdversaryKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,6 +48,15 @@ class RunCommandTest {
         assertUsage(CliRun.of(new GymCommand(), "run", "--kind", "copier", "--netuid", "1", "--storage.location",
                 "file:///tmp/s", "--base.location", "file:///tmp/b", "--miner.jar", tmp.resolve("absent.jar").toString()),
                 "does not exist");
+    }
+
+    @Test
+    void theLocalSubnetScriptKnowsExactlyTheseKinds() throws Exception {
+        String script = Files.readString(Path.of("..", "scripts", "local-subnet.sh"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("GYM_KINDS=\\(([^)]*)\\)").matcher(script);
+        assertTrue(m.find(), "GYM_KINDS in scripts/local-subnet.sh");
+        assertEquals(java.util.Arrays.stream(AdversaryKind.values()).map(AdversaryKind::flagValue).toList(),
+                List.of(m.group(1).trim().split("\\s+")));
     }
 
     @Test

@@ -18,15 +18,20 @@ import java.util.Optional;
  * knows no older base.
  */
 final class StaleMiner implements Adversary {
-    /** The base it saw in the round it played before, if another than the current. */
+    /** The base it saw when it last played. */
     private String lastSeen;
+    /** The newest base it saw before the current one (what a miner that missed the new base still has). */
+    private String older;
 
     @Override
     public RoundAction play(RoundContext ctx) throws InterruptedException {
         String current = ctx.base().revision();
-        Optional<String> previous = Optional.ofNullable(lastSeen).filter(r -> !r.equals(current))
-                .or(() -> ctx.bases().forRound(ctx.round()).flatMap(ctx.bases()::before).map(LatestPointer::revision));
+        if (lastSeen != null && !lastSeen.equals(current)) {
+            older = lastSeen;
+        }
         lastSeen = current;
+        Optional<String> previous = Optional.ofNullable(older).filter(r -> !r.equals(current))
+                .or(() -> ctx.bases().forRound(ctx.round()).flatMap(ctx.bases()::before).map(LatestPointer::revision));
         if (previous.isEmpty()) {
             return RoundAction.skipped("no base before " + current.substring(0, 12) + " yet");
         }

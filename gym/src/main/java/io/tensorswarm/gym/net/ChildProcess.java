@@ -87,6 +87,11 @@ public final class ChildProcess {
         }
     }
 
+    /** Returns whether the child is still running. */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** Returns the stdout lines read so far. */
     public List<String> stdout() {
         synchronized (stdout) {

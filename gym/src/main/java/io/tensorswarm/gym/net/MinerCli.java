@@ -3,6 +3,7 @@ package io.tensorswarm.gym.net;
 import io.tensorswarm.chain.wallet.WalletPaths;
 import io.tensorswarm.gym.GymSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -14,7 +15,8 @@ import java.util.List;
  */
 public final class MinerCli {
     /** Publish children poll this often, so that two started together commit in the same block. */
-    static final String PUBLISH_POLL = "PT0.2S";
+    static final long PUBLISH_POLL_MILLIS = 200;
+    static final String PUBLISH_POLL = Duration.ofMillis(PUBLISH_POLL_MILLIS).toString();
 
     private final GymSettings settings;
     private final List<String> java;

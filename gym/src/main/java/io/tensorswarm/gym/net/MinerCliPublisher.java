@@ -5,12 +5,14 @@ import io.tensorswarm.common.protocol.RoundClock;
 import io.tensorswarm.gym.GymSettings;
 import io.tensorswarm.gym.Identity;
 import io.tensorswarm.common.model.ModelDirectory;
+import io.tensorswarm.common.protocol.LatestPointer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,11 +31,13 @@ public final class MinerCliPublisher implements Publisher {
     private final GymSettings settings;
     private final MinerCli cli;
     private final Chain chain;
+    private final BaseModels bases;
 
-    public MinerCliPublisher(GymSettings settings, Chain chain) {
+    public MinerCliPublisher(GymSettings settings, Chain chain, BaseModels bases) {
         this.settings = settings;
         this.cli = new MinerCli(settings);
         this.chain = chain;
+        this.bases = bases;
     }
 
     @Override
@@ -49,8 +53,22 @@ public final class MinerCliPublisher implements Publisher {
         for (int i = 0; i < as.size(); i++) {
             children.add(ChildProcess.start(cli.publish(as.get(i).wallet(), delta, round, upload, states.get(i))));
         }
-        // A publish still running half a round after the upload window closed has hung.
         RoundClock clock = settings.clock();
+        // Children started before the round wait for it; the averager may publish the round's base
+        // meanwhile: seed that one too, so that they still do the same work when it starts.
+        String seeded = base.revision();
+        while (chain.currentBlock() < clock.startBlock(round) && children.get(0).isAlive()) {
+            Optional<String> revision = bases.forRound(round).map(LatestPointer::revision);
+            if (revision.isPresent() && !revision.get().equals(seeded)) {
+                BaseModels.Base next = bases.fetch(revision.get());
+                states.forEach(state -> seedModelCache(state, next));
+                seeded = next.revision();
+                log.info("r={} seeded the round's new base {} for the waiting publish runs", round,
+                        seeded.substring(0, 12));
+            }
+            Thread.sleep(MinerCli.PUBLISH_POLL_MILLIS);
+        }
+        // A publish still running half a round after the upload window closed has hung.
         long giveUp = clock.readableBlock(round) + clock.roundBlocks() / 2;
         List<PublishResult> results = new ArrayList<>();
         for (int i = 0; i < children.size(); i++) {

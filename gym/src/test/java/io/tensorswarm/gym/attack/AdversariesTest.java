@@ -221,6 +221,22 @@ class AdversariesTest {
     }
 
     @Test
+    void theStaleMinerRemembersTheBaseItHadWhenTheStoreKeepsNoHistory() throws Exception {
+        Adversary stale = AdversaryKind.STALE.create();
+        String first = currentBase();
+        assertTrue(f.play(AdversaryKind.STALE, stale).published().isEmpty(), "one base: nothing older to train on");
+        f.moveTo(f.clock.startBlock(R + 1));
+        f.addBaseWithoutHistory(TestModels.writeMicroModel(tmp.resolve("model-2"), 2), R + 1);
+
+        RoundAction action = f.play(AdversaryKind.STALE, stale);
+
+        assertTrue(action.summary().contains("previous base " + first.substring(0, 12)), action.summary());
+        DeltaManifest manifest = DeltaManifest.parse(f.ownStore.getBytes(
+                GetRequest.of(StorageLayout.manifestKey(R + 1, f.self.ss58()), 1 << 16)));
+        assertEquals(first, manifest.baseRevision());
+    }
+
+    @Test
     void theStaleMinerSitsOutWhileThereIsOnlyOneBase() throws Exception {
         RoundAction action = f.play(AdversaryKind.STALE);
 

@@ -115,6 +115,17 @@ final class GymFixture implements AutoCloseable {
         return revision;
     }
 
+    /** Publishes a base from {@code round} on as an averager without the history did: {@code latest} only. */
+    String addBaseWithoutHistory(Path modelDir, long round) throws IOException {
+        Path weights = modelDir.resolve(ModelDirectory.WEIGHTS_FILE);
+        String revision = Sha256.ofFile(weights);
+        baseStore.put(PutRequest.ofFile(StorageLayout.modelKey(revision), weights));
+        baseStore.put(PutRequest.ofFile(StorageLayout.modelConfigKey(revision), modelDir.resolve(ModelDirectory.CONFIG_FILE)));
+        baseStore.put(PutRequest.ofBytes(StorageLayout.LATEST, new LatestPointer(revision, round).toJson()));
+        revisions.add(revision);
+        return revision;
+    }
+
     String locator(Sr25519KeyPair h) {
         return dir.resolve("stores").resolve(h.ss58Address().substring(0, 8)).toUri().toString();
     }
@@ -178,6 +189,11 @@ final class GymFixture implements AutoCloseable {
 
     /** Plays {@code kind} in the current round and returns what it did. */
     RoundAction play(AdversaryKind kind) throws InterruptedException {
+        return play(kind, kind.create());
+    }
+
+    /** Plays {@code adversary} (of {@code kind}, kept across rounds by the caller) in the current round. */
+    RoundAction play(AdversaryKind kind, Adversary adversary) throws InterruptedException {
         GymSettings settings = settings(kind);
         long round = clock.roundOf(chain.currentBlock());
         BaseModels bases = new BaseModels(baseStore, dir.resolve("state/bases"), 1L << 30);
@@ -186,7 +202,7 @@ final class GymFixture implements AutoCloseable {
             String revision = bases.forRound(round).orElseThrow().revision();
             RoundContext ctx = new RoundContext(settings, round, chain, self, Optional.of(twin), bases,
                     bases.fetch(revision), peers, ownStore, publisher, time::sleep, dir.resolve("work"));
-            return kind.create().play(ctx);
+            return adversary.play(ctx);
         }
     }
 
