@@ -6,6 +6,7 @@ import io.tensorswarm.common.protocol.CommitmentPayload;
 import io.tensorswarm.common.protocol.DeltaManifest;
 import io.tensorswarm.gym.net.PeerDelta;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
@@ -43,7 +44,7 @@ final class Griefer implements Adversary {
         String committed = "re-committed the bytes of " + c.hotkey().substring(0, 8) + "… (its block " + c.block()
                 + ") in block " + block.getAsLong();
         log.info("r={} {}", r, committed);
-        return RoundAction.skipped(committed + "; " + uploadCopy(ctx, c.hotkey()));
+        return new RoundAction(committed + "; " + uploadCopy(ctx, c.hotkey()), List.of());
     }
 
     private static boolean isOfRound(Commitment c, RoundContext ctx) {
