@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # A whole subnet on one machine, as separate processes of the real jars: an embedded chain, the
-# orchestrator, the averager, N honest miners, optional dishonest miners and one validator.
+# orchestrator, the averager, N honest miners, optional adversaries (the attack gym, dist/gym.jar)
+# and one validator.
 #
-#   ./scripts/local-subnet.sh [--miners N] [--rounds N] [--adversaries lazy,copier,noise]
+#   ./scripts/local-subnet.sh [--miners N] [--rounds N] [--adversaries all|KIND,KIND...]
 #                             [--report FILE] [--workdir DIR] [--device cpu|cuda]
 #
-# Prints one line per round (validator's base loss, each miner's improvement, score and weight,
-# the averager's new base loss) and writes the report JSON (default <workdir>/report.json).
+# Prints each round (validator's base loss; each miner's kind, improvement, score, weight and
+# rejection reason; the averager's new base loss), then each miner's final weight and the verdict
+# (PASS: every adversary below 5% of the lowest honest weight and no honest miner ever rejected),
+# and writes the report JSON (default <workdir>/report.json). Exits 0 whatever the verdict.
 # Ctrl-C, or the end of the last round, stops every process it started. Wallets are kept in
 # <workdir>/wallets between runs (creating one costs ~10 s of Argon2); everything else is rebuilt.
 # Timing knobs (environment): LS_BLOCK_TIME (1s), LS_ROUND_BLOCKS (40), LS_DEADLINE_MARGIN (20),
@@ -31,15 +34,21 @@ while [[ $# -gt 0 ]]; do
         --report) REPORT="$2"; shift 2 ;;
         --workdir) WORKDIR="$2"; shift 2 ;;
         --device) DEVICE="$2"; shift 2 ;;
-        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         *) echo "local-subnet: unknown option $1 (try --help)" >&2; exit 2 ;;
     esac
 done
 [[ "$MINERS" =~ ^[1-9][0-9]*$ ]] || { echo "local-subnet: --miners must be a positive integer" >&2; exit 2; }
 [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "local-subnet: --rounds must be a positive integer" >&2; exit 2; }
+# The gym's kinds (java -jar dist/gym.jar kinds); "all" runs each once.
+GYM_KINDS=(lazy copier scaled-copier noisy-copier mixer replayer stale finetune-copier noise norm-bomb griefer sybil)
+[[ "$ADVERSARIES" == all ]] && ADVERSARIES="$(IFS=,; echo "${GYM_KINDS[*]}")"
 IFS=',' read -r -a ADVERSARY_LIST <<< "$ADVERSARIES"
+declare -A SEEN_KIND=()
 for a in "${ADVERSARY_LIST[@]}"; do
-    case "$a" in lazy|copier|noise) ;; *) echo "local-subnet: unknown adversary '$a' (lazy, copier, noise)" >&2; exit 2 ;; esac
+    [[ " ${GYM_KINDS[*]} " == *" $a "* ]] || { echo "local-subnet: unknown adversary '$a' (all, or some of: ${GYM_KINDS[*]})" >&2; exit 2; }
+    [[ -z "${SEEN_KIND[$a]:-}" ]] || { echo "local-subnet: adversary '$a' given twice" >&2; exit 2; }
+    SEEN_KIND[$a]=1
 done
 
 BLOCK_TIME="${LS_BLOCK_TIME:-1s}"
@@ -57,7 +66,8 @@ step() { printf '== %s\n' "$*"; }
 PYTHON="$(command -v python3)"
 REPORTER=("$PYTHON" "$ROOT/scripts/local_subnet_report.py")
 
-if [[ ! -f dist/miner.jar || ! -f dist/validator.jar || ! -f dist/averager.jar || ! -f dist/orchestrator.jar ]]; then
+if [[ ! -f dist/miner.jar || ! -f dist/validator.jar || ! -f dist/averager.jar || ! -f dist/orchestrator.jar \
+      || ! -f dist/gym.jar ]]; then
     step "building the jars (mvn -B -q -DskipTests install)"
     mvn -B -q -DskipTests install
 fi
@@ -84,6 +94,7 @@ export BT_COLDKEY_PASSWORD="${BT_COLDKEY_PASSWORD:-local-subnet-only}"
 # in its error report, so the supervisor below can restart it.
 JAVA=(java -Xmx1g "-XX:ErrorFile=$LOGS/hs_err_%p.log")
 DAEMON_JAVA=(java -Xmx1g -XX:+SuppressFatalErrorMessage)
+GYM_JAVA=(java -Xmx512m -XX:+SuppressFatalErrorMessage)
 CHAIN_FLAGS=(--subtensor.network embedded --local-chain.dir "$CHAIN")
 ROUND_FLAGS=(--round.blocks "$ROUND_BLOCKS" --round.deadline-margin "$MARGIN")
 DATA_FLAGS=(--data "$DATA" --token-cache "$TOKENS")
@@ -137,10 +148,15 @@ start() {
 }
 
 # ---- wallets --------------------------------------------------------------------------------
+# Every adversary has its own wallet, named after its kind; the sybil has a second one, sybil-2.
 WALLET_NAMES=(validator)
 KINDS=()
-for i in $(seq 1 "$MINERS"); do WALLET_NAMES+=("miner-$i"); KINDS+=("honest"); done
-for a in "${ADVERSARY_LIST[@]}"; do WALLET_NAMES+=("$a"); KINDS+=("$a"); done
+HONEST=()
+for i in $(seq 1 "$MINERS"); do WALLET_NAMES+=("miner-$i"); KINDS+=("honest"); HONEST+=("miner-$i"); done
+for a in "${ADVERSARY_LIST[@]}"; do
+    WALLET_NAMES+=("$a"); KINDS+=("$a")
+    [[ "$a" == sybil ]] && { WALLET_NAMES+=("sybil-2"); KINDS+=("sybil"); }
+done
 
 step "wallets in $WALLETS (${WALLET_NAMES[*]})"
 missing=()
@@ -209,7 +225,7 @@ start orchestrator "${DAEMON_JAVA[@]}" -jar dist/orchestrator.jar run --netuid "
     "${DATA_FLAGS[@]}" --dashboard.validator-state "$STATE/validator" "${ROUND_FLAGS[@]}" --assign.pages "$PAGES"
 start averager "${DAEMON_JAVA[@]}" -jar dist/averager.jar run --netuid "$NETUID" "${CHAIN_FLAGS[@]}" \
     --storage.location "$BASE_LOCATION" "${DATA_FLAGS[@]}" --state.dir "$STATE/averager" --device "$DEVICE" \
-    "${ROUND_FLAGS[@]}" --merge.delay-blocks 3 --merge.top-g "$((MINERS + ${#ADVERSARY_LIST[@]}))" \
+    "${ROUND_FLAGS[@]}" --merge.delay-blocks 3 --merge.top-g "$((${#WALLET_NAMES[@]} - 1))" \
     --merge.fit-pages 8 --merge.check-pages 8 --merge.mixing-iterations 3 --miner.pages "$PAGES" \
     --locators.allow file \
     --start-round "$FIRST_ROUND" --poll-seconds 1
@@ -222,17 +238,26 @@ for _ in $(seq 1 60); do
     sleep 1
 done
 [[ -n "$ORCHESTRATOR_URL" ]] || { echo "local-subnet: the orchestrator printed no dashboard URL; see $LOGS/orchestrator.log" >&2; exit 1; }
-for ((i = 1; i < ${#WALLET_NAMES[@]}; i++)); do
-    w="${WALLET_NAMES[$i]}"
-    kind="${KINDS[$((i - 1))]}"
-    extra=()
-    [[ "$kind" != honest ]] && extra=(--adversary "$kind")
+for w in "${HONEST[@]}"; do
     mkdir -p "$STORES/$w"
     start "$w" "${DAEMON_JAVA[@]}" -jar dist/miner.jar run --netuid "$NETUID" "${CHAIN_FLAGS[@]}" \
         --wallet.name "$w" --wallet.path "$WALLETS" --storage.location "file://$STORES/$w" \
         --base.location "$BASE_LOCATION" "${DATA_FLAGS[@]}" --state.dir "$STATE/$w" --device "$DEVICE" \
         "${ROUND_FLAGS[@]}" --pages "$PAGES" --train.steps "$TRAIN_STEPS" --train.batch-size "$BATCH_SIZE" \
-        --train.lr "$LR" --worker in-process --poll PT1S --orchestrator.url "$ORCHESTRATOR_URL" "${extra[@]}"
+        --train.lr "$LR" --worker in-process --poll PT1S --orchestrator.url "$ORCHESTRATOR_URL"
+done
+# The adversaries: one gym process per kind, publishing through miner.jar publish (see docs/local-subnet.md).
+# They aim at the honest miners' deltas, as an attacker would aim at the best-paid ones.
+TARGETS="$(for w in "${HONEST[@]}"; do printf '%s,' "${HOTKEY[$w]}"; done)"
+for a in "${ADVERSARY_LIST[@]}"; do
+    twin=()
+    [[ "$a" == sybil ]] && twin=(--twin.wallet.name sybil-2)
+    mkdir -p "$STORES/$a"
+    start "$a" "${GYM_JAVA[@]}" -jar dist/gym.jar run --kind "$a" --netuid "$NETUID" "${CHAIN_FLAGS[@]}" \
+        --wallet.name "$a" --wallet.path "$WALLETS" "${twin[@]}" --storage.location "file://$STORES/$a" \
+        --base.location "$BASE_LOCATION" "${DATA_FLAGS[@]}" --state.dir "$STATE/$a" --device "$DEVICE" \
+        "${ROUND_FLAGS[@]}" --pages "$PAGES" --train.steps "$TRAIN_STEPS" --train.batch-size "$BATCH_SIZE" \
+        --train.lr "$LR" --target "${TARGETS%,}" --poll PT1S --miner.jvm-args "-Xmx512m -XX:TieredStopAtLevel=1"
 done
 start validator "${DAEMON_JAVA[@]}" -jar dist/validator.jar run --netuid "$NETUID" "${CHAIN_FLAGS[@]}" \
     --wallet.name validator --wallet.path "$WALLETS" --base.location "$BASE_LOCATION" "${DATA_FLAGS[@]}" \
@@ -264,8 +289,12 @@ for ((r = FIRST_ROUND; r <= LAST_ROUND; r++)); do
     "${REPORTER[@]}" line "$WORKDIR" "$r"
     "${REPORTER[@]}" write "$WORKDIR" "$FIRST_ROUND" "$r" "$REPORT"
 done
-# End-to-end check of the signed heartbeats: the orchestrator's dashboard shows one from every daemon.
-if ! "$PYTHON" - "$ORCHESTRATOR_URL" "${HOTKEY[@]}" <<'PY'
+"${REPORTER[@]}" final "$REPORT"
+# End-to-end check of the signed heartbeats: the orchestrator's dashboard shows one from every daemon
+# (the validator and the honest miners; the gym's adversaries send none).
+HEARTBEAT_KEYS=("${HOTKEY[validator]}")
+for w in "${HONEST[@]}"; do HEARTBEAT_KEYS+=("${HOTKEY[$w]}"); done
+if ! "$PYTHON" - "$ORCHESTRATOR_URL" "${HEARTBEAT_KEYS[@]}" <<'PY'
 import json, sys, urllib.request
 url, hotkeys = sys.argv[1], set(sys.argv[2:])
 miners = json.load(urllib.request.urlopen(url + "v1/dashboard", timeout=10))["miners"]

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -157,6 +158,35 @@ class ChainCommandTest {
         assertEquals(3, i.get("block").asLong());
         assertTrue(i.get("genesisHash").asText().matches("0x[0-9a-f]{64}"), i.toString());
         assertEquals(1000, i.get("blockTimeMillis").asLong());
+    }
+
+    @Test
+    @Timeout(60)
+    void commitWithDataHexSetsTheRawBytesAndRefusesBadHexOrTooManyBytes() throws Exception {
+        initAndRegister();
+        byte[] raw = {0x02, 0x00, (byte) 0xff, 0x7f, (byte) 0x80};
+        CliRun committed = onChain(miner, "commit", "--netuid", "1", "--data-hex", "0x0200ff7f80");
+        assertOk(committed);
+        assertTrue(committed.out().contains("committed 5 bytes for " + hot(miner)), committed.out());
+        JsonNode c = JSON.readTree(onChain(null, "commitments", "--netuid", "1", "--json").out());
+        assertEquals("0x0200ff7f80", c.get(0).get("hex").asText());
+        assertEquals(raw.length, HexFormat.of().parseHex(c.get(0).get("hex").asText().substring(2)).length);
+
+        CliRun notHex = onChain(miner, "commit", "--netuid", "1", "--data-hex", "0xzz");
+        assertEquals(ExitCodes.USAGE, notHex.exitCode());
+        assertTrue(notHex.isOneLineError(), notHex.err());
+        assertTrue(notHex.err().contains("--data-hex is not hex"), notHex.err());
+
+        CliRun tooLong = onChain(miner, "commit", "--netuid", "1", "--data-hex", "ab".repeat(129));
+        assertEquals(ExitCodes.USAGE, tooLong.exitCode());
+        assertTrue(tooLong.err().contains("--data-hex is 129 bytes; a commitment holds at most 128"), tooLong.err());
+
+        CliRun both = onChain(miner, "commit", "--netuid", "1", "--data", "x", "--data-hex", "78");
+        assertEquals(ExitCodes.USAGE, both.exitCode());
+        assertTrue(both.err().contains("mutually exclusive"), both.err());
+
+        CliRun neither = onChain(miner, "commit", "--netuid", "1");
+        assertEquals(ExitCodes.USAGE, neither.exitCode());
     }
 
     @Test

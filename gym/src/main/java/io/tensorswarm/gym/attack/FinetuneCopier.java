@@ -1,0 +1,29 @@
+package io.tensorswarm.gym.attack;
+
+import io.tensorswarm.common.tensor.ParameterSet;
+import io.tensorswarm.gym.delta.DeltaRecipes;
+import io.tensorswarm.gym.net.PeerDelta;
+import io.tensorswarm.gym.net.UploadMode;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The freshest readable delta as a head start, then a few steps ({@code --train.finetune-steps}) of
+ * its own training on its own assigned pages: mostly someone else's work, with just enough of its
+ * own to look like it trained on its pages.
+ */
+final class FinetuneCopier implements Adversary {
+    @Override
+    public RoundAction play(RoundContext ctx) throws InterruptedException {
+        List<PeerDelta> source = Sources.freshest(ctx, 1, 1);
+        if (source.isEmpty()) {
+            return RoundAction.skipped("nothing readable to start from");
+        }
+        PeerDelta d = source.get(0);
+        int steps = ctx.settings().train().finetuneSteps();
+        ParameterSet delta = ctx.trainer().train(ctx.base().dir(), Optional.of(d.delta()), ctx.round(),
+                ctx.self().ss58(), steps);
+        return new RoundAction("fine-tuned " + d.label() + " for " + steps + " steps on its own pages",
+                ctx.publish(DeltaRecipes.labelled(delta, ctx.base().revision()), UploadMode.AFTER_DEADLINE));
+    }
+}
