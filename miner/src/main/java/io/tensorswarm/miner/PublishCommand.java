@@ -23,7 +23,6 @@ import io.tensorswarm.common.protocol.DeltaCodecs;
 import io.tensorswarm.common.protocol.LatestPointer;
 import io.tensorswarm.common.protocol.RoundClock;
 import io.tensorswarm.miner.publish.ExternalDelta;
-import io.tensorswarm.miner.run.BaseModelCache;
 import io.tensorswarm.miner.run.DeltaPublication;
 import io.tensorswarm.miner.run.MinerSettings;
 import io.tensorswarm.miner.run.Sleeper;
@@ -190,7 +189,8 @@ public final class PublishCommand implements Callable<Integer> {
             String revision = new BaseHistory(base).forRound(r).map(LatestPointer::revision)
                     .orElseThrow(() -> new ExitException(ExitCodes.FAILURE, "no base model for round " + r + " in "
                             + baseLocation + " (the averager has published none yet)"));
-            Path baseDir = new BaseModelCache(base, MinerSettings.modelCacheDir(stateDir), maxModelBytes).fetch(revision);
+            Path baseDir = new io.tensorswarm.protocol.BaseModelSource(base, MinerSettings.modelCacheDir(stateDir), maxModelBytes)
+                    .fetch(revision).dir();
             Path work = Files.createTempDirectory("tensorswarm-publish-");
             try {
                 Path encoded = work.resolve("delta.safetensors");

@@ -7,17 +7,25 @@ import io.tensorswarm.common.protocol.Sha256;
 import io.tensorswarm.common.protocol.StorageLayout;
 import io.tensorswarm.storage.GetRequest;
 import io.tensorswarm.storage.ObjectStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
 import java.util.Optional;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds a round's base model in the averager's store ({@code --base.location}) and keeps a verified
  * local copy under {@code <cacheDir>/<revision>/}. The base of round r is the one {@link BaseHistory}
  * names for it, whenever it is asked (the averager may have published newer bases since). The
- * one base-model cache of the validator and the averager. Not thread-safe.
+ * one base-model cache of the miner, the validator and the averager. Not thread-safe.
  */
 public final class BaseModelSource {
+    private static final Logger log = LoggerFactory.getLogger(BaseModelSource.class);
     /** The largest model file downloaded by default (64 GiB). */
     public static final long DEFAULT_MAX_MODEL_BYTES = 64L << 30;
     /** The largest {@code config.json} read. */
@@ -28,8 +36,6 @@ public final class BaseModelSource {
     private final ObjectStore store;
     private final Path cacheDir;
     private final long maxModelBytes;
-    /** Revisions whose cached weights this process has hashed or downloaded (hashing a big model once is enough). */
-    private final java.util.Set<String> verifiedDirs = new java.util.HashSet<>();
 
     /** Reads from {@code store}, caching models under {@code cacheDir}, refusing models above {@code maxModelBytes}. */
     public BaseModelSource(ObjectStore store, Path cacheDir, long maxModelBytes) {
@@ -60,38 +66,73 @@ public final class BaseModelSource {
     /**
      * Returns revision {@code revision}, downloading and verifying it when it is not cached: {@code
      * model.safetensors} (its SHA-256 must be the revision), {@code config.json} and, when published,
-     * {@code tokenizer.json}. A cached copy is trusted only while its weights still hash to the revision.
+     * {@code tokenizer.json}. Files are downloaded into a staging folder and moved into place only
+     * once verified, so a cached revision folder is always a complete, verified one (a download
+     * killed midway leaves only the staging folder, redone next time).
+     *
+     * @throws BaseModelMismatchException when the weights do not hash to the revision
+     * @throws io.tensorswarm.storage.StorageException when a download fails
+     * @throws java.io.UncheckedIOException when the cache folder cannot be written
      */
     public BaseModel fetch(String revision) {
         StorageLayout.modelPrefix(revision); // refuses a malformed revision before it names a folder
         Path dir = cacheDir.resolve(revision);
-        Path weights = dir.resolve(ModelDirectory.WEIGHTS_FILE);
-        Path config = dir.resolve(ModelDirectory.CONFIG_FILE);
-        Path tokenizer = dir.resolve(StorageLayout.TOKENIZER_FILE);
-        if (!verified(dir, revision)) {
-            store.get(GetRequest.builder().setKey(StorageLayout.modelKey(revision)).optMaxBytes(maxModelBytes)
-                    .optExpectedSha256(revision).build(), weights);
+        if (Files.isRegularFile(dir.resolve(ModelDirectory.WEIGHTS_FILE))
+                && Files.isRegularFile(dir.resolve(ModelDirectory.CONFIG_FILE))) {
+            return new BaseModel(revision, dir);
         }
-        if (!Files.isRegularFile(config)) {
-            store.get(GetRequest.builder().setKey(StorageLayout.modelConfigKey(revision))
-                    .optMaxBytes(MAX_CONFIG_BYTES).build(), config);
+        Path staging = cacheDir.resolve(".incoming-" + revision);
+        try {
+            deleteTree(staging);
+            Files.createDirectories(staging);
+            Path weights = staging.resolve(ModelDirectory.WEIGHTS_FILE);
+            store.get(GetRequest.builder().setKey(StorageLayout.modelKey(revision)).optMaxBytes(maxModelBytes).build(),
+                    weights);
+            String actual = Sha256.ofFile(weights);
+            if (!actual.equals(revision)) {
+                deleteTree(staging);
+                throw new BaseModelMismatchException("base model " + StorageLayout.modelKey(revision) + " in "
+                        + store.location() + " has SHA-256 " + actual + ", not its revision; refusing to use it");
+            }
+            store.get(GetRequest.of(StorageLayout.modelConfigKey(revision), MAX_CONFIG_BYTES),
+                    staging.resolve(ModelDirectory.CONFIG_FILE));
+            String tokenizerKey = StorageLayout.modelTokenizerKey(revision);
+            if (store.stat(tokenizerKey).isPresent()) {
+                store.get(GetRequest.of(tokenizerKey, MAX_TOKENIZER_BYTES), staging.resolve(StorageLayout.TOKENIZER_FILE));
+            }
+            deleteTree(dir); // a folder left by an older layout without its config
+            Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
+            log.info("fetched base model {} into {}", revision, dir);
+            return new BaseModel(revision, dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot cache base model " + revision + " in " + cacheDir, e);
         }
-        String tokenizerKey = StorageLayout.modelTokenizerKey(revision);
-        if (!Files.isRegularFile(tokenizer) && store.stat(tokenizerKey).isPresent()) {
-            store.get(GetRequest.of(tokenizerKey, MAX_TOKENIZER_BYTES), tokenizer);
-        }
-        verifiedDirs.add(revision);
-        return new BaseModel(revision, dir);
     }
 
-    private boolean verified(Path dir, String revision) {
-        Path weights = dir.resolve(ModelDirectory.WEIGHTS_FILE);
-        if (!Files.isRegularFile(weights)) {
-            return false;
+    /** Removes every cached revision but {@code keep} (a miner needs only the base it trains on). */
+    public void removeOtherRevisions(String keep) {
+        if (!Files.isDirectory(cacheDir)) {
+            return;
         }
-        if (verifiedDirs.contains(revision)) {
-            return true;
+        try (Stream<Path> entries = Files.list(cacheDir)) {
+            for (Path entry : entries.toList()) {
+                if (!entry.getFileName().toString().equals(keep)) {
+                    deleteTree(entry);
+                }
+            }
+        } catch (IOException e) {
+            log.warn("cannot prune the model cache {}: {}", cacheDir, e.getMessage());
         }
-        return Sha256.ofFile(weights).equals(revision);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 }

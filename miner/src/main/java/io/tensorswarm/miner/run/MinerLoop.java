@@ -16,6 +16,8 @@ import io.tensorswarm.miner.worker.TrainJob;
 import io.tensorswarm.miner.worker.WorkerException;
 import io.tensorswarm.miner.worker.WorkerProtocol;
 import io.tensorswarm.protocol.BaseHistory;
+import io.tensorswarm.protocol.BaseModelMismatchException;
+import io.tensorswarm.protocol.BaseModelSource;
 import io.tensorswarm.storage.ObjectStore;
 import io.tensorswarm.storage.StorageException;
 import java.io.IOException;
@@ -66,7 +68,7 @@ public final class MinerLoop {
     private final Chain chain;
     private final String hotkeySs58;
     private final BaseHistory baseHistory;
-    private final BaseModelCache baseModels;
+    private final BaseModelSource baseModels;
     private final DeltaPublication publication;
     private final TrainingRunner runner;
     private final Sleeper sleeper;
@@ -127,7 +129,7 @@ public final class MinerLoop {
         this.chain = chain;
         this.hotkeySs58 = hotkey.ss58Address();
         this.baseHistory = new BaseHistory(baseStore);
-        this.baseModels = new BaseModelCache(baseStore, settings.modelCacheDir(), settings.maxModelBytes());
+        this.baseModels = new BaseModelSource(baseStore, settings.modelCacheDir(), settings.maxModelBytes());
         this.publication = DeltaPublication.builder().setChain(chain).setHotkey(hotkey).setNetuid(settings.netuid())
                 .setLocator(settings.locator()).setClock(settings.clock()).setStore(ownStore).optSleeper(windowSleeper)
                 .optPollInterval(settings.pollInterval()).build();
@@ -252,7 +254,8 @@ public final class MinerLoop {
         lastDeltaBytes = 0;
         Path baseDir;
         try {
-            baseDir = baseModels.fetch(revision);
+            baseDir = baseModels.fetch(revision).dir();
+            baseModels.removeOtherRevisions(revision);
         } catch (BaseModelMismatchException e) {
             metrics.error("base_rejected");
             log.warn("{} {}", prefix, e.getMessage());

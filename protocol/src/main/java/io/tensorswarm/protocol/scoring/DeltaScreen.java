@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * <p>Earlier rounds ({@link #DeltaScreen(ParameterSet, ScreenConfig, List)}): every delta still accepted
  * after the copy check is compared with the sketches of the deltas of the rounds before
  * ({@link SketchHistory}). It is a {@link Reason#REPLAY} when its sketch cosine to any of them reaches
- * the copy threshold (a re-labelled, possibly scaled, earlier delta), or when less than {@link
+ * {@link #REPLAY_COSINE} (a re-labelled, possibly scaled, earlier delta), or when less than {@link
  * #MIN_NOVELTY} of its squared norm lies outside their span (a mix of earlier deltas, or one with a
  * little noise or a few steps of training added). Deltas of the same round are not part of that span:
  * they are committed blind (no delta of a round is readable before its commitments close), so honest
@@ -58,15 +58,7 @@ public final class DeltaScreen {
      * the earlier rounds' deltas. A protocol constant, so validators and the averager agree; see
      * docs/scoring.md for the measured honest and adversary values it separates.
      */
-    public static final double MIN_NOVELTY = 0.05;
-    /**
-     * The least median cosine between what is new in a delta (its residual beyond the earlier rounds'
-     * span) and what is new in the round's other accepted deltas; applied when at least {@link
-     * #MIN_COHERENCE_PEERS} others are there. A protocol constant; see docs/scoring.md for the values.
-     */
-    public static final double MIN_COHERENCE = Double.NEGATIVE_INFINITY; // measuring first
-    /** Peers needed before the coherence rule applies (a cohort of at least 3). */
-    public static final int MIN_COHERENCE_PEERS = 2;
+    public static final double MIN_NOVELTY = 0.25;
     /** Sketch cosine to a single earlier-round delta from which a delta is a replay. */
     public static final double REPLAY_COSINE = 0.99;
 
@@ -83,7 +75,6 @@ public final class DeltaScreen {
         final DeltaSketch sketch;
         Rejection rejection;
         double novelty = Double.NaN;
-        double coherence = Double.NaN;
 
         Profile(String hotkey, long commitBlock, double norm, DeltaSketch sketch, Rejection rejection) {
             this.hotkey = hotkey;
@@ -223,8 +214,7 @@ public final class DeltaScreen {
 
         List<ScreenOutcome> outcomes = new ArrayList<>();
         for (Profile p : ordered) {
-            outcomes.add(new ScreenOutcome(p.hotkey, p.commitBlock, p.norm, p.novelty, p.coherence,
-                    Optional.ofNullable(p.rejection)));
+            outcomes.add(new ScreenOutcome(p.hotkey, p.commitBlock, p.norm, p.novelty, Optional.ofNullable(p.rejection)));
             if (p.rejection != null && p.rejection.reason().compareTo(Reason.NORM_BOUND) >= 0) {
                 log.info("delta of {} rejected: {}", p.hotkey, p.rejection);
             }
@@ -282,23 +272,16 @@ public final class DeltaScreen {
             return;
         }
         List<DeltaSketch> basis = earlier.stream().map(SketchHistory.Entry::sketch).toList();
-        java.util.Map<Profile, DeltaSketch> residuals = new java.util.LinkedHashMap<>();
+        long first = earlier.stream().mapToLong(SketchHistory.Entry::round).min().orElseThrow();
+        long last = earlier.stream().mapToLong(SketchHistory.Entry::round).max().orElseThrow();
         for (Profile p : measured) {
-            if (p.sketch != null) {
-                p.novelty = p.sketch.novelty(basis);
-                residuals.put(p, p.sketch.residual(basis));
+            if (p.sketch == null) {
+                continue;
             }
-        }
-        // What is new in a delta is shared by honest miners of the round (they learned from the same
-        // base); what is new in a re-labelled earlier delta is only the noise or the few steps added.
-        List<Profile> cohort = residuals.keySet().stream().filter(p -> p.rejection == null).toList();
-        for (Profile p : cohort) {
-            double[] cos = cohort.stream().filter(q -> q != p)
-                    .mapToDouble(q -> residuals.get(p).cosine(residuals.get(q))).sorted().toArray();
-            p.coherence = cos.length < MIN_COHERENCE_PEERS ? Double.NaN
-                    : cos.length % 2 == 1 ? cos[cos.length / 2] : (cos[cos.length / 2 - 1] + cos[cos.length / 2]) / 2;
-        }
-        for (Profile p : cohort) {
+            p.novelty = p.sketch.novelty(basis);
+            if (p.rejection != null) {
+                continue;
+            }
             SketchHistory.Entry closest = null;
             double best = -1;
             for (SketchHistory.Entry e : earlier) {
@@ -308,8 +291,6 @@ public final class DeltaScreen {
                     closest = e;
                 }
             }
-            long first = earlier.stream().mapToLong(SketchHistory.Entry::round).min().orElseThrow();
-            long last = earlier.stream().mapToLong(SketchHistory.Entry::round).max().orElseThrow();
             if (best >= REPLAY_COSINE) {
                 p.rejection = new Rejection(Reason.REPLAY, String.format(Locale.ROOT,
                         "sketch cosine %.4f to the delta of %s in round %d", best, closest.hotkey(), closest.round()));
@@ -317,11 +298,6 @@ public final class DeltaScreen {
                 p.rejection = new Rejection(Reason.REPLAY, String.format(Locale.ROOT,
                         "only %.1f%% of it lies outside the span of the %d deltas of rounds %d-%d (at least %.0f%% must)",
                         100 * p.novelty, earlier.size(), first, last, 100 * MIN_NOVELTY));
-            } else if (p.coherence < MIN_COHERENCE) {
-                p.rejection = new Rejection(Reason.REPLAY, String.format(Locale.ROOT,
-                        "what is new in it (%.1f%% of it, beyond the %d deltas of rounds %d-%d) is unrelated to what is "
-                                + "new in the round's other deltas (median cosine %.3f, at least %.2f expected)",
-                        100 * p.novelty, earlier.size(), first, last, p.coherence, MIN_COHERENCE));
             }
         }
     }

@@ -63,16 +63,7 @@ public final class DeltaSketch {
         return Math.max(0, Math.min(1, dot(r, r) / total));
     }
 
-    /**
-     * Returns what is left of this sketch after removing its least-squares projection on the span of
-     * {@code basis}: the part of the delta that no earlier delta explains.
-     *
-     * @throws IllegalArgumentException when dimensions differ
-     */
-    public DeltaSketch residual(java.util.List<DeltaSketch> basis) {
-        return of(residualBuckets(basis), seed);
-    }
-
+    /** Returns this sketch minus its least-squares projection on the span of {@code basis}. */
     private double[] residualBuckets(java.util.List<DeltaSketch> basis) {
         java.util.List<double[]> q = new java.util.ArrayList<>();
         for (DeltaSketch b : basis) {

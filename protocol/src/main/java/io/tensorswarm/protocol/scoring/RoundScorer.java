@@ -100,7 +100,7 @@ public final class RoundScorer {
      * @param baseLoss the base loss on the evaluation pages (NaN when nobody was evaluated)
      * @param bestLoss the lowest base + delta loss on them (NaN when none)
      * @param evalPageCount how many evaluation pages were drawn
-     * @param sketches the sketch of every decoded delta, for the caller's {@link SketchHistory}
+     * @param sketches the sketch of every delta the screen accepted, for the caller's {@link SketchHistory}
      */
     public record Scores(List<MinerResult> results, double baseLoss, double bestLoss, int evalPageCount,
             Map<String, DeltaSketch> sketches) {
@@ -188,8 +188,7 @@ public final class RoundScorer {
         for (int i = 0; i < fetched.size(); i++) {
             Counted c = fetched.get(i);
             ScreenOutcome outcome = screened.outcome(c.hotkey()).orElseThrow();
-            novelty.put(c.hotkey(), String.format(java.util.Locale.ROOT, "%.3f/%.3f", outcome.novelty(),
-                    outcome.coherence()));
+            novelty.put(c.hotkey(), String.format(java.util.Locale.ROOT, "%.3f", outcome.novelty()));
             if (!outcome.accepted()) {
                 Rejection r = outcome.rejection().orElseThrow();
                 listener.rejected(c.hotkey(), r.reason().name(), null);
@@ -231,11 +230,16 @@ public final class RoundScorer {
             ordered.add(results.get(c.hotkey()));
         }
         if (!novelty.isEmpty() && !earlier.isEmpty()) {
-            log.info("r={} novelty/coherence against {} earlier-round deltas: {}", round, earlier.size(),
+            log.info("r={} novelty against {} earlier-round deltas: {}", round, earlier.size(),
                     novelty.entrySet().stream().map(e -> shortKey(e.getKey()) + "=" + e.getValue())
                             .collect(Collectors.joining(", ")));
         }
-        return new Scores(applyPolicies(round, ordered), baseLoss, bestLoss, evalPages.size(), screen.sketches());
+        // Later rounds compare against the deltas this round accepted: a copy, replay or norm bomb adds
+        // nothing a replayer could use that the accepted ones do not, and a smaller span keeps the
+        // novelty of honest deltas well above chance (about 1 - span/sketch dimension).
+        Map<String, DeltaSketch> accepted = new LinkedHashMap<>(screen.sketches());
+        accepted.keySet().removeIf(h -> !screened.outcome(h).map(ScreenOutcome::accepted).orElse(false));
+        return new Scores(applyPolicies(round, ordered), baseLoss, bestLoss, evalPages.size(), accepted);
     }
 
     /** Tiers and loss outliers; a miner rejected before evaluation always keeps 0. */

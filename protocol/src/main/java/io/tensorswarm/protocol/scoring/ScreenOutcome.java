@@ -11,12 +11,9 @@ import java.util.Optional;
  * @param norm the delta's L2 norm, or NaN when the layout check failed before it was measured
  * @param novelty the fraction of its sketch outside the span of the earlier rounds' deltas ({@link
  *     DeltaSketch#novelty}), NaN when not measured (no earlier rounds, or rejected before)
- * @param coherence the median cosine between what is new in it and what is new in the round's other
- *     accepted deltas, NaN when not measured (fewer than 2 others, no earlier rounds)
  * @param rejection the first failed check, or empty when the delta may be evaluated
  */
-public record ScreenOutcome(String hotkey, long commitBlock, double norm, double novelty, double coherence,
-        Optional<Rejection> rejection) {
+public record ScreenOutcome(String hotkey, long commitBlock, double norm, double novelty, Optional<Rejection> rejection) {
     public ScreenOutcome {
         Objects.requireNonNull(hotkey, "hotkey");
         Objects.requireNonNull(rejection, "rejection");

@@ -1,12 +1,11 @@
-package io.tensorswarm.miner.run;
+package io.tensorswarm.protocol;
 
 import io.tensorswarm.common.TensorswarmException;
 
-/** The base model fetched for a revision does not hash to that revision; the miner refuses to train on it. */
+/** A base model whose {@code model.safetensors} does not hash to its revision: nobody may train or score on it. */
 public final class BaseModelMismatchException extends TensorswarmException {
     private static final long serialVersionUID = 1L;
 
-    /** Creates the exception with a one-line message naming the object and both hashes. */
     public BaseModelMismatchException(String message) {
         super(message);
     }
