@@ -14,7 +14,8 @@
 # <workdir>/wallets between runs (creating one costs ~10 s of Argon2); everything else is rebuilt.
 # Timing knobs (environment): LS_BLOCK_TIME (1s), LS_ROUND_BLOCKS (40), LS_DEADLINE_MARGIN (20),
 # LS_TRAIN_STEPS (12), LS_BATCH_SIZE (4), LS_PAGES (24), LS_EVAL_PAGES (8), LS_LR (2e-3);
-# LS_HTTP_PORT (0 = any free port) for the orchestrator's API and dashboard.
+# LS_MERGE_DELAY (3 blocks after the upload window); LS_HTTP_PORT (0 = any free port) for the
+# orchestrator's API and dashboard.
 # See docs/local-subnet.md.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -225,10 +226,12 @@ start orchestrator "${DAEMON_JAVA[@]}" -jar dist/orchestrator.jar run --netuid "
     "${DATA_FLAGS[@]}" --dashboard.validator-state "$STATE/validator" "${ROUND_FLAGS[@]}" --assign.pages "$PAGES"
 start averager "${DAEMON_JAVA[@]}" -jar dist/averager.jar run --netuid "$NETUID" "${CHAIN_FLAGS[@]}" \
     --storage.location "$BASE_LOCATION" "${DATA_FLAGS[@]}" --state.dir "$STATE/averager" --device "$DEVICE" \
-    "${ROUND_FLAGS[@]}" --merge.delay-blocks 3 --merge.top-g "$((${#WALLET_NAMES[@]} - 1))" \
+    "${ROUND_FLAGS[@]}" --merge.delay-blocks "${LS_MERGE_DELAY:-3}" --merge.top-g "$((${#WALLET_NAMES[@]} - 1))" \
     --merge.fit-pages 8 --merge.check-pages 8 --merge.mixing-iterations 3 --miner.pages "$PAGES" \
     --locators.allow file \
-    --start-round "$FIRST_ROUND" --poll-seconds 1
+    --start-round "$((FIRST_ROUND - 1))" --poll-seconds 1
+# (The averager starts a round before the first reported one, as the validator does, so that its
+# replay screen has the sketches of an earlier round when the first reported round is scored.)
 # The miners and the validator send their heartbeats to the orchestrator: wait for its URL.
 ORCHESTRATOR_URL=""
 for _ in $(seq 1 60); do
