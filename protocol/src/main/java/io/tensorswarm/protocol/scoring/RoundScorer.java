@@ -239,52 +239,7 @@ public final class RoundScorer {
         // novelty of honest deltas well above chance (about 1 - span/sketch dimension).
         Map<String, DeltaSketch> accepted = new LinkedHashMap<>(screen.sketches());
         accepted.keySet().removeIf(h -> !screened.outcome(h).map(ScreenOutcome::accepted).orElse(false));
-        return new Scores(applyPolicies(round, ordered), baseLoss, bestLoss, evalPages.size(), accepted);
-    }
-
-    /** Tiers and loss outliers; a miner rejected before evaluation always keeps 0. */
-    private List<MinerResult> applyPolicies(long round, List<MinerResult> results) {
-        List<MinerResult> out = results;
-        if (settings.policy() == Policy.TIERED) {
-            List<MinerObservation> obs = results.stream().filter(m -> m.reason() == null)
-                    .map(m -> new MinerObservation(m.hotkey(), true, m.lossAfter()))
-                    .toList();
-            Map<String, Double> tiers = TieredPolicy.defaults().assign(obs);
-            out = out.stream().map(m -> m.reason() == null ? m.withScore(tiers.getOrDefault(m.hotkey(), 0.0)) : m)
-                    .toList();
-        }
-        if (settings.lossAnomaly()) {
-            Map<String, Double> losses = new LinkedHashMap<>();
-            out.stream().filter(m -> m.reason() == null).forEach(m -> losses.put(m.hotkey(), m.lossAfter()));
-            double median = median(losses.values().stream().filter(Double::isFinite).mapToDouble(d -> d).toArray());
-            Set<String> flagged = LossAnomaly.mad().flag(losses).stream().map(LossAnomaly.Flag::hotkey)
-                    .collect(Collectors.toSet());
-            List<MinerResult> marked = new ArrayList<>();
-            for (MinerResult m : out) {
-                if (!flagged.contains(m.hotkey())) {
-                    marked.add(m);
-                    continue;
-                }
-                // An outlier that made the loss worse than the cohort's median is harmful: it scores 0.
-                // One that is better than everyone is kept (flagged in the report, not punished).
-                boolean harmful = !Double.isFinite(m.lossAfter()) || m.lossAfter() > median;
-                log.info("r={} miner {}'s loss {} is an outlier{}", round, shortKey(m.hotkey()), m.lossAfter(),
-                        harmful ? " above the median; it scores 0" : " below the median; kept");
-                marked.add(harmful ? m.withScore(0).flagged() : m.flagged());
-            }
-            out = marked;
-        }
-        return out;
-    }
-
-    private static double median(double[] values) {
-        if (values.length == 0) {
-            return Double.NaN;
-        }
-        double[] v = values.clone();
-        java.util.Arrays.sort(v);
-        int n = v.length;
-        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+        return new Scores(RoundPolicies.apply(round, ordered, settings.policy(), settings.lossAnomaly()), baseLoss, bestLoss, evalPages.size(), accepted);
     }
 
     private void checkStop(long round, String step, int index, int total) {
