@@ -15,7 +15,8 @@
 # Timing knobs (environment): LS_BLOCK_TIME (1s), LS_ROUND_BLOCKS (40), LS_DEADLINE_MARGIN (20),
 # LS_TRAIN_STEPS (12), LS_BATCH_SIZE (4), LS_PAGES (24), LS_EVAL_PAGES (8), LS_LR (2e-3);
 # LS_MERGE_DELAY (3 blocks after the upload window); LS_HTTP_PORT (0 = any free port) for the
-# orchestrator's API and dashboard.
+# orchestrator's API and dashboard; LS_GYM_ARGS: extra flags for every adversary (e.g.
+# "--noisy.cosine 0.8").
 # See docs/local-subnet.md.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -260,7 +261,8 @@ for a in "${ADVERSARY_LIST[@]}"; do
         --wallet.name "$a" --wallet.path "$WALLETS" "${twin[@]}" --storage.location "file://$STORES/$a" \
         --base.location "$BASE_LOCATION" "${DATA_FLAGS[@]}" --state.dir "$STATE/$a" --device "$DEVICE" \
         "${ROUND_FLAGS[@]}" --pages "$PAGES" --train.steps "$TRAIN_STEPS" --train.batch-size "$BATCH_SIZE" \
-        --train.lr "$LR" --target "${TARGETS%,}" --poll PT1S --miner.jvm-args "-Xmx512m -XX:TieredStopAtLevel=1"
+        --train.lr "$LR" --target "${TARGETS%,}" --poll PT1S --miner.jvm-args "-Xmx512m -XX:TieredStopAtLevel=1" \
+        ${LS_GYM_ARGS:-}
 done
 start validator "${DAEMON_JAVA[@]}" -jar dist/validator.jar run --netuid "$NETUID" "${CHAIN_FLAGS[@]}" \
     --wallet.name validator --wallet.path "$WALLETS" --base.location "$BASE_LOCATION" "${DATA_FLAGS[@]}" \
@@ -284,7 +286,7 @@ for ((r = FIRST_ROUND; r <= LAST_ROUND; r++)); do
             fi
         done
         if (( $("${REPORTER[@]}" block "$CHAIN") > give_up )); then
-            echo "local-subnet: round $r incomplete at block $give_up (validator: $([[ -f "$STATE/validator/rounds/$r.json" ]] && echo done || echo missing), averager: $([[ -f "$STATE/averager/merges/$r.json" ]] && echo done || echo missing))" >&2
+            echo "local-subnet: round $r incomplete at block $give_up (validator: $([[ -f "$STATE/validator/rounds/$r.json" ]] && echo "done" || echo missing), averager: $([[ -f "$STATE/averager/merges/$r.json" ]] && echo "done" || echo missing))" >&2
             break
         fi
         sleep 1
