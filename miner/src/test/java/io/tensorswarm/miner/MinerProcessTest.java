@@ -197,6 +197,11 @@ class MinerProcessTest {
         manifest.requireFor(hotkey, netuid, round, revision);
         assertEquals(List.of(StorageLayout.deltaKey(round, hotkey), StorageLayout.manifestKey(round, hotkey)),
                 own.list("").stream().map(ObjectInfo::key).sorted().toList());
+        // The miner logs the upload, then moves the residual and records the round: wait for the journal.
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (new MinerState(state).lastPublishedRound().orElse(-1) != round && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
         assertEquals(round, new MinerState(state).lastPublishedRound().orElseThrow());
         assertTrue(Files.isRegularFile(state.resolve(MinerSettings.RESIDUAL_FILE)), "residual saved after the upload");
         assertTrue(CLOCK.isInSubmissionWindow(round, commitment.block()), "committed before the deadline");
