@@ -2,17 +2,14 @@ package io.tensorswarm.gym.net;
 
 import io.tensorswarm.common.model.ModelDirectory;
 import io.tensorswarm.common.protocol.LatestPointer;
-import io.tensorswarm.common.protocol.Sha256;
-import io.tensorswarm.common.protocol.StorageLayout;
 import io.tensorswarm.common.tensor.ParameterSet;
 import io.tensorswarm.protocol.BaseHistory;
-import io.tensorswarm.storage.GetRequest;
+import io.tensorswarm.protocol.BaseModelSource;
 import io.tensorswarm.storage.ObjectStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -23,19 +20,16 @@ import java.util.stream.Stream;
  * still trains on), and their verified weights in {@code <cacheDir>/<revision>/}.
  */
 public final class BaseModels {
-    private static final long MAX_CONFIG_BYTES = 1L << 20;
     private static final int KEEP_REVISIONS = 4;
 
-    private final ObjectStore store;
     private final BaseHistory history;
+    private final BaseModelSource models;
     private final Path cacheDir;
-    private final long maxModelBytes;
 
     public BaseModels(ObjectStore store, Path cacheDir, long maxModelBytes) {
-        this.store = store;
         this.history = new BaseHistory(store);
+        this.models = new BaseModelSource(store, cacheDir, maxModelBytes);
         this.cacheDir = cacheDir;
-        this.maxModelBytes = maxModelBytes;
     }
 
     /** Returns the base of {@code round}, or empty when the store has none yet. */
@@ -49,40 +43,26 @@ public final class BaseModels {
     }
 
     /**
-     * Returns the verified base {@code revision} (downloaded once, checked against its hash).
+     * Returns the verified base {@code revision}: downloaded once and checked against its hash by the
+     * protocol's one base-model cache ({@link BaseModelSource}); the gym keeps the {@value #KEEP_REVISIONS}
+     * most recently used revisions (it also trains on the base before the round's).
      *
-     * @throws IllegalStateException when the stored weights do not hash to the revision
+     * @throws io.tensorswarm.protocol.BaseModelMismatchException when the stored weights do not hash to
+     *     the revision
      * @throws io.tensorswarm.storage.StorageException when the download fails
      */
     public Base fetch(String revision) {
-        Path dir = cacheDir.resolve(revision);
         try {
-            if (!Files.isRegularFile(dir.resolve(ModelDirectory.WEIGHTS_FILE))) {
-                download(revision, dir);
-            }
+            boolean cached = Files.isRegularFile(cacheDir.resolve(revision).resolve(ModelDirectory.WEIGHTS_FILE));
+            Path dir = models.fetch(revision).dir();
             Files.setLastModifiedTime(dir, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+            if (!cached) {
+                pruneOldest();
+            }
             return new Base(revision, dir, ModelDirectory.readWeights(dir));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot cache base " + revision + " in " + cacheDir, e);
         }
-    }
-
-    private void download(String revision, Path dir) throws IOException {
-        Path staging = cacheDir.resolve(".incoming-" + revision);
-        deleteTree(staging);
-        Files.createDirectories(staging);
-        Path weights = staging.resolve(ModelDirectory.WEIGHTS_FILE);
-        store.get(GetRequest.builder().setKey(StorageLayout.modelKey(revision)).optMaxBytes(maxModelBytes).build(), weights);
-        String actual = Sha256.ofFile(weights);
-        if (!actual.equals(revision)) {
-            deleteTree(staging);
-            throw new IllegalStateException("base " + StorageLayout.modelKey(revision) + " hashes to " + actual);
-        }
-        store.get(GetRequest.of(StorageLayout.modelConfigKey(revision), MAX_CONFIG_BYTES),
-                staging.resolve(ModelDirectory.CONFIG_FILE));
-        deleteTree(dir);
-        Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
-        pruneOldest();
     }
 
     /** Keeps the {@value #KEEP_REVISIONS} most recently used revisions. */
