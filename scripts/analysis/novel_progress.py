@@ -85,7 +85,9 @@ def main(workdir):
             res = d - basis @ np.linalg.lstsq(basis, d, rcond=None)[0] if basis is not None else d
             cos_d = d @ descent / (np.linalg.norm(d) * np.linalg.norm(descent) + 1e-30)
             cos_r = res @ descent / (np.linalg.norm(res) * np.linalg.norm(descent) + 1e-30)
-            print(f"  {name:16s} nov {res @ res / (d @ d + 1e-30):.2f}  cos(d,-g) {cos_d:+.3f}  cos(res,-g) {cos_r:+.3f}")
+            z_r = res @ descent / (np.sqrt(np.sum(res * res * descent * descent)) + 1e-30)
+            print(f"  {name:16s} nov {res @ res / (d @ d + 1e-30):.2f}  cos(d,-g) {cos_d:+.3f}  cos(res,-g) {cos_r:+.4f}"
+                  f"  z(res) {z_r:+7.1f}")
 
 
 if __name__ == "__main__":

@@ -200,7 +200,7 @@ public final class GymSettings {
         private List<String> minerJvmArgs = List.of();
         private String codec = "bf16";
         private TrainSettings train;
-        private double noisyCosine = 0.94;
+        private double noisyCosine = 0.8;
         private int replayAge = 2;
         private long rounds;
         private Duration poll = Duration.ofSeconds(1);

@@ -117,7 +117,7 @@ public final class RunCommand implements Callable<Integer> {
             description = "Codec of 'miner publish' (default: ${DEFAULT-VALUE}).")
     String codec;
 
-    @Option(names = "--noisy.cosine", defaultValue = "0.94", paramLabel = "<c>",
+    @Option(names = "--noisy.cosine", defaultValue = "0.8", paramLabel = "<c>",
             description = "noisy-copier: cosine of the noisy copy to its source (default: ${DEFAULT-VALUE}).")
     double noisyCosine;
 

@@ -1,22 +1,13 @@
 package io.tensorswarm.averager.merge;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.GradientCollector;
-import io.tensorswarm.common.model.CausalLmLoss;
+import io.tensorswarm.common.eval.LossGradient;
 import io.tensorswarm.common.model.GptModel;
-import io.tensorswarm.common.model.GptParameterLayout;
 import io.tensorswarm.common.tensor.DeltaMath;
 import io.tensorswarm.common.tensor.Deltas;
 import io.tensorswarm.common.tensor.NamedTensor;
 import io.tensorswarm.common.tensor.ParameterSet;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -216,47 +207,14 @@ public final class MixingWeights {
     LossAndGradient lossAndGradient(GptModel model, ParameterSet base, List<ParameterSet> deltas, float[] alphas,
             List<int[]> pages) {
         ParameterSet theta = Deltas.apply(base, Deltas.weightedSum(deltas, alphas), 1f);
-        model.loadParameters(theta); // fresh parameter tensors: no stale gradients
-        Map<String, NDArray> params = model.parameterArrays();
-        int maxLength = model.config().nPositions() + 1;
-        int vocab = model.config().vocabSize();
-        double nll = 0;
-        long tokens = 0;
+        LossGradient.Result r = new LossGradient(config.batchSize()).compute(model, theta, pages);
         double[] dots = new double[deltas.size()];
-        try (NDManager root = NDManager.newBaseManager(model.device())) {
-            for (int from = 0; from < pages.size(); from += config.batchSize()) {
-                List<int[]> batch = pages.subList(from, Math.min(pages.size(), from + config.batchSize()));
-                try (NDManager scope = root.newSubManager()) {
-                    NDArray array = CausalLmLoss.pagesToDevice(scope, batch, maxLength, vocab);
-                    try (GradientCollector collector = root.getEngine().newGradientCollector()) {
-                        CausalLmLoss.Parts parts = CausalLmLoss.compute(model, array, false);
-                        collector.backward(parts.nllSum()); // gradients add up over batches
-                        float[] pair = NDArrays.stack(new NDList(parts.nllSum(), parts.count())).toFloatArray();
-                        nll += pair[0];
-                        tokens += Math.round(pair[1]);
-                    }
-                }
-            }
-            for (NamedTensor b : base) {
-                NDArray p = params.get(GptParameterLayout.canonicalName(b.name()));
-                float[] grad;
-                try (NDManager scope = root.newSubManager()) {
-                    NDArray gradient = p.getGradient();
-                    gradient.attach(scope);
-                    grad = gradient.toFloatArray();
-                }
-                JniUtils.zeroGrad((PtNDArray) p);
-                for (int k = 0; k < dots.length; k++) {
-                    dots[k] += DeltaMath.dot(grad, deltas.get(k).require(b.name()).toFloats());
-                }
+        for (NamedTensor g : r.gradient()) {
+            float[] grad = g.toFloats();
+            for (int k = 0; k < dots.length; k++) {
+                dots[k] += DeltaMath.dot(grad, deltas.get(k).require(g.name()).toFloats());
             }
         }
-        if (tokens == 0) {
-            throw new IllegalArgumentException("pages hold no predicted tokens");
-        }
-        for (int k = 0; k < dots.length; k++) {
-            dots[k] /= tokens;
-        }
-        return new LossAndGradient(nll / tokens, dots);
+        return new LossAndGradient(r.meanLoss(), dots);
     }
 }

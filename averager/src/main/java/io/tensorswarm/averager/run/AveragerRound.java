@@ -23,7 +23,7 @@ import io.tensorswarm.protocol.fetch.DeltaFetcher;
 import io.tensorswarm.protocol.fetch.StopRequestedException;
 import io.tensorswarm.protocol.scoring.MinerResult;
 import io.tensorswarm.protocol.scoring.RoundScorer;
-import io.tensorswarm.protocol.scoring.SketchHistory;
+import io.tensorswarm.protocol.scoring.ScoringHistory;
 import io.tensorswarm.storage.ObjectStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -277,8 +277,7 @@ public final class AveragerRound {
     /** Scores the round as validators do, on the round's own base. */
     private RoundScorer.Scores score(long round, String revision, Path baseDir, List<RoundCommitments.Counted> counted,
             Path cache) {
-        SketchHistory sketches = SketchHistory.load(settings.sketchHistoryFile(), SketchHistory.DEFAULT_WINDOW,
-                settings.scoring().screen().sketchDimension(), settings.scoring().screen().sketchSeed());
+        ScoringHistory history = ScoringHistory.open(settings.stateDir(), settings.scoring().screen());
         RoundScorer scorer = new RoundScorer(settings.scoring(), fetcher, new RoundScorer.Listener() {
             @Override
             public void progress() {
@@ -288,13 +287,12 @@ public final class AveragerRound {
         byte[] seed = chain.blockHash(settings.clock().seedBlock(round));
         RoundScorer.Scores scores;
         try (GptModel model = ModelDirectory.load(baseDir, settings.device())) {
-            scores = scorer.score(round, model, model.parameters(), revision, pages, counted, sketches.before(round),
+            scores = scorer.score(round, model, model.parameters(), revision, pages, counted, history,
                     seed, cache);
         } catch (StopRequestedException e) {
             throw new CancellationException(e.getMessage());
         }
-        sketches.put(round, scores.sketches());
-        sketches.save(settings.sketchHistoryFile());
+        history.record(round, scores, cache);
         return scores;
     }
 

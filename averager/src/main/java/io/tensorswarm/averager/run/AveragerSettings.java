@@ -76,11 +76,6 @@ public record AveragerSettings(
                 Scorer.DEFAULT_BONUS_FRACTION, RoundScorer.Policy.SCORE, false, ScreenConfig.defaults());
     }
 
-    /** Returns {@code <stateDir>/sketches.json}, the earlier rounds' delta sketches (replay check). */
-    public Path sketchHistoryFile() {
-        return stateDir.resolve("sketches.json");
-    }
-
     /** Returns {@code <stateDir>/outer-momentum.safetensors}. */
     public Path momentumFile() {
         return stateDir.resolve(MOMENTUM_FILE);

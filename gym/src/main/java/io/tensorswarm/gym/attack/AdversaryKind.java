@@ -10,7 +10,7 @@ public enum AdversaryKind {
     LAZY("lazy", "commits a delta every round, never uploads it", LazyMiner::new),
     COPIER("copier", "exact copy of the newest readable delta of another miner", () -> new Copier(1f, "copied")),
     SCALED_COPIER("scaled-copier", "2x the newest readable delta", () -> new Copier(2f, "scaled 2x")),
-    NOISY_COPIER("noisy-copier", "the newest readable delta plus Gaussian noise (cosine ~0.94 to it)", NoisyCopier::new),
+    NOISY_COPIER("noisy-copier", "the newest readable delta plus Gaussian noise (cosine 0.80 to it)", NoisyCopier::new),
     MIXER("mixer", "mean of the newest readable deltas of two or more miners", Mixer::new),
     REPLAYER("replayer", "a delta of an earlier round, re-labelled for this round and base", Replayer::new),
     STALE("stale", "trains honestly on its own pages, but on the previous base (and names it)", StaleMiner::new),

@@ -120,8 +120,8 @@ class AdversariesTest {
         RoundAction action = f.play(AdversaryKind.NOISY_COPIER);
 
         double cosine = Deltas.cosine(tensors(f.publisher.only().delta()), a5);
-        assertEquals(0.94, cosine, 0.01);
-        assertTrue(action.summary().contains("cosine 0.9"), action.summary());
+        assertEquals(0.80, cosine, 0.02);
+        assertTrue(action.summary().contains("cosine 0.8") || action.summary().contains("cosine 0.7"), action.summary());
     }
 
     @Test

@@ -25,7 +25,12 @@ public record Rejection(Reason reason, String detail) {
          * another miner's), or too little of it outside the span of the earlier rounds' deltas (a mix
          * or a noisy copy of them).
          */
-        REPLAY
+        REPLAY,
+        /**
+         * What is new in it (outside the span of the earlier rounds' deltas) does not descend the loss
+         * at the round's base ({@link ProgressCheck}): an earlier delta with noise added, or noise.
+         */
+        NO_PROGRESS
     }
 
     public Rejection {

@@ -2,6 +2,7 @@ package io.tensorswarm.protocol.scoring;
 
 import io.tensorswarm.common.data.TokenPages;
 import io.tensorswarm.common.eval.Evaluator;
+import io.tensorswarm.common.eval.LossGradient;
 import io.tensorswarm.common.model.GptModel;
 import io.tensorswarm.common.safetensors.SafetensorsReader;
 import io.tensorswarm.common.tensor.ParameterSet;
@@ -138,13 +139,14 @@ public final class RoundScorer {
      * @param baseRevision the round's base revision (manifests must name it)
      * @param pages the data
      * @param counted the round's counted commitments, earliest first
-     * @param earlier sketches of the earlier rounds' deltas
-     * @param evalSeed the seed of the unassigned evaluation pages (the deadline block's hash)
+     * @param history what the caller kept of its earlier rounds (it records this round after)
+     * @param evalSeed the seed of the unassigned evaluation and gradient pages (the deadline block's hash)
      * @param cache where decoded deltas go
      * @throws StopRequestedException when a stop was requested before every miner was evaluated
      */
     public Scores score(long round, GptModel model, ParameterSet baseWeights, String baseRevision, TokenPages pages,
-            List<Counted> counted, List<SketchHistory.Entry> earlier, byte[] evalSeed, Path cache) {
+            List<Counted> counted, ScoringHistory history, byte[] evalSeed, Path cache) {
+        List<SketchHistory.Entry> earlier = history.sketchesBefore(round);
         Map<String, MinerResult> results = new LinkedHashMap<>();
         DeltaScreen screen = new DeltaScreen(baseWeights, settings.screen(), earlier);
         List<Counted> fetched = new ArrayList<>();
@@ -178,8 +180,13 @@ public final class RoundScorer {
                 assigned.add(i);
             }
         }
-        long[] evalIdx = pages.evalPageIndices(evalSeed, settings.evalPages(), assigned::contains);
-        List<int[]> evalPages = pages.pages(evalIdx);
+        // One draw serves both: the first evalPages pages are scored on, the first GRADIENT_PAGES give
+        // the progress check's gradient.
+        long[] pool = pages.evalPageIndices(evalSeed, Math.max(settings.evalPages(), ProgressCheck.GRADIENT_PAGES),
+                assigned::contains);
+        List<int[]> evalPages = pages.pages(java.util.Arrays.copyOf(pool, settings.evalPages()));
+        Map<String, Rejection> noProgress = checkProgress(round, model, baseWeights, fetched, screened, history,
+                pages.pages(java.util.Arrays.copyOf(pool, ProgressCheck.GRADIENT_PAGES)), cache);
         Evaluator evaluator = new Evaluator(settings.batchSize());
         Scorer scorer = new Scorer(settings.bonusFraction());
         double baseLoss = Double.NaN;
@@ -189,8 +196,8 @@ public final class RoundScorer {
             Counted c = fetched.get(i);
             ScreenOutcome outcome = screened.outcome(c.hotkey()).orElseThrow();
             novelty.put(c.hotkey(), String.format(java.util.Locale.ROOT, "%.3f", outcome.novelty()));
-            if (!outcome.accepted()) {
-                Rejection r = outcome.rejection().orElseThrow();
+            if (!outcome.accepted() || noProgress.containsKey(c.hotkey())) {
+                Rejection r = outcome.accepted() ? noProgress.get(c.hotkey()) : outcome.rejection().orElseThrow();
                 listener.rejected(c.hotkey(), r.reason().name(), null);
                 results.put(c.hotkey(), MinerResult.rejected(c.hotkey(), c.uid(), c.block(), r.reason().name(),
                         r.detail()));
@@ -238,8 +245,56 @@ public final class RoundScorer {
         // nothing a replayer could use that the accepted ones do not, and a smaller span keeps the
         // novelty of honest deltas well above chance (about 1 - span/sketch dimension).
         Map<String, DeltaSketch> accepted = new LinkedHashMap<>(screen.sketches());
-        accepted.keySet().removeIf(h -> !screened.outcome(h).map(ScreenOutcome::accepted).orElse(false));
+        accepted.keySet().removeIf(h -> !screened.outcome(h).map(ScreenOutcome::accepted).orElse(false)
+                || noProgress.containsKey(h));
         return new Scores(RoundPolicies.apply(round, ordered, settings.policy(), settings.lossAnomaly()), baseLoss, bestLoss, evalPages.size(), accepted);
+    }
+
+    /**
+     * Runs the {@link ProgressCheck} on every delta the screen accepted and returns the rejections, by
+     * hotkey. Earlier deltas whose layout is not the base's (a model change) are left out of the span.
+     */
+    private Map<String, Rejection> checkProgress(long round, GptModel model, ParameterSet baseWeights,
+            List<Counted> fetched, ScreenReport screened, ScoringHistory history, List<int[]> gradientPages,
+            Path cache) {
+        List<String> accepted = fetched.stream().map(Counted::hotkey)
+                .filter(h -> screened.outcome(h).map(ScreenOutcome::accepted).orElse(false)).toList();
+        Map<String, Rejection> out = new LinkedHashMap<>();
+        if (accepted.isEmpty()) {
+            return out;
+        }
+        checkStop(round, "the progress check of", 0, accepted.size());
+        List<java.util.function.Supplier<ParameterSet>> earlier = new ArrayList<>();
+        for (DeltaArchive.Entry e : history.deltasBefore(round)) {
+            ParameterSet d = readDelta(e.file());
+            try {
+                io.tensorswarm.common.tensor.Deltas.requireSameLayout(baseWeights, d, "archived delta", false);
+                earlier.add(() -> readDelta(e.file()));
+            } catch (io.tensorswarm.common.tensor.DeltaMismatchException ex) {
+                log.warn("r={} archived delta of {} from round {} left out of the progress check: {}", round,
+                        shortKey(e.hotkey()), e.round(), ex.getMessage());
+            }
+        }
+        long start = System.nanoTime();
+        LossGradient.Result g = new LossGradient(settings.batchSize()).compute(model, baseWeights, gradientPages);
+        List<ProgressCheck.Measure> measures = ProgressCheck.measure(g.gradient(), earlier,
+                accepted.stream().<java.util.function.Supplier<ParameterSet>>map(
+                        h -> () -> readDelta(cachedDelta(cache, h))).toList());
+        List<String> shown = new ArrayList<>();
+        for (int i = 0; i < accepted.size(); i++) {
+            String h = accepted.get(i);
+            ProgressCheck.Measure m = measures.get(i);
+            shown.add(String.format(java.util.Locale.ROOT, "%s=z %+.1f (cos %+.4f, new %.2f)", shortKey(h), m.z(),
+                    m.cosine(), m.novelty()));
+            ProgressCheck.judge(m, earlier.size()).ifPresent(r -> {
+                out.put(h, r);
+                log.info("r={} miner {} screened out: {}", round, shortKey(h), r);
+            });
+        }
+        log.info("r={} progress (z-score of the new part's descent on {} pages, gate {}) against {} earlier-round"
+                + " deltas, {} s: {}", round, gradientPages.size(), ProgressCheck.Z, earlier.size(),
+                String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9), String.join(", ", shown));
+        return out;
     }
 
     private void checkStop(long round, String step, int index, int total) {

@@ -100,11 +100,6 @@ public record RunConfig(
                 lossAnomalyFlags, screen);
     }
 
-    /** Returns {@code <stateDir>/sketches.json}, the earlier rounds' delta sketches (replay check). */
-    public Path sketchHistoryFile() {
-        return stateDir.resolve("sketches.json");
-    }
-
     /** Returns {@code <stateDir>/scores.json}. */
     public Path scoreBookFile() {
         return stateDir.resolve("scores.json");

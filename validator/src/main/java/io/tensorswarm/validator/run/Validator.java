@@ -22,7 +22,7 @@ import io.tensorswarm.protocol.fetch.DeltaFetcher;
 import io.tensorswarm.protocol.fetch.StopRequestedException;
 import io.tensorswarm.protocol.scoring.MinerResult;
 import io.tensorswarm.protocol.scoring.RoundScorer;
-import io.tensorswarm.protocol.scoring.SketchHistory;
+import io.tensorswarm.protocol.scoring.ScoringHistory;
 import io.tensorswarm.storage.StorageException;
 import io.tensorswarm.validator.scoring.ScoreBook;
 import io.tensorswarm.validator.scoring.WeightVector;
@@ -335,17 +335,15 @@ public final class Validator {
         try (model;
                 Tokenizer tokenizer = Tokenizers.forModelDir(base.dir(), model.config().vocabSize());
                 TokenPages pages = pagesOpener.apply(tokenizer).apply(model.config().nPositions())) {
-            SketchHistory history = SketchHistory.load(config.sketchHistoryFile(), SketchHistory.DEFAULT_WINDOW,
-                    config.screen().sketchDimension(), config.screen().sketchSeed());
+            ScoringHistory history = ScoringHistory.open(config.stateDir(), config.screen());
             RoundScorer scorer = new RoundScorer(config.scoring(), fetcher, new ScoringProgress(round), stopRequested);
             byte[] seed = chain.blockHash(config.clock().seedBlock(round));
             RoundScorer.Scores scores = scorer.score(round, model, model.parameters(), base.revision(), pages, counted,
-                    history.before(round), seed, cache);
+                    history, seed, cache);
             if (!Double.isNaN(scores.bestLoss())) {
                 metrics.loss("eval", scores.bestLoss());
             }
-            history.put(round, scores.sketches());
-            history.save(config.sketchHistoryFile());
+            history.record(round, scores, cache);
             return new RoundReport(round, base.revision(), scores.baseLoss(), scores.evalPageCount(), scores.results(), "");
         }
     }

@@ -59,7 +59,7 @@ class ValidatorProcessTest {
     /** Large enough that evaluating one miner takes a good part of a second on a busy CPU. */
     private static final GptConfig MODEL = new GptConfig(256, 64, 128, 4, 4, null, "gelu_new", 1e-5, 0.02, 0, 0, 0,
             true, null, null, Map.of());
-    private static final int NOISE_MINERS = 4;
+    private static final int OTHER_MINERS = 4;
 
     @TempDir Path tmp;
     SubnetFixture net;
@@ -90,22 +90,22 @@ class ValidatorProcessTest {
     }
 
     /**
-     * Registers one honest and a few noise miners and makes their deltas for three submissions (while the
-     * child JVM starts): each round needs new deltas, since re-sending an earlier round's is a replay.
+     * Registers the watched honest miner and a few others that train too (so that a round has several
+     * deltas to evaluate, and a stop can land between two of them), and makes their deltas for three
+     * submissions (while the child JVM starts): each round needs new deltas, since re-sending an earlier
+     * round's is a replay, and noise would be screened out as making no progress.
      */
     private void prepareMiners() throws Exception {
         Sr25519KeyPair honest = net.registerMiner("//Bob");
         miners.add(honest);
-        for (int i = 0; i < NOISE_MINERS; i++) {
-            miners.add(net.registerMiner("//Noise" + i));
+        for (int i = 0; i < OTHER_MINERS; i++) {
+            miners.add(net.registerMiner("//Other" + i));
         }
         for (int k = 0; k < 3; k++) {
-            ParameterSet trained = net.honestDelta(k, honest.ss58Address(), 8, 3e-3f);
             List<Path> set = new ArrayList<>();
-            set.add(net.encode(trained, "honest-" + k));
-            double norm = SubnetFixture.norm(trained);
-            for (int i = 0; i < NOISE_MINERS; i++) {
-                set.add(net.encode(net.noiseDeltaWithNorm(i + 100 * k, norm), "noise" + i + "-" + k));
+            for (int i = 0; i < miners.size(); i++) {
+                ParameterSet trained = net.honestDelta(k, miners.get(i).ss58Address(), 8, 3e-3f);
+                set.add(net.encode(trained, "miner" + i + "-" + k));
             }
             deltaSets.add(set);
         }
