@@ -43,7 +43,7 @@ done
 [[ "$MINERS" =~ ^[1-9][0-9]*$ ]] || { echo "local-subnet: --miners must be a positive integer" >&2; exit 2; }
 [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "local-subnet: --rounds must be a positive integer" >&2; exit 2; }
 # The gym's kinds (java -jar dist/gym.jar kinds); "all" runs each once.
-GYM_KINDS=(lazy copier scaled-copier noisy-copier mixer replayer stale finetune-copier noise norm-bomb griefer sybil)
+GYM_KINDS=(lazy copier scaled-copier noisy-copier mixer replayer stale finetune-copier noisy-finetune-copier noise norm-bomb griefer sybil)
 [[ "$ADVERSARIES" == all ]] && ADVERSARIES="$(IFS=,; echo "${GYM_KINDS[*]}")"
 IFS=',' read -r -a ADVERSARY_LIST <<< "$ADVERSARIES"
 declare -A SEEN_KIND=()

@@ -49,8 +49,8 @@ import picocli.CommandLine.Option;
         abbreviateSynopsis = true,
         description = {"Run one adversary miner (--kind) round after round; it publishes through 'miner.jar publish'.",
             "Test support for the local subnet: never point it at a real subnet."},
-        footer = {"", "Kinds: lazy, copier, scaled-copier, noisy-copier, mixer, replayer, stale, finetune-copier, noise,",
-            "  norm-bomb, griefer, sybil ('gym kinds' says what each does).",
+        footer = {"", "Kinds: lazy, copier, scaled-copier, noisy-copier, mixer, replayer, stale, finetune-copier,",
+            "  noisy-finetune-copier, noise, norm-bomb, griefer, sybil ('gym kinds' says what each does).",
             "Each round is journalled in <state.dir>/rounds/<r>.json.",
             "Exit codes: 0 done (--rounds), 1 failure, 2 usage, 143 SIGTERM."})
 public final class RunCommand implements Callable<Integer> {
@@ -126,7 +126,7 @@ public final class RunCommand implements Callable<Integer> {
     int replayAge;
 
     @Option(names = "--data", defaultValue = "${env:TS_DATA}", paramLabel = "<path|uri>",
-            description = "Training text, as the miners' (stale and finetune-copier only; env TS_DATA).")
+            description = "Training text, as the miners' (stale and the fine-tune copiers only; env TS_DATA).")
     String data;
 
     @Option(names = "--data-cache", defaultValue = "${env:TS_DATA_CACHE:-${sys:user.home}/.cache/tensorswarm/data}",
@@ -249,7 +249,8 @@ public final class RunCommand implements Callable<Integer> {
         if (!Files.isRegularFile(jar)) {
             throw new ExitException(ExitCodes.USAGE, "--miner.jar " + jar + " does not exist (build with mvn package)");
         }
-        boolean trains = k == AdversaryKind.STALE || k == AdversaryKind.FINETUNE_COPIER;
+        boolean trains = k == AdversaryKind.STALE || k == AdversaryKind.FINETUNE_COPIER
+                || k == AdversaryKind.NOISY_FINETUNE_COPIER;
         if (trains && data == null) {
             throw new ExitException(ExitCodes.USAGE, "--kind " + k.flagValue() + " trains: it needs --data (or env TS_DATA)");
         }

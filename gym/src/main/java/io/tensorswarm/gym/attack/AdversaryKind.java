@@ -16,6 +16,8 @@ public enum AdversaryKind {
     STALE("stale", "trains honestly on its own pages, but on the previous base (and names it)", StaleMiner::new),
     FINETUNE_COPIER("finetune-copier", "the newest readable delta plus a few steps of its own training",
             FinetuneCopier::new),
+    NOISY_FINETUNE_COPIER("noisy-finetune-copier",
+            "the fine-tune copier's delta plus Gaussian noise (cosine 0.80 to it)", NoisyFinetuneCopier::new),
     NOISE("noise", "pure Gaussian noise with an honest delta's per-tensor norms", NoiseMiner::new),
     NORM_BOMB("norm-bomb", "100x the newest readable delta (aimed at the averager as well)",
             () -> new Copier(100f, "scaled 100x")),

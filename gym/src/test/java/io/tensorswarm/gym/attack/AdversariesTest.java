@@ -261,6 +261,20 @@ class AdversariesTest {
     }
 
     @Test
+    void theNoisyFinetuneCopierAddsNoiseToItsFineTunedCopy() throws Exception {
+        f.honestUpload(f.honestA, R - 1, f.randomDelta(7, 5e-3));
+        f.play(AdversaryKind.COPIER);
+        ParameterSet source = tensors(f.publisher.only().delta());
+        f.publisher.published.clear();
+
+        RoundAction action = f.play(AdversaryKind.NOISY_FINETUNE_COPIER);
+
+        double cosine = Deltas.cosine(tensors(f.publisher.only().delta()), source);
+        assertTrue(cosine > 0.4 && cosine < 0.85, "cosine to the copied delta " + cosine);
+        assertTrue(action.summary().contains("then noise"), action.summary());
+    }
+
+    @Test
     void theGrieferRecommitsTheHonestBytesAndUploadsACopyUnderItsOwnKey() throws Exception {
         f.moveTo(f.clock.startBlock(R) + 3);
         f.honestUpload(f.honestA, R, f.randomDelta(8, 1e-3));

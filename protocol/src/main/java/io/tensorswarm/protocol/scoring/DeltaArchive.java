@@ -15,11 +15,11 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * The decoded deltas a scorer accepted in its last few rounds, kept in full on disk as {@code
+ * The decoded deltas a scorer kept from its last few rounds (see {@link ScoringHistory}), kept in full on disk as {@code
  * <dir>/<round>/<hotkey>.safetensors}, for {@link ProgressCheck}: what is new in a delta is measured
  * against their exact span, which a sketch is too coarse for. A round is written under a temporary
  * name and renamed into place, so a killed process leaves either the whole round or none of it;
- * rounds older than the window are deleted. Disk use is about {@code window x accepted deltas per
+ * rounds older than the window are deleted. Disk use is about {@code window x kept deltas per
  * round x F32 model size}. Not thread-safe.
  */
 public final class DeltaArchive {

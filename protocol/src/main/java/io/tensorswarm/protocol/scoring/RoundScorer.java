@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RoundScorer {
     private static final Logger log = LoggerFactory.getLogger(RoundScorer.class);
+    /** Earlier deltas of at most this many bytes in all are kept in memory by the progress check. */
+    private static final long IN_MEMORY_BYTES = 512L << 20;
 
     /** What the caller wants to know while a round is scored (heartbeats, metrics). */
     public interface Listener {
@@ -101,7 +103,8 @@ public final class RoundScorer {
      * @param baseLoss the base loss on the evaluation pages (NaN when nobody was evaluated)
      * @param bestLoss the lowest base + delta loss on them (NaN when none)
      * @param evalPageCount how many evaluation pages were drawn
-     * @param sketches the sketch of every delta the screen accepted, for the caller's {@link SketchHistory}
+     * @param sketches the sketch of every delta later rounds compare against (see {@link #score}), for the
+     *     caller's {@link ScoringHistory}
      */
     public record Scores(List<MinerResult> results, double baseLoss, double bestLoss, int evalPageCount,
             Map<String, DeltaSketch> sketches) {
@@ -241,13 +244,15 @@ public final class RoundScorer {
                     novelty.entrySet().stream().map(e -> shortKey(e.getKey()) + "=" + e.getValue())
                             .collect(Collectors.joining(", ")));
         }
-        // Later rounds compare against the deltas this round accepted: a copy, replay or norm bomb adds
-        // nothing a replayer could use that the accepted ones do not, and a smaller span keeps the
-        // novelty of honest deltas well above chance (about 1 - span/sketch dimension).
-        Map<String, DeltaSketch> accepted = new LinkedHashMap<>(screen.sketches());
-        accepted.keySet().removeIf(h -> !screened.outcome(h).map(ScreenOutcome::accepted).orElse(false)
-                || noProgress.containsKey(h));
-        return new Scores(RoundPolicies.apply(round, ordered, settings.policy(), settings.lossAnomaly()), baseLoss, bestLoss, evalPages.size(), accepted);
+        // Later rounds compare against every delta of this round that anyone could copy from its store
+        // (a copier reads what was published, paid or not), except same-round copies and replays, which
+        // lie (almost) in the span of deltas already kept: fewer directions keep honest novelty well
+        // above chance (about 1 - span/sketch dimension) and the progress check's reads few.
+        Map<String, DeltaSketch> kept = new LinkedHashMap<>(screen.sketches());
+        kept.keySet().removeIf(h -> screened.outcome(h).flatMap(ScreenOutcome::rejection)
+                .map(r -> r.reason() == Rejection.Reason.COPY || r.reason() == Rejection.Reason.REPLAY)
+                .orElse(false));
+        return new Scores(RoundPolicies.apply(round, ordered, settings.policy(), settings.lossAnomaly()), baseLoss, bestLoss, evalPages.size(), kept);
     }
 
     /**
@@ -265,11 +270,14 @@ public final class RoundScorer {
         }
         checkStop(round, "the progress check of", 0, accepted.size());
         List<java.util.function.Supplier<ParameterSet>> earlier = new ArrayList<>();
-        for (DeltaArchive.Entry e : history.deltasBefore(round)) {
+        List<DeltaArchive.Entry> archived = history.deltasBefore(round);
+        // Small models: keep the earlier deltas in memory rather than re-read them for every pair.
+        boolean inMemory = (long) archived.size() * baseWeights.elementCount() * Float.BYTES <= IN_MEMORY_BYTES;
+        for (DeltaArchive.Entry e : archived) {
             ParameterSet d = readDelta(e.file());
             try {
                 io.tensorswarm.common.tensor.Deltas.requireSameLayout(baseWeights, d, "archived delta", false);
-                earlier.add(() -> readDelta(e.file()));
+                earlier.add(inMemory ? () -> d : () -> readDelta(e.file()));
             } catch (io.tensorswarm.common.tensor.DeltaMismatchException ex) {
                 log.warn("r={} archived delta of {} from round {} left out of the progress check: {}", round,
                         shortKey(e.hotkey()), e.round(), ex.getMessage());

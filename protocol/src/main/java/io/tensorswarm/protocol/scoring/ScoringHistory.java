@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a scorer remembers of its earlier rounds, in its state folder: the sketches of every delta it
- * accepted ({@link SketchHistory}, {@code sketches.json}, for the replay screen) and the accepted
- * deltas themselves ({@link DeltaArchive}, {@code recent-deltas/}, for the progress check), both over
+ * What a scorer remembers of its earlier rounds, in its state folder: the sketches of the deltas later
+ * rounds compare against (every published delta but same-round copies and replays, {@link
+ * RoundScorer.Scores#sketches}; {@link SketchHistory}, {@code sketches.json}, for the replay screen)
+ * and those deltas themselves ({@link DeltaArchive}, {@code recent-deltas/}, for the progress check), both over
  * the last {@link SketchHistory#DEFAULT_WINDOW} rounds. The validator and the averager keep one each
  * and use it the same way: read the earlier rounds before scoring a round, record the round after.
  * Not thread-safe.
@@ -37,18 +38,18 @@ public final class ScoringHistory {
                 new DeltaArchive(stateDir.resolve("recent-deltas"), SketchHistory.DEFAULT_WINDOW));
     }
 
-    /** Returns the sketches of the deltas accepted in the rounds before {@code round}. */
+    /** Returns the sketches of the deltas kept from the rounds before {@code round}. */
     public List<SketchHistory.Entry> sketchesBefore(long round) {
         return sketches.before(round);
     }
 
-    /** Returns the deltas accepted in the rounds before {@code round}. */
+    /** Returns the deltas kept from the rounds before {@code round}. */
     public List<DeltaArchive.Entry> deltasBefore(long round) {
         return deltas.before(round);
     }
 
     /**
-     * Records what {@code round} accepted: the sketches and the decoded delta files in {@code cache}
+     * Records what {@code round} published: the sketches and the decoded delta files in {@code cache}
      * (where {@link RoundScorer} put them), then saves.
      */
     public void record(long round, RoundScorer.Scores scores, Path cache) {
