@@ -49,8 +49,12 @@ public final class ProgressCheck {
      * @param novelty the share of its squared norm outside the earlier deltas' span (exact)
      * @param cosine {@code cos(r, -g)}; 0 for an empty residual
      * @param z {@code <r, -g> / sqrt(Σ r_i² g_i²)}; 0 for an empty residual
+     * @param newShare the share of the delta's first-order descent that its residual brings, {@code
+     *     <r, -g> / <δ, -g>} clipped to [0, 1] (1 when the delta does not descend at all, so that the
+     *     loss evaluation alone decides): what a score is multiplied by, so that the part of a delta
+     *     copied from earlier rounds earns nothing even when a little real training rides along
      */
-    public record Measure(double novelty, double cosine, double z) {}
+    public record Measure(double novelty, double cosine, double z, double newShare) {}
 
     private ProgressCheck() {}
 
@@ -91,6 +95,7 @@ public final class ProgressCheck {
         for (Supplier<ParameterSet> loader : current) {
             ParameterSet d = loader.get();
             double dd = dot(d, d);
+            double dg = dot(d, gradient);
             double[] b = new double[m];
             for (int i = 0; i < m; i++) {
                 b[i] = dot(earlier.get(i).get(), d);
@@ -134,10 +139,11 @@ public final class ProgressCheck {
                     rrgg += rk * rk * gk * gk;
                 }
             }
+            double share = dg >= 0 ? 1 : Math.max(0, Math.min(1, rg / dg));
             if (dd == 0 || rr <= EMPTY_RESIDUAL * dd || gNorm == 0 || rrgg == 0) {
-                out.add(new Measure(dd == 0 ? 0 : rr / dd, 0, 0));
+                out.add(new Measure(dd == 0 ? 0 : rr / dd, 0, 0, 0));
             } else {
-                out.add(new Measure(rr / dd, -rg / (Math.sqrt(rr) * gNorm), -rg / Math.sqrt(rrgg)));
+                out.add(new Measure(rr / dd, -rg / (Math.sqrt(rr) * gNorm), -rg / Math.sqrt(rrgg), share));
             }
         }
         return out;

@@ -188,8 +188,9 @@ public final class RoundScorer {
         long[] pool = pages.evalPageIndices(evalSeed, Math.max(settings.evalPages(), ProgressCheck.GRADIENT_PAGES),
                 assigned::contains);
         List<int[]> evalPages = pages.pages(java.util.Arrays.copyOf(pool, settings.evalPages()));
+        Map<String, ProgressCheck.Measure> progress = new LinkedHashMap<>();
         Map<String, Rejection> noProgress = checkProgress(round, model, baseWeights, fetched, screened, history,
-                pages.pages(java.util.Arrays.copyOf(pool, ProgressCheck.GRADIENT_PAGES)), cache);
+                pages.pages(java.util.Arrays.copyOf(pool, ProgressCheck.GRADIENT_PAGES)), cache, progress);
         Evaluator evaluator = new Evaluator(settings.batchSize());
         Scorer scorer = new Scorer(settings.bonusFraction());
         double baseLoss = Double.NaN;
@@ -231,8 +232,15 @@ public final class RoundScorer {
                 bestLoss = after;
             }
             Score s = scorer.score(losses);
+            // Only what is new is paid: the part copied from earlier rounds is anyone's for the taking.
+            double share = progress.get(c.hotkey()).newShare();
+            double value = s.value() * share;
+            if (s.value() > 0) {
+                log.info(String.format(java.util.Locale.ROOT, "r=%d miner %s: score %.4f x new share %.3f = %.4f", round,
+                        shortKey(c.hotkey()), s.value(), share, value));
+            }
             results.put(c.hotkey(), new MinerResult(c.hotkey(), c.uid(), c.block(), s.unassignedImprovement(),
-                    s.assignedImprovement(), losses.afterUnassigned(), s.value(), 0, 0, null, null, false));
+                    s.assignedImprovement(), losses.afterUnassigned(), value, 0, 0, null, null, false));
             listener.progress();
         }
         List<MinerResult> ordered = new ArrayList<>();
@@ -256,12 +264,12 @@ public final class RoundScorer {
     }
 
     /**
-     * Runs the {@link ProgressCheck} on every delta the screen accepted and returns the rejections, by
-     * hotkey. Earlier deltas whose layout is not the base's (a model change) are left out of the span.
+     * Runs the {@link ProgressCheck} on every delta the screen accepted, puts each measure in {@code
+     * measured} and returns the rejections, by hotkey. Earlier deltas whose layout is not the base's (a model change) are left out of the span.
      */
     private Map<String, Rejection> checkProgress(long round, GptModel model, ParameterSet baseWeights,
             List<Counted> fetched, ScreenReport screened, ScoringHistory history, List<int[]> gradientPages,
-            Path cache) {
+            Path cache, Map<String, ProgressCheck.Measure> measured) {
         List<String> accepted = fetched.stream().map(Counted::hotkey)
                 .filter(h -> screened.outcome(h).map(ScreenOutcome::accepted).orElse(false)).toList();
         Map<String, Rejection> out = new LinkedHashMap<>();
@@ -292,8 +300,9 @@ public final class RoundScorer {
         for (int i = 0; i < accepted.size(); i++) {
             String h = accepted.get(i);
             ProgressCheck.Measure m = measures.get(i);
-            shown.add(String.format(java.util.Locale.ROOT, "%s=z %+.1f (cos %+.4f, new %.2f)", shortKey(h), m.z(),
-                    m.cosine(), m.novelty()));
+            measured.put(h, m);
+            shown.add(String.format(java.util.Locale.ROOT, "%s=z %+.1f (cos %+.4f, new %.2f, share %.2f)", shortKey(h),
+                    m.z(), m.cosine(), m.novelty(), m.newShare()));
             ProgressCheck.judge(m, earlier.size()).ifPresent(r -> {
                 out.put(h, r);
                 log.info("r={} miner {} screened out: {}", round, shortKey(h), r);

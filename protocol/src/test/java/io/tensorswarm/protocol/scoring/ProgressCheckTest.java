@@ -97,6 +97,27 @@ class ProgressCheckTest {
         assertTrue(ProgressCheck.judge(m, 3).isEmpty());
     }
 
+    /**
+     * A copy of an earlier delta with a few steps of real training and noise on top passes the gate (its
+     * new part does descend), but is paid only for the share of its descent that is new; an honest delta
+     * whose descent is mostly its own keeps most of its score.
+     */
+    @Test
+    void theScoreIsScaledByTheShareOfTheDescentThatIsNew() {
+        float[] fewSteps = sum(gaussian(0.05), scaled(gradient, -0.03f));
+        float[] noisyTunedCopy = sum(sum(earlier1, fewSteps), gaussian(0.75));
+        ProgressCheck.Measure copy = measure(List.of(earlier1, earlier2), noisyTunedCopy);
+        assertTrue(ProgressCheck.judge(copy, 2).isEmpty(), "its few steps descend: " + copy);
+        assertTrue(copy.newShare() < 0.2, copy.toString());
+
+        float[] honest = sum(scaled(earlier1, 0.3f), sum(gaussian(1), scaled(gradient, -0.3f)));
+        ProgressCheck.Measure own = measure(List.of(earlier1, earlier2), honest);
+        assertTrue(own.newShare() > 0.7, own.toString());
+
+        ProgressCheck.Measure first = measure(List.of(), honest);
+        assertEquals(1.0, first.newShare(), 1e-9, "with nothing earlier, all of it is new");
+    }
+
     @Test
     void withoutEarlierRoundsPureNoiseFailsAndTrainingPasses() {
         ProgressCheck.Measure noise = measure(List.of(), gaussian(1));
