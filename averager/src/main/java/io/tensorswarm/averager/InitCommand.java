@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,8 +56,13 @@ public final class InitCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--tokenizer", paramLabel = "<tokenizer.json>",
-            description = "A Hugging Face tokenizer.json to ship with the model (needed unless the vocabulary is 256).")
+            description = "A Hugging Face tokenizer.json to ship with the model (needed unless the vocabulary is 256; "
+                    + "the gpt2 presets default to GPT-2's, data/tokenizers/gpt2/tokenizer.json, which "
+                    + "scripts/fetch-gpt2-tokenizer.sh installs).")
     Path tokenizer;
+
+    /** Where {@code scripts/fetch-gpt2-tokenizer.sh} puts GPT-2's tokenizer, relative to the project root. */
+    static final Path GPT2_TOKENIZER = Path.of("data", "tokenizers", "gpt2", "tokenizer.json");
 
     @Option(names = "--force", description = "Overwrite an existing model in --out.")
     boolean force;
@@ -68,6 +75,9 @@ public final class InitCommand implements Callable<Integer> {
                 : GptConfig.preset(architecture.preset);
         if (Files.exists(out.resolve(ModelDirectory.WEIGHTS_FILE)) && !force) {
             throw new ExitException(ExitCodes.FAILURE, out + " already holds a model; pass --force to overwrite it");
+        }
+        if (tokenizer == null && architecture.preset != null && architecture.preset.startsWith("gpt2")) {
+            tokenizer = installedGpt2Tokenizer(architecture.preset);
         }
         if (tokenizer != null && !Files.isRegularFile(tokenizer)) {
             throw new ExitException(ExitCodes.FAILURE, "--tokenizer " + tokenizer + " is not a file");
@@ -86,5 +96,26 @@ public final class InitCommand implements Callable<Integer> {
                 + revision + ")");
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;
+    }
+
+    /** Returns GPT-2's installed tokenizer: under the working directory, else under the jar's project root. */
+    private static Path installedGpt2Tokenizer(String preset) {
+        List<Path> candidates = new ArrayList<>();
+        candidates.add(GPT2_TOKENIZER);
+        try {
+            Path jar = Path.of(InitCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (jar.getParent() != null && jar.getParent().getParent() != null) {
+                candidates.add(jar.getParent().getParent().resolve(GPT2_TOKENIZER)); // dist/averager.jar -> root
+            }
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            // not run from a file: the working directory is the only candidate
+        }
+        for (Path c : candidates) {
+            if (Files.isRegularFile(c)) {
+                return c;
+            }
+        }
+        throw new ExitException(ExitCodes.FAILURE, "--preset " + preset + " needs GPT-2's tokenizer and none is installed"
+                + " at " + GPT2_TOKENIZER + ": run ./scripts/fetch-gpt2-tokenizer.sh, or pass --tokenizer");
     }
 }

@@ -71,4 +71,13 @@ class InitCommandTest {
         assertEquals(2, CliRun.of(new InitCommand(), "--preset", "tiny", "--config", "c.json", "--out",
                 tmp.resolve("z").toString()).exitCode());
     }
+
+    @Test
+    void aGpt2PresetWithoutAnInstalledTokenizerIsAOneLineErrorNamingTheScript() {
+        // The test's working directory (the module) holds no data/tokenizers/gpt2.
+        CliRun run = CliRun.of(new InitCommand(), "--preset", "gpt2", "--out", tmp.resolve("g").toString());
+        assertEquals(1, run.exitCode());
+        assertTrue(run.isOneLineError(), run.err());
+        assertTrue(run.err().contains("fetch-gpt2-tokenizer.sh"), run.err());
+    }
 }

@@ -63,7 +63,8 @@ class RunCommandTest {
     void kindsListsEveryAdversary() {
         CliRun r = CliRun.of(new GymCommand(), "kinds");
         assertEquals(0, r.exitCode(), r.err());
-        assertEquals(12, r.out().strip().lines().count(), r.out());
+        assertEquals(io.tensorswarm.gym.attack.AdversaryKind.values().length, r.out().strip().lines().count(), r.out());
+        assertEquals(13, io.tensorswarm.gym.attack.AdversaryKind.values().length);
         assertTrue(r.out().contains("norm-bomb"), r.out());
     }
 }

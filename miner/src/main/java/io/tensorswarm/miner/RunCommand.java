@@ -137,6 +137,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "Pages per step (default: ${DEFAULT-VALUE}; env TS_TRAIN_BATCH_SIZE).")
     int batchSize;
 
+    @Option(names = "--train.grad-accum", defaultValue = "${env:TS_TRAIN_GRAD_ACCUM:-1}", paramLabel = "<n>",
+            description = "Micro-batches of --train.batch-size pages per optimizer step: the update of one batch of "
+                    + "n x batch-size pages in the memory of one micro-batch (default: ${DEFAULT-VALUE}; env TS_TRAIN_GRAD_ACCUM).")
+    int gradAccum;
+
     @Option(names = "--train.lr", defaultValue = "${env:TS_TRAIN_LR:-1e-3}", paramLabel = "<lr>",
             description = "Peak learning rate (default: ${DEFAULT-VALUE}; env TS_TRAIN_LR).")
     double learningRate;
@@ -205,7 +210,7 @@ public final class RunCommand implements Callable<Integer> {
         Path dataPath = DataSources.resolve(data, dataCache);
         MinerSettings settings = new MinerSettings(netuid, storageLocation, clock,
                 dataPath, textField, tokenCache, device,
-                pages, steps, batchSize, learningRate, codec, stateDir, once ? 1 : rounds, poll, maxModelBytes);
+                pages, steps, batchSize, gradAccum, learningRate, codec, stateDir, once ? 1 : rounds, poll, maxModelBytes);
         Sr25519KeyPair hotkey = Wallet.at(walletOptions.paths()).hotkey();
         StorageOptions storageOptions = StorageOptions.fromEnvironment(System.getenv());
         OrchestratorClient orchestrator = orchestratorOptions.client(hotkey, netuid);

@@ -81,6 +81,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "8", description = "Pages per step (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--grad-accum", defaultValue = "1", paramLabel = "<n>",
+            description = "Micro-batches of --batch-size pages per optimizer step: the update of one batch of "
+                    + "n x batch-size pages in the memory of one micro-batch (default: ${DEFAULT-VALUE}).")
+    int gradAccum;
+
     @Option(names = "--lr", defaultValue = "1e-3", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
@@ -120,6 +125,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainConfig config = TrainConfig.defaults()
                 .withSteps(steps)
                 .withBatchSize(batchSize)
+                .withGradAccum(gradAccum)
                 .withLearningRate(learningRate)
                 .withWarmupSteps(warmupSteps)
                 .withWeightDecay(weightDecay)

@@ -22,6 +22,9 @@ package io.tensorswarm.common.train;
  * @param gradClip global L2 norm the gradients are scaled down to; 0 turns clipping off
  * @param seed seed of the page order, and of libtorch's generator for dropout masks
  * @param logEvery how often, in steps, progress lines are printed
+ * @param gradAccum micro-batches of {@code batchSize} pages per optimizer step: their gradients add up
+ *     to exactly the gradient of one batch of {@code gradAccum x batchSize} pages (token-weighted), so
+ *     a device that fits only a small batch still takes the large step
  */
 public record TrainConfig(
         int steps,
@@ -35,7 +38,8 @@ public record TrainConfig(
         double eps,
         double gradClip,
         long seed,
-        int logEvery) {
+        int logEvery,
+        int gradAccum) {
 
     /** Validates every field; see the record components. */
     public TrainConfig {
@@ -69,6 +73,9 @@ public record TrainConfig(
         if (!(gradClip >= 0) || Double.isInfinite(gradClip)) {
             throw new TrainConfigException("train grad clip " + gradClip + " must be 0 (off) or positive");
         }
+        if (gradAccum < 1 || gradAccum > 65_536) {
+            throw new TrainConfigException("train grad accumulation " + gradAccum + " must be in [1, 65536]");
+        }
         if (logEvery < 1) {
             throw new TrainConfigException("train log every " + logEvery + " must be at least 1");
         }
@@ -76,50 +83,61 @@ public record TrainConfig(
 
     /**
      * Returns nanoGPT-style defaults: 1000 steps, batch 16, lr 6e-4, 100 warm-up steps, decay to
-     * 10%, weight decay 0.1, betas (0.9, 0.95), eps 1e-8, clip 1.0, seed 0, a log line every 10 steps.
+     * 10%, weight decay 0.1, betas (0.9, 0.95), eps 1e-8, clip 1.0, seed 0, a log line every 10 steps,
+     * no gradient accumulation.
      */
     public static TrainConfig defaults() {
-        return new TrainConfig(1000, 16, 6e-4, 100, 0.1, 0.1, 0.9, 0.95, 1e-8, 1.0, 0, 10);
+        return new TrainConfig(1000, 16, 6e-4, 100, 0.1, 0.1, 0.9, 0.95, 1e-8, 1.0, 0, 10, 1);
     }
 
     public TrainConfig withSteps(int value) {
         return new TrainConfig(value, batchSize, learningRate, warmupSteps, minLrRatio, weightDecay, beta1, beta2,
-                eps, gradClip, seed, logEvery);
+                eps, gradClip, seed, logEvery, gradAccum);
     }
 
     public TrainConfig withBatchSize(int value) {
         return new TrainConfig(steps, value, learningRate, warmupSteps, minLrRatio, weightDecay, beta1, beta2,
-                eps, gradClip, seed, logEvery);
+                eps, gradClip, seed, logEvery, gradAccum);
     }
 
     public TrainConfig withLearningRate(double value) {
         return new TrainConfig(steps, batchSize, value, warmupSteps, minLrRatio, weightDecay, beta1, beta2,
-                eps, gradClip, seed, logEvery);
+                eps, gradClip, seed, logEvery, gradAccum);
     }
 
     public TrainConfig withWarmupSteps(int value) {
         return new TrainConfig(steps, batchSize, learningRate, value, minLrRatio, weightDecay, beta1, beta2,
-                eps, gradClip, seed, logEvery);
+                eps, gradClip, seed, logEvery, gradAccum);
     }
 
     public TrainConfig withWeightDecay(double value) {
         return new TrainConfig(steps, batchSize, learningRate, warmupSteps, minLrRatio, value, beta1, beta2,
-                eps, gradClip, seed, logEvery);
+                eps, gradClip, seed, logEvery, gradAccum);
     }
 
     public TrainConfig withGradClip(double value) {
         return new TrainConfig(steps, batchSize, learningRate, warmupSteps, minLrRatio, weightDecay, beta1, beta2,
-                eps, value, seed, logEvery);
+                eps, value, seed, logEvery, gradAccum);
     }
 
     public TrainConfig withSeed(long value) {
         return new TrainConfig(steps, batchSize, learningRate, warmupSteps, minLrRatio, weightDecay, beta1, beta2,
-                eps, gradClip, value, logEvery);
+                eps, gradClip, value, logEvery, gradAccum);
     }
 
     public TrainConfig withLogEvery(int value) {
         return new TrainConfig(steps, batchSize, learningRate, warmupSteps, minLrRatio, weightDecay, beta1, beta2,
-                eps, gradClip, seed, value);
+                eps, gradClip, seed, value, gradAccum);
+    }
+
+    public TrainConfig withGradAccum(int value) {
+        return new TrainConfig(steps, batchSize, learningRate, warmupSteps, minLrRatio, weightDecay, beta1, beta2,
+                eps, gradClip, seed, logEvery, value);
+    }
+
+    /** Returns the pages one optimizer step consumes: {@code batchSize x gradAccum}. */
+    public int pagesPerStep() {
+        return batchSize * gradAccum;
     }
 
     /**

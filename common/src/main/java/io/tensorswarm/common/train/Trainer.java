@@ -17,7 +17,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each step draws {@code batchSize} pages from a {@link BatchOrder} seeded with the config's
  * seed, runs forward and backward inside its own NDManager sub-scope, updates the weights, and reads
- * exactly one value back from the device: the loss. The optimizer state lives as long as the
+ * exactly one value back from the device: the loss. With {@code gradAccum = N}, a step draws N
+ * micro-batches in turn (the same pages as one batch of {@code N x batchSize}), backpropagates each
+ * micro-batch's summed loss divided by the step's predicted tokens, and updates once: the same update
+ * as the large batch, with one micro-batch's activations in memory. The optimizer state lives as long as the
  * trainer, so consecutive {@link #train} calls continue the same AdamW moments (each call restarts
  * the schedule). With dropout on, each call reseeds libtorch's global generator with the config's
  * seed. Not thread-safe, and only one trainer per process may be inside a step at a time: DJL's
@@ -69,19 +72,49 @@ public final class Trainer implements AutoCloseable {
         long tokens = 0;
         long start = System.nanoTime();
         for (int s = 0; s < config.steps(); s++) {
-            List<int[]> batch = sampler.nextBatch();
             double lr = config.learningRateAt(s);
             float loss;
-            try (NDManager scope = root.newSubManager()) {
-                NDArray batchArray = CausalLmLoss.pagesToDevice(scope, batch, maxLength, vocab);
-                tokens += batchArray.getShape().get(0) * (batchArray.getShape().get(1) - 1);
-                NDArray mean;
-                try (GradientCollector collector = engine.newGradientCollector()) {
-                    mean = CausalLmLoss.compute(model, batchArray, true).mean();
-                    collector.backward(mean);
+            if (config.gradAccum() == 1) {
+                List<int[]> batch = sampler.nextBatch();
+                try (NDManager scope = root.newSubManager()) {
+                    NDArray batchArray = CausalLmLoss.pagesToDevice(scope, batch, maxLength, vocab);
+                    tokens += batchArray.getShape().get(0) * (batchArray.getShape().get(1) - 1);
+                    NDArray mean;
+                    try (GradientCollector collector = engine.newGradientCollector()) {
+                        mean = CausalLmLoss.compute(model, batchArray, true).mean();
+                        collector.backward(mean);
+                    }
+                    optimizer.step(scope, lr, config.gradClip());
+                    loss = mean.getFloat();
                 }
-                optimizer.step(scope, lr, config.gradClip());
-                loss = mean.getFloat();
+            } else {
+                List<List<int[]>> micro = new java.util.ArrayList<>(config.gradAccum());
+                for (int m = 0; m < config.gradAccum(); m++) {
+                    micro.add(sampler.nextBatch());
+                }
+                // Each micro-batch adds its summed loss over the step's predicted tokens, so the gradients
+                // add up to the token mean of one batch of all micro-batches' pages.
+                long predicted = 0;
+                for (List<int[]> b : micro) {
+                    predicted += predictedTokens(b);
+                }
+                float inverse = 1f / Math.max(1, predicted);
+                double nll = 0;
+                for (List<int[]> b : micro) {
+                    try (NDManager scope = root.newSubManager()) {
+                        NDArray batchArray = CausalLmLoss.pagesToDevice(scope, b, maxLength, vocab);
+                        tokens += batchArray.getShape().get(0) * (batchArray.getShape().get(1) - 1);
+                        try (GradientCollector collector = engine.newGradientCollector()) {
+                            NDArray part = CausalLmLoss.compute(model, batchArray, true).nllSum().mul(inverse);
+                            collector.backward(part);
+                            nll += part.getFloat();
+                        }
+                    }
+                }
+                try (NDManager scope = root.newSubManager()) {
+                    optimizer.step(scope, lr, config.gradClip());
+                }
+                loss = (float) nll;
             }
             if (!Float.isFinite(loss)) {
                 throw new TrainingDivergedException("training diverged at step " + (s + 1) + ": loss " + loss
@@ -96,6 +129,19 @@ public final class Trainer implements AutoCloseable {
         TrainResult result = new TrainResult(config.steps(), losses, tokens, (System.nanoTime() - start) / 1e9);
         listener.onFinish(result);
         return result;
+    }
+
+    /** Returns the targets of {@code pages} that are not padding (what {@link CausalLmLoss} averages over). */
+    static long predictedTokens(List<int[]> pages) {
+        long n = 0;
+        for (int[] p : pages) {
+            for (int j = 1; j < p.length; j++) {
+                if (p[j] != -1) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     /** Returns the number of arrays the trainer's own scope holds (constant between steps). */

@@ -19,7 +19,8 @@ import java.util.Objects;
  * @param device {@code cpu}, {@code cuda}, {@code cuda:N}
  * @param pages assigned pages per round
  * @param steps inner optimizer steps per round
- * @param batchSize pages per step
+ * @param batchSize pages per micro-batch
+ * @param gradAccum micro-batches per optimizer step ({@code --train.grad-accum})
  * @param learningRate peak learning rate
  * @param codec delta codec name
  * @param stateDir persistent state: model cache, error-feedback residual, work files
@@ -38,6 +39,7 @@ public record MinerSettings(
         int pages,
         int steps,
         int batchSize,
+        int gradAccum,
         double learningRate,
         String codec,
         Path stateDir,
@@ -61,8 +63,8 @@ public record MinerSettings(
         Objects.requireNonNull(pollInterval, "pollInterval");
         CommitmentPayload.checkLocator(locator);
         DeltaCodecs.forName(codec);
-        if (pages < 1 || steps < 1 || batchSize < 1 || !(learningRate > 0) || maxRounds < 0) {
-            throw new IllegalArgumentException("pages, steps, batch size and learning rate must be positive");
+        if (pages < 1 || steps < 1 || batchSize < 1 || gradAccum < 1 || !(learningRate > 0) || maxRounds < 0) {
+            throw new IllegalArgumentException("pages, steps, batch size, grad accumulation and learning rate must be positive");
         }
     }
 

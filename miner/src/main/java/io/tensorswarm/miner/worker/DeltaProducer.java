@@ -64,6 +64,7 @@ public final class DeltaProducer {
             TrainConfig config = TrainConfig.defaults()
                     .withSteps(job.steps())
                     .withBatchSize(job.batchSize())
+                    .withGradAccum(job.gradAccum())
                     .withLearningRate(job.learningRate())
                     .withWarmupSteps(Math.min(100, job.steps() / 10))
                     .withSeed(job.round());

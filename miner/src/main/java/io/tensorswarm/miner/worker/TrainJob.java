@@ -24,7 +24,8 @@ import java.util.Objects;
  * @param hotkey the miner's hotkey (SS58), which selects the assigned pages
  * @param pages number of assigned pages
  * @param steps optimizer steps
- * @param batchSize pages per step
+ * @param batchSize pages per micro-batch
+ * @param gradAccum micro-batches per optimizer step
  * @param learningRate peak learning rate
  * @param codec delta codec name ({@code fp32}, {@code bf16}, {@code int8}, {@code topk})
  * @param residualIn the saved error-feedback residual (may not exist), or {@code null} without feedback
@@ -43,6 +44,7 @@ public record TrainJob(
         int pages,
         int steps,
         int batchSize,
+        int gradAccum,
         double learningRate,
         String codec,
         Path residualIn,
@@ -62,8 +64,8 @@ public record TrainJob(
         if ((residualIn == null) != (residualOut == null)) {
             throw new IllegalArgumentException("residualIn and residualOut go together");
         }
-        if (pages < 1 || steps < 1 || batchSize < 1 || !(learningRate > 0)) {
-            throw new IllegalArgumentException("pages, steps, batchSize and learningRate must be positive");
+        if (pages < 1 || steps < 1 || batchSize < 1 || gradAccum < 1 || !(learningRate > 0)) {
+            throw new IllegalArgumentException("pages, steps, batchSize, gradAccum and learningRate must be positive");
         }
     }
 
@@ -88,6 +90,7 @@ public record TrainJob(
         add(args, "pages", Integer.toString(pages));
         add(args, "steps", Integer.toString(steps));
         add(args, "batch-size", Integer.toString(batchSize));
+        add(args, "grad-accum", Integer.toString(gradAccum));
         add(args, "lr", Double.toString(learningRate));
         add(args, "codec", codec);
         if (residualIn != null) {
@@ -125,6 +128,7 @@ public record TrainJob(
                 Integer.parseInt(take(values, "pages")),
                 Integer.parseInt(take(values, "steps")),
                 Integer.parseInt(take(values, "batch-size")),
+                Integer.parseInt(take(values, "grad-accum")),
                 Double.parseDouble(take(values, "lr")),
                 take(values, "codec"),
                 optionalPath(values.remove("residual-in")),

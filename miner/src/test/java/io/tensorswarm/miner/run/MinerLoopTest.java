@@ -113,7 +113,7 @@ class MinerLoopTest {
     }
 
     private MinerSettings settings(String codec, long rounds) {
-        return new MinerSettings(netuid, minerLocator, CLOCK, text, "text", tmp.resolve("token-cache"), "cpu", 4, 2, 2,
+        return new MinerSettings(netuid, minerLocator, CLOCK, text, "text", tmp.resolve("token-cache"), "cpu", 4, 2, 2, 1,
                 1e-3, codec, tmp.resolve("state"), rounds, Duration.ofMillis(BLOCK_MILLIS), 1L << 30);
     }
 
