@@ -246,25 +246,38 @@ public final class GptModel implements AutoCloseable {
         NDArray mask = causalMask((int) t);
         NDArray scale = scalar((float) (1.0 / Math.sqrt(config.headDim())));
         for (Block blk : blocks) {
-            NDArray h = layerNorm(x, blk.ln1W(), blk.ln1B());
-            NDArray qkv = conv1d(h, blk.attnW(), blk.attnB())
-                    .reshape(b, t, 3, heads, config.headDim())
-                    .transpose(2, 0, 3, 1, 4); // (3, B, H, T, hd)
-            NDArray q = qkv.get(0).mul(scale);
-            NDArray k = qkv.get(1);
-            NDArray v = qkv.get(2);
-            NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).add(mask).softmax(-1);
-            att = dropout(att, config.attnPdrop(), training);
-            NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, d);
-            y = dropout(conv1d(y, blk.attnProjW(), blk.attnProjB()), config.residPdrop(), training);
-            x = x.add(y);
-            h = layerNorm(x, blk.ln2W(), blk.ln2B());
-            h = geluNew(conv1d(h, blk.fcW(), blk.fcB()));
-            h = dropout(conv1d(h, blk.mlpProjW(), blk.mlpProjB()), config.residPdrop(), training);
-            x = x.add(h);
+            // Each layer runs in its own scope, which takes the layer's input and every temporary along: only
+            // the output survives it. libtorch's autograd keeps what backward needs by itself, so this holds
+            // for training too; without it, every temporary of every layer lived until the step ended.
+            try (NDManager layer = m.newSubManager()) {
+                x.attach(layer);
+                x = block(blk, x, mask, scale, b, t, d, heads, training);
+                x.attach(m);
+            }
         }
         x = layerNorm(x, p(GptParameterLayout.PREFIX + "ln_f.weight"), p(GptParameterLayout.PREFIX + "ln_f.bias"));
         return x.matMul(scoped(wte.transpose(), m));
+    }
+
+    /** One transformer block on {@code x}; every array it makes lands in {@code x}'s manager. */
+    private NDArray block(Block blk, NDArray x, NDArray mask, NDArray scale, long b, long t, int d, int heads,
+            boolean training) {
+        NDArray h = layerNorm(x, blk.ln1W(), blk.ln1B());
+        NDArray qkv = conv1d(h, blk.attnW(), blk.attnB())
+                .reshape(b, t, 3, heads, config.headDim())
+                .transpose(2, 0, 3, 1, 4); // (3, B, H, T, hd)
+        NDArray q = qkv.get(0).mul(scale);
+        NDArray k = qkv.get(1);
+        NDArray v = qkv.get(2);
+        NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).add(mask).softmax(-1);
+        att = dropout(att, config.attnPdrop(), training);
+        NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, d);
+        y = dropout(conv1d(y, blk.attnProjW(), blk.attnProjB()), config.residPdrop(), training);
+        x = x.add(y);
+        h = layerNorm(x, blk.ln2W(), blk.ln2B());
+        h = geluNew(conv1d(h, blk.fcW(), blk.fcB()));
+        h = dropout(conv1d(h, blk.mlpProjW(), blk.mlpProjB()), config.residPdrop(), training);
+        return x.add(h);
     }
 
     /** Moves an array created by an op on a parameter (which DJL files under the model) into {@code m}. */
