@@ -4,7 +4,7 @@
 # and one validator.
 #
 #   ./scripts/local-subnet.sh [--miners N] [--rounds N] [--adversaries all|KIND,KIND...]
-#                             [--report FILE] [--workdir DIR] [--device cpu|cuda]
+#                             [--report FILE] [--workdir DIR] [--device cpu|cuda] [--preset tiny|gpt2|gpt2-medium]
 #
 # Prints each round (validator's base loss; each miner's kind, improvement, score, weight and
 # rejection reason; the averager's new base loss), then each miner's final weight and the verdict
@@ -16,7 +16,8 @@
 # LS_TRAIN_STEPS (12), LS_BATCH_SIZE (4), LS_PAGES (24), LS_EVAL_PAGES (8), LS_LR (2e-3);
 # LS_MERGE_DELAY (3 blocks after the upload window); LS_HTTP_PORT (0 = any free port) for the
 # orchestrator's API and dashboard; LS_GYM_ARGS: extra flags for every adversary (e.g.
-# "--noisy.cosine 0.8").
+# "--noisy.cosine 0.8"); LS_HEAP: the daemons' -Xmx (1g for tiny, 6g for the gpt2 presets, whose
+# base, trained weights and delta are Java arrays of 0.5-1.4 GB each).
 # See docs/local-subnet.md.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,6 +29,7 @@ ADVERSARIES=""
 REPORT=""
 WORKDIR="work/local-subnet"
 DEVICE="cpu"
+PRESET="tiny"
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --miners) MINERS="$2"; shift 2 ;;
@@ -36,12 +38,18 @@ while [[ $# -gt 0 ]]; do
         --report) REPORT="$2"; shift 2 ;;
         --workdir) WORKDIR="$2"; shift 2 ;;
         --device) DEVICE="$2"; shift 2 ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        --preset) PRESET="$2"; shift 2 ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         *) echo "local-subnet: unknown option $1 (try --help)" >&2; exit 2 ;;
     esac
 done
 [[ "$MINERS" =~ ^[1-9][0-9]*$ ]] || { echo "local-subnet: --miners must be a positive integer" >&2; exit 2; }
 [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "local-subnet: --rounds must be a positive integer" >&2; exit 2; }
+case "$PRESET" in
+    tiny) HEAP="${LS_HEAP:-1g}" ;;
+    gpt2|gpt2-medium) HEAP="${LS_HEAP:-6g}" ;;
+    *) echo "local-subnet: --preset must be tiny, gpt2 or gpt2-medium" >&2; exit 2 ;;
+esac
 # The gym's kinds (java -jar dist/gym.jar kinds); "all" runs each once.
 GYM_KINDS=(lazy copier scaled-copier noisy-copier mixer replayer stale finetune-copier noisy-finetune-copier noise norm-bomb griefer sybil)
 [[ "$ADVERSARIES" == all ]] && ADVERSARIES="$(IFS=,; echo "${GYM_KINDS[*]}")"
@@ -74,6 +82,7 @@ if [[ ! -f dist/miner.jar || ! -f dist/validator.jar || ! -f dist/averager.jar |
     mvn -B -q -DskipTests install
 fi
 ./scripts/fetch-corpus.sh
+[[ "$PRESET" == gpt2* ]] && ./scripts/fetch-gpt2-tokenizer.sh
 DATA="$ROOT/data/brown"
 
 mkdir -p "$WORKDIR"
@@ -94,8 +103,8 @@ export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 export BT_COLDKEY_PASSWORD="${BT_COLDKEY_PASSWORD:-local-subnet-only}"
 # SuppressFatalErrorMessage: a JVM that crashes in native code exits at once instead of hanging
 # in its error report, so the supervisor below can restart it.
-JAVA=(java -Xmx1g "-XX:ErrorFile=$LOGS/hs_err_%p.log")
-DAEMON_JAVA=(java -Xmx1g -XX:+SuppressFatalErrorMessage)
+JAVA=(java "-Xmx$HEAP" "-XX:ErrorFile=$LOGS/hs_err_%p.log")
+DAEMON_JAVA=(java "-Xmx$HEAP" -XX:+SuppressFatalErrorMessage)
 GYM_JAVA=(java -Xmx512m -XX:+SuppressFatalErrorMessage)
 CHAIN_FLAGS=(--subtensor.network embedded --local-chain.dir "$CHAIN")
 ROUND_FLAGS=(--round.blocks "$ROUND_BLOCKS" --round.deadline-margin "$MARGIN")
@@ -210,8 +219,8 @@ echo "registered ${#WALLET_NAMES[@]} hotkeys; validator ${HOTKEY[validator]} sta
 # ---- base model -------------------------------------------------------------------------------
 BASE_LOCATION="file://$STORES/averager"
 mkdir -p "$STORES/averager"
-step "averager: init --preset tiny, publish to $BASE_LOCATION"
-"${JAVA[@]}" -jar dist/averager.jar init --preset tiny --seed 1 --out "$WORKDIR/model0" > "$LOGS/init.log" 2>&1 \
+step "averager: init --preset $PRESET, publish to $BASE_LOCATION"
+"${JAVA[@]}" -jar dist/averager.jar init --preset "$PRESET" --seed 1 --out "$WORKDIR/model0" > "$LOGS/init.log" 2>&1 \
     || { cat "$LOGS/init.log" >&2; exit 1; }
 "${JAVA[@]}" -jar dist/averager.jar publish --model "$WORKDIR/model0" --storage.location "$BASE_LOCATION" \
     > "$LOGS/publish.log" 2>&1 || { cat "$LOGS/publish.log" >&2; exit 1; }
