@@ -147,7 +147,7 @@ public final class TrainCommand implements Callable<Integer> {
             try (Trainer trainer = new Trainer(gpt, config)) {
                 result = trainer.train(pool, ConsoleProgress.stderr(logEvery));
             }
-            ParameterSet delta = Deltas.compute(gpt.parameters(), base);
+            ParameterSet delta = gpt.deltaFrom(base); // base and delta: the only full host copies
             Optional<NonFiniteValue> bad = Deltas.checkFinite(delta);
             if (bad.isPresent()) {
                 throw new ExitException(ExitCodes.FAILURE, "training diverged: the delta holds " + bad.get()

@@ -161,6 +161,32 @@ public final class GptModel implements AutoCloseable {
     }
 
     /**
+     * Returns {@code parameters() - base}, one tensor at a time, without a host copy of all the
+     * trained weights: the delta path then holds the base and the delta, not a third full copy.
+     *
+     * @throws ModelWeightsException when {@code base} does not have exactly this model's tensors and shapes
+     */
+    public ParameterSet deltaFrom(ParameterSet base) {
+        if (base.size() != layout.specs().size()) {
+            throw new ModelWeightsException("base has " + base.size() + " tensors, the model " + layout.specs().size());
+        }
+        ParameterSet.Builder b = ParameterSet.builder();
+        for (GptParameterLayout.Spec spec : layout.specs().values()) {
+            NamedTensor from = base.get(spec.name());
+            if (from == null || !java.util.Arrays.equals(from.shape(), spec.shape())) {
+                throw new ModelWeightsException("base tensor " + spec.name() + " is missing or mis-shaped");
+            }
+            float[] trained = params.get(spec.name()).toFloatArray();
+            float[] before = from.toFloats();
+            for (int i = 0; i < trained.length; i++) {
+                trained[i] -= before[i];
+            }
+            b.add(NamedTensor.ofFloats(spec.name(), spec.shape(), trained));
+        }
+        return b.build();
+    }
+
+    /**
      * Overwrites every parameter in place with {@code weights}. Accepts {@code transformer.}-prefixed
      * names and the bare names of the original Hub checkpoint, ignores the {@code attn.bias} and
      * {@code attn.masked_bias} buffers and an {@code lm_head.weight} equal to {@code wte}, and widens

@@ -215,4 +215,26 @@ class GptModelTest {
             }
         }
     }
+
+    @Test
+    void deltaFromEqualsTrainedMinusBaseAndRefusesAnotherLayout() {
+        try (GptModel model = GptModel.create(MICRO, 3, Device.cpu());
+                GptModel other = GptModel.create(MICRO, 4, Device.cpu())) {
+            ParameterSet base = model.parameters();
+            model.loadParameters(other.parameters()); // "trained": another set of weights
+            ParameterSet expected =
+                    io.tensorswarm.common.tensor.Deltas.compute(model.parameters(), base);
+            ParameterSet delta = model.deltaFrom(base);
+            assertEquals(expected.names(), delta.names());
+            for (NamedTensor t : expected) {
+                assertArrayEquals(t.toFloats(), delta.require(t.name()).toFloats(),
+                        t.name());
+            }
+            ParameterSet.Builder missing = ParameterSet.builder();
+            base.tensors().stream().skip(1).forEach(missing::add);
+            missing.add(base.tensors().get(0).withName("not.a.tensor"));
+            assertThrows(ModelWeightsException.class,
+                    () -> model.deltaFrom(missing.build()));
+        }
+    }
 }

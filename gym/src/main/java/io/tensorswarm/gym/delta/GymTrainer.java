@@ -63,7 +63,7 @@ public final class GymTrainer {
             try (Trainer trainer = new Trainer(gpt, config)) {
                 result = trainer.train(pages, m -> { });
             }
-            ParameterSet delta = Deltas.compute(gpt.parameters(), base);
+            ParameterSet delta = gpt.deltaFrom(base); // base and delta: the only full host copies
             Optional<NonFiniteValue> bad = Deltas.checkFinite(delta);
             if (bad.isPresent()) {
                 throw new IllegalStateException("training diverged: the delta holds " + bad.get());

@@ -72,7 +72,9 @@ public final class DeltaProducer {
             try (Trainer trainer = new Trainer(gpt, config)) {
                 result = trainer.train(pages, listener);
             }
-            ParameterSet delta = Deltas.compute(gpt.parameters(), base);
+            // Base and delta are the only full host copies (the trained weights stay on the device).
+            ParameterSet delta = gpt.deltaFrom(base);
+            base = null;
             Optional<NonFiniteValue> bad = Deltas.checkFinite(delta);
             if (bad.isPresent()) {
                 throw new WorkerException("training diverged in round " + job.round() + ": the delta holds "
