@@ -4,7 +4,7 @@
 Same architecture as the Java model (the independent reference implementation in
 scripts/fixtures/gpt2_reference.py), same batch and sequence length, AdamW (weight decay 0.1 on
 matrices only, betas 0.9/0.95), global-norm clipping at 1.0, random byte/token pages, fp32, eager.
-Prints one JSON line: {"tokens_per_s":..., "step_ms":..., "matmul_gflops":..., "threads":...}.
+Prints one JSON line: {"peak_rss_mib":..., "tokens_per_s":..., "step_ms":..., "matmul_gflops":..., "threads":...}.
 
     /usr/bin/python3 scripts/bench/torch_train.py --preset tiny --batch 16 --seq 128 --steps 20 --threads 2
 """
@@ -93,7 +93,13 @@ def main():
     for _ in range(args.steps):
         step()
     seconds = time.perf_counter() - start
+    peak_rss_mib = float("nan")
+    with open("/proc/self/status") as f:  # VmHWM: this process's own peak (ru_maxrss carries the JVM's over exec)
+        for line in f:
+            if line.startswith("VmHWM:"):
+                peak_rss_mib = int(line.split()[1]) / 1024.0
     out = {
+        "peak_rss_mib": peak_rss_mib,
         "tokens_per_s": args.batch * args.seq * args.steps / seconds,
         "step_ms": 1000.0 * seconds / args.steps,
         "matmul_gflops": matmul_gflops(args.matmul),

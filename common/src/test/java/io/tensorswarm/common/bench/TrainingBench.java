@@ -55,15 +55,17 @@ public final class TrainingBench {
 
         double djlTokensPerS;
         double djlStepMs;
-        try (GptModel model = GptModel.create(config, 0, device);
-                Trainer warm = new Trainer(model, train.withSteps(2))) {
-            warm.train(pages, TrainingListener.NONE);
+        try (GptModel model = GptModel.create(config, 0, device)) {
+            try (Trainer warm = new Trainer(model, train.withSteps(2))) { // its AdamW state is freed before timing
+                warm.train(pages, TrainingListener.NONE);
+            }
             try (Trainer timed = new Trainer(model, train.withSteps(steps))) {
                 TrainResult r = timed.train(pages, TrainingListener.NONE);
                 djlTokensPerS = r.tokensPerSecond();
                 djlStepMs = 1000 * r.seconds() / steps;
             }
         }
+        double djlPeakRss = EvalBench.peakResidentMib(); // before the matmul probe's own arrays
         double djlPeak = djlMatmulGflops(device, matmulN);
         JsonNode torch = device.isGpu() ? null : torchBaseline(preset, batch, seq, steps, threads, matmulN);
 
@@ -84,6 +86,7 @@ public final class TrainingBench {
             row("achieved GFLOP/s", djlGflops, flopsPerToken * tt / 1e9);
             row("fp32 matmul peak GFLOP/s (" + matmulN + "^3)", djlPeak, tPeak);
             row("MFU vs own matmul peak (%)", 100 * djlGflops / djlPeak, 100 * flopsPerToken * tt / 1e9 / tPeak);
+            row("peak resident MiB (process)", djlPeakRss, torch.path("peak_rss_mib").asDouble(Double.NaN));
             System.out.printf(Locale.ROOT, "%nPyTorch: %s, %d threads%n", torch.get("torch").asText(),
                     torch.get("threads").intValue());
         } else {
@@ -92,6 +95,7 @@ public final class TrainingBench {
             row("achieved GFLOP/s", djlGflops, Double.NaN);
             row("fp32 matmul peak GFLOP/s (" + matmulN + "^3)", djlPeak, Double.NaN);
             row("MFU vs matmul peak (%)", 100 * djlGflops / djlPeak, Double.NaN);
+            row("peak resident MiB (process)", djlPeakRss, Double.NaN);
             System.out.println("\nPyTorch baseline not run (GPU device, or python3 with torch unavailable).");
         }
     }
