@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each step draws {@code batchSize} pages from a {@link BatchOrder} seeded with the config's
  * seed, runs forward and backward inside its own NDManager sub-scope, updates the weights, and reads
- * exactly one value back from the device: the loss. With {@code gradAccum = N}, a step draws N
- * micro-batches in turn (the same pages as one batch of {@code N x batchSize}), backpropagates each
+ * exactly one value back from the device per batch: its loss. With {@code gradAccum = N}, a step draws
+ * N micro-batches in turn (the same pages as one batch of {@code N x batchSize}), backpropagates each
  * micro-batch's summed loss divided by the step's predicted tokens, and updates once: the same update
  * as the large batch, with one micro-batch's activations in memory. The optimizer state lives as long as the
  * trainer, so consecutive {@link #train} calls continue the same AdamW moments (each call restarts
@@ -73,49 +73,33 @@ public final class Trainer implements AutoCloseable {
         long start = System.nanoTime();
         for (int s = 0; s < config.steps(); s++) {
             double lr = config.learningRateAt(s);
-            float loss;
-            if (config.gradAccum() == 1) {
-                List<int[]> batch = sampler.nextBatch();
-                try (NDManager scope = root.newSubManager()) {
-                    NDArray batchArray = CausalLmLoss.pagesToDevice(scope, batch, maxLength, vocab);
-                    tokens += batchArray.getShape().get(0) * (batchArray.getShape().get(1) - 1);
-                    NDArray mean;
-                    try (GradientCollector collector = engine.newGradientCollector()) {
-                        mean = CausalLmLoss.compute(model, batchArray, true).mean();
-                        collector.backward(mean);
-                    }
-                    optimizer.step(scope, lr, config.gradClip());
-                    loss = mean.getFloat();
-                }
-            } else {
-                List<List<int[]>> micro = new java.util.ArrayList<>(config.gradAccum());
-                for (int m = 0; m < config.gradAccum(); m++) {
-                    micro.add(sampler.nextBatch());
-                }
-                // Each micro-batch adds its summed loss over the step's predicted tokens, so the gradients
-                // add up to the token mean of one batch of all micro-batches' pages.
-                long predicted = 0;
-                for (List<int[]> b : micro) {
-                    predicted += predictedTokens(b);
-                }
-                float inverse = 1f / Math.max(1, predicted);
-                double nll = 0;
-                for (List<int[]> b : micro) {
-                    try (NDManager scope = root.newSubManager()) {
-                        NDArray batchArray = CausalLmLoss.pagesToDevice(scope, b, maxLength, vocab);
-                        tokens += batchArray.getShape().get(0) * (batchArray.getShape().get(1) - 1);
-                        try (GradientCollector collector = engine.newGradientCollector()) {
-                            NDArray part = CausalLmLoss.compute(model, batchArray, true).nllSum().mul(inverse);
-                            collector.backward(part);
-                            nll += part.getFloat();
-                        }
-                    }
-                }
-                try (NDManager scope = root.newSubManager()) {
-                    optimizer.step(scope, lr, config.gradClip());
-                }
-                loss = (float) nll;
+            List<List<int[]>> micro = new java.util.ArrayList<>(config.gradAccum());
+            for (int m = 0; m < config.gradAccum(); m++) {
+                micro.add(sampler.nextBatch());
             }
+            // Each micro-batch backpropagates its summed loss over the step's predicted tokens, so the
+            // gradients add up to those of the token mean of one batch of all the micro-batches' pages.
+            long predicted = 0;
+            for (List<int[]> b : micro) {
+                predicted += predictedTokens(b);
+            }
+            float divisor = Math.max(1, predicted);
+            double nll = 0;
+            for (List<int[]> b : micro) {
+                try (NDManager scope = root.newSubManager()) {
+                    NDArray batchArray = CausalLmLoss.pagesToDevice(scope, b, maxLength, vocab);
+                    tokens += batchArray.getShape().get(0) * (batchArray.getShape().get(1) - 1);
+                    try (GradientCollector collector = engine.newGradientCollector()) {
+                        NDArray part = CausalLmLoss.compute(model, batchArray, true).nllSum().div(divisor);
+                        collector.backward(part);
+                        nll += part.getFloat();
+                    }
+                }
+            }
+            try (NDManager scope = root.newSubManager()) {
+                optimizer.step(scope, lr, config.gradClip());
+            }
+            float loss = (float) nll;
             if (!Float.isFinite(loss)) {
                 throw new TrainingDivergedException("training diverged at step " + (s + 1) + ": loss " + loss
                         + " (lower the learning rate or enable gradient clipping)");

@@ -1,6 +1,6 @@
 package io.tensorswarm.protocol.scoring;
 
-import io.tensorswarm.common.tensor.DeltaMath;
+import io.tensorswarm.common.tensor.Deltas;
 import io.tensorswarm.common.tensor.NamedTensor;
 import io.tensorswarm.common.tensor.ParameterSet;
 import java.util.ArrayList;
@@ -83,22 +83,22 @@ public final class ProgressCheck {
         double[][] gram = new double[m][m];
         for (int i = 0; i < m; i++) {
             ParameterSet ei = earlier.get(i).get();
-            gram[i][i] = dot(ei, ei);
+            gram[i][i] = Deltas.dot(ei, ei);
             for (int j = 0; j < i; j++) {
-                gram[i][j] = dot(ei, earlier.get(j).get());
+                gram[i][j] = Deltas.dot(ei, earlier.get(j).get());
                 gram[j][i] = gram[i][j];
             }
         }
         double[][] basis = orthonormalise(gram);
-        double gNorm = Math.sqrt(dot(gradient, gradient));
+        double gNorm = Math.sqrt(Deltas.dot(gradient, gradient));
         List<Measure> out = new ArrayList<>();
         for (Supplier<ParameterSet> loader : current) {
             ParameterSet d = loader.get();
-            double dd = dot(d, d);
-            double dg = dot(d, gradient);
+            double dd = Deltas.dot(d, d);
+            double dg = Deltas.dot(d, gradient);
             double[] b = new double[m];
             for (int i = 0; i < m; i++) {
-                b[i] = dot(earlier.get(i).get(), d);
+                b[i] = Deltas.dot(earlier.get(i).get(), d);
             }
             // The least-squares coefficients over the earlier deltas: w = Σ_k <q_k, d> q_k.
             double[] w = new double[m];
@@ -199,15 +199,6 @@ public final class ProgressCheck {
         double s = 0;
         for (int i = 0; i < c.length; i++) {
             s += c[i] * v[i];
-        }
-        return s;
-    }
-
-    /** The dot product of two parameter sets over {@code a}'s tensors (names must match). */
-    static double dot(ParameterSet a, ParameterSet b) {
-        double s = 0;
-        for (NamedTensor t : a) {
-            s += DeltaMath.dot(t.toFloats(), b.require(t.name()).toFloats());
         }
         return s;
     }
