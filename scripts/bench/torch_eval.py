@@ -35,19 +35,24 @@ def main():
     ap.add_argument("--seq", type=int, default=1024)
     ap.add_argument("--reps", type=int, default=2)
     ap.add_argument("--threads", type=int, default=os.cpu_count())
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--precision", default="fp32", choices=["fp32", "bf16"])
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
+    device = torch.device(args.device)
     cfg = config(args.preset)
     model = GPT2LMHeadModel(cfg)
     init(model, 0.02, cfg["n_layer"])
+    model.to(device)
     model.eval()
     g = torch.Generator().manual_seed(1)
-    pages = torch.randint(0, cfg["vocab_size"], (args.batch, args.seq + 1), generator=g)
+    pages = torch.randint(0, cfg["vocab_size"], (args.batch, args.seq + 1), generator=g).to(device)
 
     def evaluate():
-        with torch.no_grad():
+        with torch.no_grad(), torch.autocast(device.type, dtype=torch.bfloat16, enabled=args.precision == "bf16"):
             logits = model(pages[:, :-1])
-            return float(torch.nn.functional.cross_entropy(logits.reshape(-1, cfg["vocab_size"]),
+            # float(): the .item() also waits for the GPU
+            return float(torch.nn.functional.cross_entropy(logits.float().reshape(-1, cfg["vocab_size"]),
                                                            pages[:, 1:].reshape(-1)))
 
     evaluate()
@@ -56,9 +61,12 @@ def main():
         start = time.perf_counter()
         evaluate()
         best = min(best, time.perf_counter() - start)
-    print(json.dumps({"tokens_per_s": args.batch * args.seq / best,
-                      "peak_rss_mib": peak_resident_mib(),
-                      "threads": torch.get_num_threads(), "torch": torch.__version__}))
+    out = {"tokens_per_s": args.batch * args.seq / best, "peak_rss_mib": peak_resident_mib(),
+           "threads": torch.get_num_threads(), "torch": torch.__version__, "device": str(device),
+           "precision": args.precision}
+    if device.type == "cuda":
+        out["peak_gpu_mib"] = torch.cuda.max_memory_reserved(device) / 2 ** 20
+    print(json.dumps(out))
 
 
 if __name__ == "__main__":

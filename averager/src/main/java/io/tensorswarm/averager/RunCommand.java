@@ -15,6 +15,7 @@ import io.tensorswarm.chain.cli.ChainOptions;
 import io.tensorswarm.chain.crypto.Sr25519SignatureVerifier;
 import io.tensorswarm.common.TensorswarmException;
 import io.tensorswarm.common.cli.DataOptions;
+import io.tensorswarm.common.cli.PrecisionOption;
 import io.tensorswarm.common.cli.DeviceOption;
 import io.tensorswarm.common.cli.ExitCodes;
 import io.tensorswarm.common.cli.ExitException;
@@ -85,6 +86,7 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin ChainOptions chainOptions;
     @Mixin DataOptions data;
     @Mixin DeviceOption device;
+    @Mixin PrecisionOption precision;
 
     @Option(names = "--netuid", required = true, defaultValue = "${env:TS_NETUID}", paramLabel = "<n>",
             description = "Subnet (env TS_NETUID).")
@@ -209,7 +211,8 @@ public final class RunCommand implements Callable<Integer> {
             try {
                 settings = new AveragerSettings(netuid, clock, topG, fitPages, checkPages, minerPages, maxDeltaBytes,
                         outerLr, outerMomentum,
-                        new MergeConfig(MixingConfig.defaults().withIterations(mixingIterations), batchSize), stateDir,
+                        new MergeConfig(MixingConfig.defaults().withIterations(mixingIterations), batchSize,
+                                precision.get()), stateDir,
                         device.resolve(), evalPages);
             } catch (IllegalArgumentException e) {
                 throw new ExitException(ExitCodes.USAGE, e.getMessage());

@@ -11,6 +11,7 @@ import io.tensorswarm.chain.crypto.Sr25519KeyPair;
 import io.tensorswarm.chain.wallet.Wallet;
 import io.tensorswarm.common.data.DataSources;
 import io.tensorswarm.common.model.TorchRuntime;
+import io.tensorswarm.common.cli.PrecisionOption;
 import io.tensorswarm.common.cli.ExitCodes;
 import io.tensorswarm.common.cli.ExitException;
 import io.tensorswarm.common.cli.LoggingMixin;
@@ -142,6 +143,8 @@ public final class RunCommand implements Callable<Integer> {
                     + "n x batch-size pages in the memory of one micro-batch (default: ${DEFAULT-VALUE}; env TS_TRAIN_GRAD_ACCUM).")
     int gradAccum;
 
+    @Mixin PrecisionOption precisionOption;
+
     @Option(names = "--train.lr", defaultValue = "${env:TS_TRAIN_LR:-1e-3}", paramLabel = "<lr>",
             description = "Peak learning rate (default: ${DEFAULT-VALUE}; env TS_TRAIN_LR).")
     double learningRate;
@@ -210,7 +213,7 @@ public final class RunCommand implements Callable<Integer> {
         Path dataPath = DataSources.resolve(data, dataCache);
         MinerSettings settings = new MinerSettings(netuid, storageLocation, clock,
                 dataPath, textField, tokenCache, device,
-                pages, steps, batchSize, gradAccum, learningRate, codec, stateDir, once ? 1 : rounds, poll, maxModelBytes);
+                pages, steps, batchSize, gradAccum, precisionOption.get(), learningRate, codec, stateDir, once ? 1 : rounds, poll, maxModelBytes);
         Sr25519KeyPair hotkey = Wallet.at(walletOptions.paths()).hotkey();
         StorageOptions storageOptions = StorageOptions.fromEnvironment(System.getenv());
         OrchestratorClient orchestrator = orchestratorOptions.client(hotkey, netuid);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tensorswarm.common.cli.DataOptions;
 import io.tensorswarm.common.cli.DeviceOption;
+import io.tensorswarm.common.cli.PrecisionOption;
 import io.tensorswarm.common.cli.ExitCodes;
 import io.tensorswarm.common.cli.ExitException;
 import io.tensorswarm.common.cli.LoggingMixin;
@@ -56,6 +57,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin LoggingMixin logging;
     @Mixin DataOptions data;
     @Mixin DeviceOption device;
+    @Mixin PrecisionOption precision;
 
     @Mixin ModelOption modelOption;
 
@@ -126,6 +128,7 @@ public final class TrainCommand implements Callable<Integer> {
                 .withSteps(steps)
                 .withBatchSize(batchSize)
                 .withGradAccum(gradAccum)
+                .withPrecision(precision.get())
                 .withLearningRate(learningRate)
                 .withWarmupSteps(warmupSteps)
                 .withWeightDecay(weightDecay)

@@ -3,6 +3,7 @@ package io.tensorswarm.validator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tensorswarm.common.cli.DataOptions;
+import io.tensorswarm.common.cli.PrecisionOption;
 import io.tensorswarm.common.cli.DeviceOption;
 import io.tensorswarm.common.cli.ExitCodes;
 import io.tensorswarm.common.cli.ExitException;
@@ -53,6 +54,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Mixin LoggingMixin logging;
     @Mixin DataOptions data;
     @Mixin DeviceOption device;
+    @Mixin PrecisionOption precision;
 
     @Mixin ModelOption modelOption;
 
@@ -98,7 +100,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             List<int[]> selected = pages.select(corpus, seed);
             log.info("evaluating {} on {} pages of {} tokens from {}", model, selected.size(), corpus.pageLength(),
                     data.data());
-            Evaluator evaluator = new Evaluator(batchSize);
+            Evaluator evaluator = new Evaluator(batchSize, precision.get());
             ObjectNode node = new ObjectMapper().createObjectNode();
             if (stored == null) {
                 Evaluator.Result r = evaluator.evaluate(gpt, selected);

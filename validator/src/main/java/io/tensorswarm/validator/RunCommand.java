@@ -13,6 +13,7 @@ import io.tensorswarm.chain.crypto.Sr25519SignatureVerifier;
 import io.tensorswarm.chain.wallet.NaclKeyfileCipher;
 import io.tensorswarm.chain.wallet.Wallet;
 import io.tensorswarm.common.cli.DataOptions;
+import io.tensorswarm.common.cli.PrecisionOption;
 import io.tensorswarm.common.cli.DeviceOption;
 import io.tensorswarm.common.cli.ExitCodes;
 import io.tensorswarm.common.cli.ExitException;
@@ -69,6 +70,7 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin LoggingMixin logging;
     @Mixin DataOptions data;
     @Mixin DeviceOption device;
+    @Mixin PrecisionOption precision;
     @Mixin ChainOptions chainOptions;
     @Mixin WalletOptions walletOptions;
     @Mixin OpsOptions opsOptions;
@@ -165,7 +167,7 @@ public final class RunCommand implements Callable<Integer> {
             config = new RunConfig(netuid, new RoundTiming(roundBlocks, deadlineMargin, 0).check().clock(), stateDir,
                     maxDeltaMb << 20,
                     Duration.ofSeconds(downloadTimeoutSeconds), assignedPages, evalPages, batchSize, emaAlpha, bonus, p,
-                    lossAnomaly, ScreenConfig.defaults());
+                    lossAnomaly, ScreenConfig.defaults(), precision.get());
         } catch (IllegalArgumentException e) {
             throw new ExitException(ExitCodes.USAGE, e.getMessage());
         }

@@ -1,5 +1,6 @@
 package io.tensorswarm.averager.merge;
 
+import io.tensorswarm.common.model.Precision;
 import java.util.Objects;
 
 /**
@@ -7,10 +8,17 @@ import java.util.Objects;
  *
  * @param mixing how mixing weights are learned
  * @param evalBatchSize pages per forward pass of the acceptance check
+ * @param precision what the acceptance check (and the round's scoring) computes in
  */
-public record MergeConfig(MixingConfig mixing, int evalBatchSize) {
+public record MergeConfig(MixingConfig mixing, int evalBatchSize, Precision precision) {
+    /** Settings computing in F32. */
+    public MergeConfig(MixingConfig mixing, int evalBatchSize) {
+        this(mixing, evalBatchSize, Precision.FP32);
+    }
+
     public MergeConfig {
         Objects.requireNonNull(mixing, "mixing");
+        Objects.requireNonNull(precision, "precision");
         if (evalBatchSize < 1) {
             throw new IllegalArgumentException("eval batch size must be >= 1, got " + evalBatchSize);
         }

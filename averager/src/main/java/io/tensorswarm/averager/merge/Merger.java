@@ -98,7 +98,7 @@ public final class Merger {
         ParameterSet pseudoGradient = negate(Deltas.weightedSum(sets, alphas));
         OuterOptimizer.Step step = outer.propose(base, pseudoGradient);
 
-        Evaluator evaluator = new Evaluator(config.evalBatchSize());
+        Evaluator evaluator = new Evaluator(config.evalBatchSize(), config.precision());
         checkStop(stop);
         model.loadParameters(base);
         double lossBefore = evaluator.evaluate(model, checkPages).meanLoss();

@@ -73,7 +73,7 @@ public record AveragerSettings(
      */
     public RoundScorer.Settings scoring() {
         return new RoundScorer.Settings(netuid, Math.max(1, minerPages), evalPages, merge.evalBatchSize(),
-                Scorer.DEFAULT_BONUS_FRACTION, RoundScorer.Policy.SCORE, false, ScreenConfig.defaults());
+                Scorer.DEFAULT_BONUS_FRACTION, RoundScorer.Policy.SCORE, false, ScreenConfig.defaults(), merge.precision());
     }
 
     /** Returns {@code <stateDir>/outer-momentum.safetensors}. */

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import io.tensorswarm.common.model.CausalLmLoss;
 import io.tensorswarm.common.model.GptModel;
 import io.tensorswarm.common.model.GptParameterLayout;
+import io.tensorswarm.common.model.Precision;
 import io.tensorswarm.common.model.GradMode;
 import io.tensorswarm.common.model.ModelWeightsException;
 import io.tensorswarm.common.tensor.NamedTensor;
@@ -33,6 +34,7 @@ import java.util.Map;
  */
 public final class Evaluator {
     private final int batchSize;
+    private final Precision precision;
 
     /**
      * Creates an evaluator.
@@ -40,10 +42,16 @@ public final class Evaluator {
      * @throws IllegalArgumentException when {@code batchSize} is not positive
      */
     public Evaluator(int batchSize) {
+        this(batchSize, Precision.FP32);
+    }
+
+    /** As the one-argument constructor, computing the forward pass in {@code precision} (sums stay F32). */
+    public Evaluator(int batchSize, Precision precision) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("eval batch size must be positive");
         }
         this.batchSize = batchSize;
+        this.precision = java.util.Objects.requireNonNull(precision, "precision");
     }
 
     /**
@@ -83,7 +91,7 @@ public final class Evaluator {
                 List<int[]> batch = pages.subList(from, Math.min(pages.size(), from + batchSize));
                 try (NDManager scope = root.newSubManager()) {
                     NDArray array = CausalLmLoss.pagesToDevice(scope, batch, maxLength, model.config().vocabSize());
-                    CausalLmLoss.Parts parts = CausalLmLoss.compute(model, array, false);
+                    CausalLmLoss.Parts parts = CausalLmLoss.compute(model, array, false, precision);
                     float[] pair = NDArrays.stack(new NDList(parts.nllSum(), parts.count())).toFloatArray();
                     nll += pair[0];
                     tokens += Math.round(pair[1]);

@@ -10,6 +10,7 @@ import ai.djl.training.GradientCollector;
 import io.tensorswarm.common.model.CausalLmLoss;
 import io.tensorswarm.common.model.GptModel;
 import io.tensorswarm.common.model.GptParameterLayout;
+import io.tensorswarm.common.model.Precision;
 import io.tensorswarm.common.tensor.NamedTensor;
 import io.tensorswarm.common.tensor.ParameterSet;
 import java.util.List;
@@ -27,6 +28,7 @@ import java.util.Objects;
  */
 public final class LossGradient {
     private final int batchSize;
+    private final Precision precision;
 
     /**
      * The loss and its gradient.
@@ -39,10 +41,16 @@ public final class LossGradient {
 
     /** Creates a gradient pass over batches of {@code batchSize} pages. */
     public LossGradient(int batchSize) {
+        this(batchSize, Precision.FP32);
+    }
+
+    /** As the one-argument constructor, computing the forward pass in {@code precision} (sums stay F32). */
+    public LossGradient(int batchSize, Precision precision) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }
         this.batchSize = batchSize;
+        this.precision = java.util.Objects.requireNonNull(precision, "precision");
     }
 
     /**
@@ -70,7 +78,7 @@ public final class LossGradient {
                 try (NDManager scope = root.newSubManager()) {
                     NDArray array = CausalLmLoss.pagesToDevice(scope, batch, maxLength, vocab);
                     try (GradientCollector collector = root.getEngine().newGradientCollector()) {
-                        CausalLmLoss.Parts parts = CausalLmLoss.compute(model, array, false);
+                        CausalLmLoss.Parts parts = CausalLmLoss.compute(model, array, false, precision);
                         collector.backward(parts.nllSum()); // gradients add up over batches
                         float[] pair = NDArrays.stack(new NDList(parts.nllSum(), parts.count())).toFloatArray();
                         nll += pair[0];

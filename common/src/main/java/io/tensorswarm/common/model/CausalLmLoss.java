@@ -63,11 +63,16 @@ public final class CausalLmLoss {
      * loss parts; every array (and temporary) belongs to the page array's manager.
      */
     public static Parts compute(GptModel model, NDArray pages, boolean training) {
+        return compute(model, pages, training, Precision.FP32);
+    }
+
+    /** As {@link #compute(GptModel, NDArray, boolean)}, the model computing in {@code precision} (the loss in F32). */
+    public static Parts compute(GptModel model, NDArray pages, boolean training, Precision precision) {
         NDArray inputs = pages.get(new NDIndex(":, :-1")).maximum(0);
         NDArray targets = pages.get(new NDIndex(":, 1:")).reshape(-1);
         NDArray mask = targets.gte(0).toType(DataType.FLOAT32, false);
         NDArray safeTargets = targets.maximum(0).reshape(-1, 1);
-        NDArray logits = model.forward(inputs, training);
+        NDArray logits = model.forward(inputs, training, precision);
         NDArray logProbs = logits.reshape(-1, model.config().vocabSize()).logSoftmax(1);
         NDArray picked = logProbs.gather(safeTargets, 1).reshape(-1);
         NDArray nllSum = picked.mul(mask).sum().neg();

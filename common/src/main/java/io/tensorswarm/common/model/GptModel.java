@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.internal.NDArrayEx;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import io.tensorswarm.common.tensor.NamedTensor;
@@ -60,7 +61,18 @@ public final class GptModel implements AutoCloseable {
 
     private record Block(
             NDArray ln1W, NDArray ln1B, NDArray attnW, NDArray attnB, NDArray attnProjW, NDArray attnProjB,
-            NDArray ln2W, NDArray ln2B, NDArray fcW, NDArray fcB, NDArray mlpProjW, NDArray mlpProjB) {}
+            NDArray ln2W, NDArray ln2B, NDArray fcW, NDArray fcB, NDArray mlpProjW, NDArray mlpProjB) {
+
+        /** Returns this block's weights for {@code precision}: BF16 copies filed under {@code m}, or itself for F32. */
+        Block in(Precision type, NDManager m) {
+            if (type == Precision.FP32) {
+                return this;
+            }
+            return new Block(cast(ln1W, type, m), cast(ln1B, type, m), cast(attnW, type, m), cast(attnB, type, m),
+                    cast(attnProjW, type, m), cast(attnProjB, type, m), cast(ln2W, type, m), cast(ln2B, type, m),
+                    cast(fcW, type, m), cast(fcB, type, m), cast(mlpProjW, type, m), cast(mlpProjB, type, m));
+        }
+    }
 
     private GptModel(GptConfig config, Device device, Function<GptParameterLayout.Spec, float[]> init) {
         this.config = Objects.requireNonNull(config, "config");
@@ -221,6 +233,11 @@ public final class GptModel implements AutoCloseable {
      *     hold ids outside [-1, vocab)
      */
     public NDArray logits(NDManager scope, int[][] tokens) {
+        return logits(scope, tokens, Precision.FP32);
+    }
+
+    /** As {@link #logits(NDManager, int[][])}, computing in {@code precision}; the logits are F32. */
+    public NDArray logits(NDManager scope, int[][] tokens, Precision precision) {
         int b = tokens.length;
         if (b == 0 || tokens[0].length == 0) {
             throw new IllegalArgumentException("logits needs at least one non-empty row");
@@ -241,7 +258,7 @@ public final class GptModel implements AutoCloseable {
         }
         try (NDManager step = scope.newSubManager(device);
                 GradMode.Guard ignored = GradMode.disabled()) {
-            NDArray out = forward(step.create(ids, new Shape(b, t)), false);
+            NDArray out = forward(step.create(ids, new Shape(b, t)), false, precision);
             out.attach(scope);
             return out;
         }
@@ -255,6 +272,17 @@ public final class GptModel implements AutoCloseable {
      * @throws IllegalArgumentException when T exceeds n_positions
      */
     public NDArray forward(NDArray ids, boolean training) {
+        return forward(ids, training, Precision.FP32);
+    }
+
+    /**
+     * As {@link #forward(NDArray, boolean)}, computing in {@code precision}. With {@link Precision#BF16}
+     * every weight is cast to BF16 for the step (the cast is recorded, so gradients reach the F32
+     * master weights in F32), activations are BF16, and the logits come back as F32 so the loss and
+     * its softmax are taken in F32.
+     */
+    public NDArray forward(NDArray ids, boolean training, Precision precision) {
+        Precision type = precision;
         NDManager m = ids.getManager();
         Shape s = ids.getShape();
         long b = s.get(0);
@@ -264,10 +292,11 @@ public final class GptModel implements AutoCloseable {
         }
         int d = config.nEmbd();
         int heads = config.nHead();
-        NDArray wte = p(GptParameterLayout.PREFIX + "wte.weight");
+        // The tied embedding is cast once: its gradient sums the embedding's and the head's.
+        NDArray wte = cast(p(GptParameterLayout.PREFIX + "wte.weight"), type, m);
         NDArray wpe = p(GptParameterLayout.PREFIX + "wpe.weight");
         NDArray x = ids.getNDArrayInternal().embedding(ids, wte, SparseFormat.DENSE).singletonOrThrow();
-        NDArray pos = scoped(wpe.get(new NDIndex("0:{}", t)), m);
+        NDArray pos = cast(scoped(wpe.get(new NDIndex("0:{}", t)), m), type, m);
         x = dropout(x.add(pos), config.embdPdrop(), training);
         NDArray mask = causalMask((int) t);
         NDArray scale = scalar((float) (1.0 / Math.sqrt(config.headDim())));
@@ -277,12 +306,20 @@ public final class GptModel implements AutoCloseable {
             // for training too; without it, every temporary of every layer lived until the step ended.
             try (NDManager layer = m.newSubManager()) {
                 x.attach(layer);
-                x = block(blk, x, mask, scale, b, t, d, heads, training);
+                x = block(blk.in(type, layer), x, mask, scale, b, t, d, heads, training);
                 x.attach(m);
             }
         }
-        x = layerNorm(x, p(GptParameterLayout.PREFIX + "ln_f.weight"), p(GptParameterLayout.PREFIX + "ln_f.bias"));
-        return x.matMul(scoped(wte.transpose(), m));
+        x = layerNorm(x, cast(p(GptParameterLayout.PREFIX + "ln_f.weight"), type, m),
+                cast(p(GptParameterLayout.PREFIX + "ln_f.bias"), type, m));
+        NDArray logits = x.matMul(scoped(wte.transpose(), m));
+        if (type == Precision.FP32) {
+            return logits;
+        }
+        // The cast's backward needs nothing saved, so the BF16 logits can go at once.
+        NDArray wide = PrecisionCast.toggle(logits);
+        logits.close();
+        return wide;
     }
 
     /** One transformer block on {@code x}; every array it makes lands in {@code x}'s manager. */
@@ -295,7 +332,7 @@ public final class GptModel implements AutoCloseable {
         NDArray q = qkv.get(0).mul(scale);
         NDArray k = qkv.get(1);
         NDArray v = qkv.get(2);
-        NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).add(mask).softmax(-1);
+        NDArray att = softmax(q.matMul(k.transpose(0, 1, 3, 2)), mask);
         att = dropout(att, config.attnPdrop(), training);
         NDArray y = att.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, d);
         y = dropout(conv1d(y, blk.attnProjW(), blk.attnProjB()), config.residPdrop(), training);
@@ -310,6 +347,25 @@ public final class GptModel implements AutoCloseable {
     private static NDArray scoped(NDArray a, NDManager m) {
         a.attach(m);
         return a;
+    }
+
+    /** Returns the F32 {@code a} for {@code precision}: itself for F32, a recorded BF16 copy filed under {@code m}. */
+    private static NDArray cast(NDArray a, Precision precision, NDManager m) {
+        if (precision == Precision.FP32) {
+            return a;
+        }
+        return scoped(PrecisionCast.toggle(a), m);
+    }
+
+    /**
+     * Returns the masked softmax of attention scores over the last axis. BF16 scores are widened for
+     * it and the probabilities narrowed back (as autocast does): the softmax itself runs in F32.
+     */
+    private static NDArray softmax(NDArray scores, NDArray mask) {
+        if (scores.getDataType() == DataType.FLOAT32) {
+            return scores.add(mask).softmax(-1);
+        }
+        return PrecisionCast.toggle(PrecisionCast.toggle(scores).add(mask).softmax(-1));
     }
 
     /** Returns {@code x @ w + b} for a Conv1D weight {@code w [in, out]}, as one fused addmm. */

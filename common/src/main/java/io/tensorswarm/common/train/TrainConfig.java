@@ -1,5 +1,7 @@
 package io.tensorswarm.common.train;
 
+import io.tensorswarm.common.model.Precision;
+
 /**
  * Returns the hyper-parameters of one training run: AdamW with decoupled weight decay (matrices
  * only), linear warm-up then cosine decay to {@code learningRate * minLrRatio}, and global-norm
@@ -25,6 +27,7 @@ package io.tensorswarm.common.train;
  * @param gradAccum micro-batches of {@code batchSize} pages per optimizer step: their gradients add up
  *     to exactly the gradient of one batch of {@code gradAccum x batchSize} pages (token-weighted), so
  *     a device that fits only a small batch still takes the large step
+ * @param precision what forward and backward compute in; weights and AdamW state are F32 in every mode
  */
 public record TrainConfig(
         int steps,
@@ -39,7 +42,8 @@ public record TrainConfig(
         double gradClip,
         long seed,
         int logEvery,
-        int gradAccum) {
+        int gradAccum,
+        Precision precision) {
 
     /** Validates every field; see the record components. */
     public TrainConfig {
@@ -76,6 +80,9 @@ public record TrainConfig(
         if (gradAccum < 1 || gradAccum > 65_536) {
             throw new TrainConfigException("train grad accumulation " + gradAccum + " must be in [1, 65536]");
         }
+        if (precision == null) {
+            throw new TrainConfigException("train precision must be fp32 or bf16");
+        }
         if (logEvery < 1) {
             throw new TrainConfigException("train log every " + logEvery + " must be at least 1");
         }
@@ -84,55 +91,60 @@ public record TrainConfig(
     /**
      * Returns nanoGPT-style defaults: 1000 steps, batch 16, lr 6e-4, 100 warm-up steps, decay to
      * 10%, weight decay 0.1, betas (0.9, 0.95), eps 1e-8, clip 1.0, seed 0, a log line every 10 steps,
-     * no gradient accumulation.
+     * no gradient accumulation, F32.
      */
     public static TrainConfig defaults() {
-        return new TrainConfig(1000, 16, 6e-4, 100, 0.1, 0.1, 0.9, 0.95, 1e-8, 1.0, 0, 10, 1);
+        return new TrainConfig(1000, 16, 6e-4, 100, 0.1, 0.1, 0.9, 0.95, 1e-8, 1.0, 0, 10, 1, Precision.FP32);
     }
 
     public TrainConfig withSteps(int value) {
         return new TrainConfig(value, batchSize, learningRate, warmupSteps, minLrRatio, weightDecay, beta1, beta2,
-                eps, gradClip, seed, logEvery, gradAccum);
+                eps, gradClip, seed, logEvery, gradAccum, precision);
     }
 
     public TrainConfig withBatchSize(int value) {
         return new TrainConfig(steps, value, learningRate, warmupSteps, minLrRatio, weightDecay, beta1, beta2,
-                eps, gradClip, seed, logEvery, gradAccum);
+                eps, gradClip, seed, logEvery, gradAccum, precision);
     }
 
     public TrainConfig withLearningRate(double value) {
         return new TrainConfig(steps, batchSize, value, warmupSteps, minLrRatio, weightDecay, beta1, beta2,
-                eps, gradClip, seed, logEvery, gradAccum);
+                eps, gradClip, seed, logEvery, gradAccum, precision);
     }
 
     public TrainConfig withWarmupSteps(int value) {
         return new TrainConfig(steps, batchSize, learningRate, value, minLrRatio, weightDecay, beta1, beta2,
-                eps, gradClip, seed, logEvery, gradAccum);
+                eps, gradClip, seed, logEvery, gradAccum, precision);
     }
 
     public TrainConfig withWeightDecay(double value) {
         return new TrainConfig(steps, batchSize, learningRate, warmupSteps, minLrRatio, value, beta1, beta2,
-                eps, gradClip, seed, logEvery, gradAccum);
+                eps, gradClip, seed, logEvery, gradAccum, precision);
     }
 
     public TrainConfig withGradClip(double value) {
         return new TrainConfig(steps, batchSize, learningRate, warmupSteps, minLrRatio, weightDecay, beta1, beta2,
-                eps, value, seed, logEvery, gradAccum);
+                eps, value, seed, logEvery, gradAccum, precision);
     }
 
     public TrainConfig withSeed(long value) {
         return new TrainConfig(steps, batchSize, learningRate, warmupSteps, minLrRatio, weightDecay, beta1, beta2,
-                eps, gradClip, value, logEvery, gradAccum);
+                eps, gradClip, value, logEvery, gradAccum, precision);
     }
 
     public TrainConfig withLogEvery(int value) {
         return new TrainConfig(steps, batchSize, learningRate, warmupSteps, minLrRatio, weightDecay, beta1, beta2,
-                eps, gradClip, seed, value, gradAccum);
+                eps, gradClip, seed, value, gradAccum, precision);
     }
 
     public TrainConfig withGradAccum(int value) {
         return new TrainConfig(steps, batchSize, learningRate, warmupSteps, minLrRatio, weightDecay, beta1, beta2,
-                eps, gradClip, seed, logEvery, value);
+                eps, gradClip, seed, logEvery, value, precision);
+    }
+
+    public TrainConfig withPrecision(Precision value) {
+        return new TrainConfig(steps, batchSize, learningRate, warmupSteps, minLrRatio, weightDecay, beta1, beta2,
+                eps, gradClip, seed, logEvery, gradAccum, value);
     }
 
     /** Returns the pages one optimizer step consumes: {@code batchSize x gradAccum}. */

@@ -90,7 +90,7 @@ public final class Trainer implements AutoCloseable {
                     NDArray batchArray = CausalLmLoss.pagesToDevice(scope, b, maxLength, vocab);
                     tokens += batchArray.getShape().get(0) * (batchArray.getShape().get(1) - 1);
                     try (GradientCollector collector = engine.newGradientCollector()) {
-                        NDArray part = CausalLmLoss.compute(model, batchArray, true).nllSum().div(divisor);
+                        NDArray part = CausalLmLoss.compute(model, batchArray, true, config.precision()).nllSum().div(divisor);
                         collector.backward(part);
                         nll += part.getFloat();
                     }

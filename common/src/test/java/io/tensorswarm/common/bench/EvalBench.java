@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tensorswarm.common.eval.Evaluator;
 import io.tensorswarm.common.model.GptConfig;
 import io.tensorswarm.common.model.GptModel;
+import io.tensorswarm.common.model.Precision;
 import io.tensorswarm.common.model.TorchRuntime;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ import java.util.SplittableRandom;
  * ({@code scripts/bench/torch_eval.py}) on the same model, batch and sequence length, in the same run.
  * Each side runs in its own process, so each peak counts its model's weights once.
  *
- * <pre>{@code scripts/bench/run eval [preset batch seq reps threads]}   (default gpt2 8 1024 2 2)</pre>
+ * <pre>{@code scripts/bench/run eval [preset batch seq reps threads device precision]}   (default gpt2 8 1024 2 2 cpu fp32)</pre>
  */
 public final class EvalBench {
     private EvalBench() {}
@@ -32,7 +33,10 @@ public final class EvalBench {
         int seq = args.length > 2 ? Integer.parseInt(args[2]) : 1024;
         int reps = args.length > 3 ? Integer.parseInt(args[3]) : 2;
         int threads = args.length > 4 ? Integer.parseInt(args[4]) : Runtime.getRuntime().availableProcessors();
+        String deviceSpec = args.length > 5 ? args[5] : "cpu";
+        Precision precision = Precision.parse(args.length > 6 ? args[6] : "fp32");
         TorchRuntime.configure();
+        Device device = TorchRuntime.device(deviceSpec);
         GptConfig config = GptConfig.preset(preset);
         SplittableRandom random = new SplittableRandom(1);
         List<int[]> pages = new ArrayList<>();
@@ -43,19 +47,20 @@ public final class EvalBench {
             }
             pages.add(p);
         }
-        System.out.printf(Locale.ROOT, "## Evaluation: %s, batch %d x %d tokens, best of %d, %d threads%n%n", preset,
-                batch, seq, reps, threads);
+        System.out.printf(Locale.ROOT, "## Evaluation: %s, batch %d x %d tokens, best of %d, %d threads, %s, %s%n%n",
+                preset, batch, seq, reps, threads, device, precision);
         BenchSupport.printEnvironment();
         double seconds;
-        try (GptModel model = GptModel.create(config, 0, Device.cpu())) {
-            Evaluator evaluator = new Evaluator(batch);
+        try (GptModel model = GptModel.create(config, 0, device)) {
+            Evaluator evaluator = new Evaluator(batch, precision);
             seconds = BenchSupport.bestSeconds(reps, () -> evaluator.evaluate(model, pages));
         }
         double tokensPerSecond = (double) batch * seq / seconds;
         double peakMib = peakResidentMib();
         Optional<JsonNode> torch = BenchSupport.script("scripts/bench/torch_eval.py").flatMap(s -> BenchSupport.runPython(
                 s, 30, "--preset", preset, "--batch", Integer.toString(batch), "--seq", Integer.toString(seq), "--reps",
-                Integer.toString(reps), "--threads", Integer.toString(threads))).map(EvalBench::json);
+                Integer.toString(reps), "--threads", Integer.toString(threads), "--device", device.isGpu() ? "cuda" : "cpu",
+                "--precision", precision.label())).map(EvalBench::json);
         System.out.println("| metric | DJL (Java) | PyTorch eager (python3) | DJL / PyTorch |");
         System.out.println("|---|---|---|---|");
         if (torch.isPresent()) {
@@ -65,6 +70,10 @@ public final class EvalBench {
                     BenchSupport.fmt(tt), tokensPerSecond / tt);
             System.out.printf(Locale.ROOT, "| peak resident MiB | %s | %s | %.2fx |%n", BenchSupport.fmt(peakMib),
                     BenchSupport.fmt(tm), peakMib / tm);
+            if (torch.get().has("peak_gpu_mib")) {
+                System.out.printf(Locale.ROOT, "| PyTorch peak GPU MiB (max_memory_reserved) | - | %s | - |%n",
+                        BenchSupport.fmt(torch.get().get("peak_gpu_mib").asDouble()));
+            }
             System.out.println("\nPyTorch " + torch.get().get("torch").asText() + ", " + torch.get().get("threads").asInt()
                     + " threads.");
         } else {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tensorswarm.common.model.GptConfig;
 import io.tensorswarm.common.model.GptModel;
+import io.tensorswarm.common.model.Precision;
 import io.tensorswarm.common.model.TorchRuntime;
 import io.tensorswarm.common.train.TrainConfig;
 import io.tensorswarm.common.train.TrainResult;
@@ -28,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * plus achieved GFLOP/s against a dense fp32 matmul peak measured through DJL.
  *
  * <p>Usage: {@code TrainingBench [preset=tiny] [batch=16] [seq=128] [steps=20] [threads=cores]
- * [device=cpu] [matmulN=1024]}. Two warm-up steps are not timed. FLOPs per token use the nanoGPT /
+ * [device=cpu] [matmulN=1024] [precision=fp32]}; on a GPU the PyTorch baseline runs on the same GPU. Two warm-up steps are not timed. FLOPs per token use the nanoGPT /
  * PaLM estimate {@code 6 N + 12 L d T}, where N counts all parameters except {@code wpe} (the tied
  * {@code wte} is counted once, for the LM-head matmul), L layers, d width, T sequence length.
  */
@@ -43,6 +44,7 @@ public final class TrainingBench {
         int threads = Integer.parseInt(arg(args, 4, Integer.toString(Runtime.getRuntime().availableProcessors())));
         String deviceSpec = arg(args, 5, "cpu");
         int matmulN = Integer.parseInt(arg(args, 6, "1024"));
+        Precision precision = Precision.parse(arg(args, 7, "fp32"));
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         TorchRuntime.configure();
         Device device = TorchRuntime.device(deviceSpec);
@@ -51,7 +53,8 @@ public final class TrainingBench {
             throw new IllegalArgumentException("seq " + seq + " exceeds n_positions " + config.nPositions());
         }
         List<int[]> pages = randomPages(config.vocabSize(), batch * 4, seq + 1);
-        TrainConfig train = TrainConfig.defaults().withBatchSize(batch).withWarmupSteps(0).withLogEvery(1000);
+        TrainConfig train = TrainConfig.defaults().withBatchSize(batch).withWarmupSteps(0).withLogEvery(1000)
+                .withPrecision(precision);
 
         double djlTokensPerS;
         double djlStepMs;
@@ -67,14 +70,15 @@ public final class TrainingBench {
         }
         double djlPeakRss = EvalBench.peakResidentMib(); // before the matmul probe's own arrays
         double djlPeak = djlMatmulGflops(device, matmulN);
-        JsonNode torch = device.isGpu() ? null : torchBaseline(preset, batch, seq, steps, threads, matmulN);
+        JsonNode torch = torchBaseline(preset, batch, seq, steps, threads, matmulN, device.isGpu() ? "cuda" : "cpu",
+                precision);
 
         long n = config.parameterCount() - (long) config.nPositions() * config.nEmbd();
         double flopsPerToken = 6.0 * n + 12.0 * config.nLayer() * config.nEmbd() * seq;
         double djlGflops = flopsPerToken * djlTokensPerS / 1e9;
 
-        System.out.printf(Locale.ROOT, "### Training throughput: %s, batch %d x seq %d, %d timed steps, %d threads, %s%n%n",
-                preset, batch, seq, steps, threads, device);
+        System.out.printf(Locale.ROOT, "### Training throughput: %s, batch %d x seq %d, %d timed steps, %d threads, %s, %s%n%n",
+                preset, batch, seq, steps, threads, device, precision);
         System.out.printf(Locale.ROOT, "FLOPs/token = 6N + 12LdT = %.3e (N = %d without wpe)%n%n", flopsPerToken, n);
         System.out.println("| metric | DJL (Java) | PyTorch eager (python3) | DJL / PyTorch |");
         System.out.println("|---|---:|---:|---:|");
@@ -87,6 +91,9 @@ public final class TrainingBench {
             row("fp32 matmul peak GFLOP/s (" + matmulN + "^3)", djlPeak, tPeak);
             row("MFU vs own matmul peak (%)", 100 * djlGflops / djlPeak, 100 * flopsPerToken * tt / 1e9 / tPeak);
             row("peak resident MiB (process)", djlPeakRss, torch.path("peak_rss_mib").asDouble(Double.NaN));
+            if (torch.has("peak_gpu_mib")) {
+                row("PyTorch peak GPU MiB (max_memory_reserved)", Double.NaN, torch.get("peak_gpu_mib").doubleValue());
+            }
             System.out.printf(Locale.ROOT, "%nPyTorch: %s, %d threads%n", torch.get("torch").asText(),
                     torch.get("threads").intValue());
         } else {
@@ -158,15 +165,16 @@ public final class TrainingBench {
     }
 
     /** Runs the PyTorch baseline; returns its JSON line, or null when python3/torch is unavailable. */
-    static JsonNode torchBaseline(String preset, int batch, int seq, int steps, int threads, int matmulN)
-            throws Exception {
+    static JsonNode torchBaseline(String preset, int batch, int seq, int steps, int threads, int matmulN,
+            String device, Precision precision) throws Exception {
         Path script = locate(Path.of("scripts", "bench", "torch_train.py"));
         if (script == null || !Files.isExecutable(Path.of("/usr/bin/python3"))) {
             return null;
         }
         Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), "--preset", preset, "--batch",
                 Integer.toString(batch), "--seq", Integer.toString(seq), "--steps", Integer.toString(steps),
-                "--threads", Integer.toString(threads), "--matmul", Integer.toString(matmulN))
+                "--threads", Integer.toString(threads), "--matmul", Integer.toString(matmulN), "--device", device,
+                "--precision", precision.label())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         if (!p.waitFor(3, TimeUnit.HOURS) || p.exitValue() != 0 || out.isEmpty()) {

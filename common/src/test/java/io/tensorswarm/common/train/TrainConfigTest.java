@@ -33,7 +33,8 @@ class TrainConfigTest {
         assertTrue(assertThrows(TrainConfigException.class, () -> d.withWeightDecay(1.5)).getMessage().contains("weight decay"));
         assertTrue(assertThrows(TrainConfigException.class, () -> d.withGradClip(-1)).getMessage().contains("grad clip"));
         assertTrue(assertThrows(TrainConfigException.class, () -> d.withLogEvery(0)).getMessage().contains("log every"));
-        assertThrows(TrainConfigException.class, () -> new TrainConfig(1, 1, 1e-3, 0, 0.1, 0, 1.0, 0.95, 1e-8, 1, 0, 1, 1));
+        assertThrows(TrainConfigException.class, () -> new TrainConfig(1, 1, 1e-3, 0, 0.1, 0, 1.0, 0.95, 1e-8, 1, 0, 1, 1,
+                io.tensorswarm.common.model.Precision.FP32));
     }
 
     @Test

@@ -353,7 +353,7 @@ public final class MinerLoop {
         Path residual = settings.usesErrorFeedback() ? settings.stateDir().resolve(MinerSettings.RESIDUAL_FILE) : null;
         return new TrainJob(baseDir, revision, settings.data(), settings.textField(), settings.tokenCache(),
                 settings.device(), round, hotkeySs58, settings.pages(), settings.steps(), settings.batchSize(),
-                settings.gradAccum(), settings.learningRate(), settings.codec(), residual, residual == null ? null : work.resolve("residual.safetensors"),
+                settings.gradAccum(), settings.precision(), settings.learningRate(), settings.codec(), residual, residual == null ? null : work.resolve("residual.safetensors"),
                 work.resolve("delta.safetensors"));
     }
 

@@ -3,6 +3,7 @@ package io.tensorswarm.miner.run;
 import io.tensorswarm.common.protocol.CommitmentPayload;
 import io.tensorswarm.common.protocol.DeltaCodecs;
 import io.tensorswarm.common.protocol.RoundClock;
+import io.tensorswarm.common.model.Precision;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -21,6 +22,7 @@ import java.util.Objects;
  * @param steps inner optimizer steps per round
  * @param batchSize pages per micro-batch
  * @param gradAccum micro-batches per optimizer step ({@code --train.grad-accum})
+ * @param precision what training computes in ({@code --precision})
  * @param learningRate peak learning rate
  * @param codec delta codec name
  * @param stateDir persistent state: model cache, error-feedback residual, work files
@@ -40,6 +42,7 @@ public record MinerSettings(
         int steps,
         int batchSize,
         int gradAccum,
+        Precision precision,
         double learningRate,
         String codec,
         Path stateDir,
@@ -61,6 +64,7 @@ public record MinerSettings(
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(pollInterval, "pollInterval");
+        Objects.requireNonNull(precision, "precision");
         CommitmentPayload.checkLocator(locator);
         DeltaCodecs.forName(codec);
         if (pages < 1 || steps < 1 || batchSize < 1 || gradAccum < 1 || !(learningRate > 0) || maxRounds < 0) {

@@ -65,6 +65,7 @@ public final class DeltaProducer {
                     .withSteps(job.steps())
                     .withBatchSize(job.batchSize())
                     .withGradAccum(job.gradAccum())
+                    .withPrecision(job.precision())
                     .withLearningRate(job.learningRate())
                     .withWarmupSteps(Math.min(100, job.steps() / 10))
                     .withSeed(job.round());

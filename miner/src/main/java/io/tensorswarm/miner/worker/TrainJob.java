@@ -1,5 +1,6 @@
 package io.tensorswarm.miner.worker;
 
+import io.tensorswarm.common.model.Precision;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,6 +27,7 @@ import java.util.Objects;
  * @param steps optimizer steps
  * @param batchSize pages per micro-batch
  * @param gradAccum micro-batches per optimizer step
+ * @param precision what training computes in ({@code fp32} or {@code bf16} with F32 master weights)
  * @param learningRate peak learning rate
  * @param codec delta codec name ({@code fp32}, {@code bf16}, {@code int8}, {@code topk})
  * @param residualIn the saved error-feedback residual (may not exist), or {@code null} without feedback
@@ -45,6 +47,7 @@ public record TrainJob(
         int steps,
         int batchSize,
         int gradAccum,
+        Precision precision,
         double learningRate,
         String codec,
         Path residualIn,
@@ -60,6 +63,7 @@ public record TrainJob(
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(hotkey, "hotkey");
         Objects.requireNonNull(codec, "codec");
+        Objects.requireNonNull(precision, "precision");
         Objects.requireNonNull(out, "out");
         if ((residualIn == null) != (residualOut == null)) {
             throw new IllegalArgumentException("residualIn and residualOut go together");
@@ -91,6 +95,7 @@ public record TrainJob(
         add(args, "steps", Integer.toString(steps));
         add(args, "batch-size", Integer.toString(batchSize));
         add(args, "grad-accum", Integer.toString(gradAccum));
+        add(args, "precision", precision.label());
         add(args, "lr", Double.toString(learningRate));
         add(args, "codec", codec);
         if (residualIn != null) {
@@ -129,6 +134,7 @@ public record TrainJob(
                 Integer.parseInt(take(values, "steps")),
                 Integer.parseInt(take(values, "batch-size")),
                 Integer.parseInt(take(values, "grad-accum")),
+                Precision.parse(take(values, "precision")),
                 Double.parseDouble(take(values, "lr")),
                 take(values, "codec"),
                 optionalPath(values.remove("residual-in")),

@@ -114,7 +114,7 @@ class MinerLoopTest {
 
     private MinerSettings settings(String codec, long rounds) {
         return new MinerSettings(netuid, minerLocator, CLOCK, text, "text", tmp.resolve("token-cache"), "cpu", 4, 2, 2, 1,
-                1e-3, codec, tmp.resolve("state"), rounds, Duration.ofMillis(BLOCK_MILLIS), 1L << 30);
+                io.tensorswarm.common.model.Precision.FP32, 1e-3, codec, tmp.resolve("state"), rounds, Duration.ofMillis(BLOCK_MILLIS), 1L << 30);
     }
 
     private MinerLoop loop(MinerSettings settings, TrainingRunner runner, Sleeper loopSleeper) {

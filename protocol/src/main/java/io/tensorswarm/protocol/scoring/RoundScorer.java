@@ -5,6 +5,7 @@ import io.tensorswarm.common.eval.Evaluator;
 import io.tensorswarm.common.eval.LossGradient;
 import io.tensorswarm.common.model.GptModel;
 import io.tensorswarm.common.safetensors.SafetensorsReader;
+import io.tensorswarm.common.model.Precision;
 import io.tensorswarm.common.tensor.ParameterSet;
 import io.tensorswarm.protocol.RoundCommitments.Counted;
 import io.tensorswarm.protocol.fetch.DeltaFetcher;
@@ -84,11 +85,20 @@ public final class RoundScorer {
      * @param policy score or tiers
      * @param lossAnomaly whether MAD outliers of the after-delta loss that are worse than the median score 0
      * @param screen the screen's settings
+     * @param precision what the evaluation and the progress check's gradient compute in
      */
     public record Settings(int netuid, int assignedPages, int evalPages, int batchSize, double bonusFraction,
-            Policy policy, boolean lossAnomaly, ScreenConfig screen) {
+            Policy policy, boolean lossAnomaly, ScreenConfig screen, Precision precision) {
+        /** Settings computing in F32. */
+        public Settings(int netuid, int assignedPages, int evalPages, int batchSize, double bonusFraction,
+                Policy policy, boolean lossAnomaly, ScreenConfig screen) {
+            this(netuid, assignedPages, evalPages, batchSize, bonusFraction, policy, lossAnomaly, screen,
+                    Precision.FP32);
+        }
+
         public Settings {
             Objects.requireNonNull(policy, "policy");
+            Objects.requireNonNull(precision, "precision");
             Objects.requireNonNull(screen, "screen");
             if (assignedPages < 1 || evalPages < 1 || batchSize < 1) {
                 throw new IllegalArgumentException("assignedPages, evalPages and batchSize must be at least 1");
@@ -183,15 +193,16 @@ public final class RoundScorer {
                 assigned.add(i);
             }
         }
-        // One draw serves both: the first evalPages pages are scored on, the first GRADIENT_PAGES give
-        // the progress check's gradient.
+        // One draw serves both: the first evalPages pages are scored on, the first GRADIENT_PAGES (their first
+        // GRADIENT_WINDOW tokens) give the progress check's gradient.
         long[] pool = pages.evalPageIndices(evalSeed, Math.max(settings.evalPages(), ProgressCheck.GRADIENT_PAGES),
                 assigned::contains);
         List<int[]> evalPages = pages.pages(java.util.Arrays.copyOf(pool, settings.evalPages()));
         Map<String, ProgressCheck.Measure> progress = new LinkedHashMap<>();
         Map<String, Rejection> noProgress = checkProgress(round, model, baseWeights, fetched, screened, history,
-                pages.pages(java.util.Arrays.copyOf(pool, ProgressCheck.GRADIENT_PAGES)), cache, progress);
-        Evaluator evaluator = new Evaluator(settings.batchSize());
+                ProgressCheck.gradientWindow(pages.pages(java.util.Arrays.copyOf(pool, ProgressCheck.GRADIENT_PAGES))),
+                cache, progress);
+        Evaluator evaluator = new Evaluator(settings.batchSize(), settings.precision());
         Scorer scorer = new Scorer(settings.bonusFraction());
         double baseLoss = Double.NaN;
         double bestLoss = Double.NaN;
@@ -292,7 +303,7 @@ public final class RoundScorer {
             }
         }
         long start = System.nanoTime();
-        LossGradient.Result g = new LossGradient(settings.batchSize()).compute(model, baseWeights, gradientPages);
+        LossGradient.Result g = new LossGradient(settings.batchSize(), settings.precision()).compute(model, baseWeights, gradientPages);
         List<ProgressCheck.Measure> measures = ProgressCheck.measure(g.gradient(), earlier,
                 accepted.stream().<java.util.function.Supplier<ParameterSet>>map(
                         h -> () -> readDelta(cachedDelta(cache, h))).toList());

@@ -67,6 +67,19 @@ class ProgressCheckTest {
     }
 
     @Test
+    void gradientIsTakenOnEachPagesFirst129Tokens() {
+        int[] gpt2Page = new int[1025];
+        java.util.Arrays.setAll(gpt2Page, i -> i);
+        int[] tinyPage = new int[129];
+        int[] shortPage = {1, 2, 3};
+        List<int[]> window = ProgressCheck.gradientWindow(List.of(gpt2Page, tinyPage, shortPage));
+        assertEquals(3, window.size(), "every page still counts");
+        assertEquals(ProgressCheck.GRADIENT_WINDOW, window.get(0).length);
+        assertEquals(128, window.get(0)[128]);
+        assertTrue(window.get(1) == tinyPage && window.get(2) == shortPage, "pages that fit are used as they are");
+    }
+
+    @Test
     void noisyCopiesOfAnEarlierDeltaMakeNoProgressAtAnyNoiseLevel() {
         for (float noise : new float[] {0.3f, 0.75f, 2f, 5f}) {
             float[] copy = sum(scaled(earlier1, 1.1f), gaussian(noise));

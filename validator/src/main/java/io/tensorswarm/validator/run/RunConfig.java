@@ -1,5 +1,6 @@
 package io.tensorswarm.validator.run;
 
+import io.tensorswarm.common.model.Precision;
 import io.tensorswarm.common.protocol.RoundClock;
 import io.tensorswarm.protocol.scoring.RoundScorer;
 import io.tensorswarm.protocol.scoring.ScreenConfig;
@@ -23,6 +24,7 @@ import java.util.Objects;
  * @param policy {@link Policy#SCORE} (loss improvement) or {@link Policy#TIERED}
  * @param lossAnomalyFlags whether to flag loss outliers in logs and results (MAD)
  * @param screen thresholds of the delta screen
+ * @param precision what scoring computes in ({@code --precision})
  */
 public record RunConfig(
         int netuid,
@@ -37,7 +39,8 @@ public record RunConfig(
         double bonusFraction,
         RoundScorer.Policy policy,
         boolean lossAnomalyFlags,
-        ScreenConfig screen) {
+        ScreenConfig screen,
+        Precision precision) {
 
 
     /** Validates the fields. */
@@ -47,6 +50,7 @@ public record RunConfig(
         Objects.requireNonNull(downloadTimeout, "downloadTimeout");
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(screen, "screen");
+        Objects.requireNonNull(precision, "precision");
         if (netuid < 0 || netuid > 65535) {
             throw new IllegalArgumentException("netuid must be in [0, 65535], got " + netuid);
         }
@@ -67,37 +71,37 @@ public record RunConfig(
     /** Returns defaults for {@code netuid} and {@code stateDir}: 20-block rounds, margin 2, 4 assigned and 8 eval pages. */
     public static RunConfig defaults(int netuid, Path stateDir) {
         return new RunConfig(netuid, new RoundClock(20, 2), stateDir, 4096L << 20, Duration.ofMinutes(10), 4, 8, 8,
-                0.3, 0.10, RoundScorer.Policy.SCORE, false, ScreenConfig.defaults());
+                0.3, 0.10, RoundScorer.Policy.SCORE, false, ScreenConfig.defaults(), Precision.FP32);
     }
 
     /** Returns a copy with another round clock. */
     public RunConfig withClock(RoundClock value) {
         return new RunConfig(netuid, value, stateDir, maxDeltaBytes, downloadTimeout, assignedPages, evalPages,
-                batchSize, emaAlpha, bonusFraction, policy, lossAnomalyFlags, screen);
+                batchSize, emaAlpha, bonusFraction, policy, lossAnomalyFlags, screen, precision);
     }
 
     /** Returns a copy with another delta size cap. */
     public RunConfig withMaxDeltaBytes(long value) {
         return new RunConfig(netuid, clock, stateDir, value, downloadTimeout, assignedPages, evalPages,
-                batchSize, emaAlpha, bonusFraction, policy, lossAnomalyFlags, screen);
+                batchSize, emaAlpha, bonusFraction, policy, lossAnomalyFlags, screen, precision);
     }
 
     /** Returns a copy with other page counts. */
     public RunConfig withPages(int assigned, int eval) {
         return new RunConfig(netuid, clock, stateDir, maxDeltaBytes, downloadTimeout, assigned, eval,
-                batchSize, emaAlpha, bonusFraction, policy, lossAnomalyFlags, screen);
+                batchSize, emaAlpha, bonusFraction, policy, lossAnomalyFlags, screen, precision);
     }
 
     /** Returns a copy with another policy and anomaly flag setting. */
     public RunConfig withPolicy(RoundScorer.Policy value, boolean flags) {
         return new RunConfig(netuid, clock, stateDir, maxDeltaBytes, downloadTimeout, assignedPages, evalPages,
-                batchSize, emaAlpha, bonusFraction, value, flags, screen);
+                batchSize, emaAlpha, bonusFraction, value, flags, screen, precision);
     }
 
     /** Returns the protocol's scoring settings of this validator. */
     public RoundScorer.Settings scoring() {
         return new RoundScorer.Settings(netuid, assignedPages, evalPages, batchSize, bonusFraction, policy,
-                lossAnomalyFlags, screen);
+                lossAnomalyFlags, screen, precision);
     }
 
     /** Returns {@code <stateDir>/scores.json}. */

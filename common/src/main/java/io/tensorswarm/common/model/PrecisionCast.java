@@ -1,0 +1,64 @@
+package io.tensorswarm.common.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.ParameterStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Casts between F32 and BF16 in a way autograd records, so a BF16 copy of an F32 weight passes its
+ * gradient back to the weight in F32.
+ *
+ * <p>DJL's PyTorch JNI cannot do this itself: it maps no {@code DataType} to {@code torch.bfloat16}
+ * (asking aborts the process) and runs {@code toType} without gradients. The cast is therefore one
+ * scripted TorchScript module ({@code torchscript/precision-cast.pt}, written by
+ * {@code scripts/torchscript/make_precision_cast.py}) run with gradients on: F32 in gives BF16 out,
+ * anything else gives F32. DJL reports the BF16 arrays it returns as {@code DataType.UNKNOWN}; DJL
+ * operations that pass their own data type to libtorch (softmax, log-softmax) must not be given them.
+ * One module is loaded per device, the first time it is used, and kept for the life of the process.
+ */
+final class PrecisionCast {
+    private static final String RESOURCE = "/torchscript/precision-cast.pt";
+    private static final Map<Device, Loaded> MODULES = new ConcurrentHashMap<>();
+
+    private record Loaded(NDManager manager, PtSymbolBlock block, ParameterStore store) {}
+
+    private PrecisionCast() {}
+
+    /** Returns {@code x} in BF16 when it is F32, in F32 otherwise; the result is in {@code x}'s manager. */
+    static NDArray toggle(NDArray x) {
+        Loaded m = MODULES.computeIfAbsent(x.getDevice(), PrecisionCast::load);
+        // DJL passes a named array (every model weight has its name) as a one-entry dict: pass an unnamed view.
+        NDArray in = x.getName() == null ? x : x.reshape(x.getShape());
+        NDArray out = m.block().forward(m.store(), new NDList(in), true).singletonOrThrow();
+        out.attach(x.getManager());
+        if (in != x) {
+            in.close();
+        }
+        return out;
+    }
+
+    private static Loaded load(Device device) {
+        // A process-lifetime manager: the module is tiny and used by every BF16 step on the device.
+        NDManager manager = NDManager.newBaseManager(device);
+        try (InputStream in = PrecisionCast.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("classpath resource " + RESOURCE + " is missing from this build");
+            }
+            PtSymbolBlock block = JniUtils.loadModule((PtNDManager) manager, in, true, false);
+            return new Loaded(manager, block, new ParameterStore(manager, false));
+        } catch (IOException e) {
+            manager.close();
+            throw new UncheckedIOException("cannot read " + RESOURCE, e);
+        }
+    }
+}
