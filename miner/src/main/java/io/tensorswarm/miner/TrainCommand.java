@@ -145,12 +145,14 @@ public final class TrainCommand implements Callable<Integer> {
             log.info("base {} ({} parameters, revision {}), {} training pages of {} tokens from {}",
                     model, gpt.config().parameterCount(), shortHash(baseRevision), pool.size(),
                     corpus.pageLength(), data.data());
-            ParameterSet base = gpt.parameters();
             TrainResult result;
-            try (Trainer trainer = new Trainer(gpt, config)) {
-                result = trainer.train(pool, ConsoleProgress.stderr(logEvery));
+            ParameterSet delta;
+            try (GptModel.Snapshot base = gpt.snapshot()) { // on the device: the host holds only the delta
+                try (Trainer trainer = new Trainer(gpt, config)) {
+                    result = trainer.train(pool, ConsoleProgress.stderr(logEvery));
+                }
+                delta = gpt.deltaFrom(base);
             }
-            ParameterSet delta = gpt.deltaFrom(base); // base and delta: the only full host copies
             Optional<NonFiniteValue> bad = Deltas.checkFinite(delta);
             if (bad.isPresent()) {
                 throw new ExitException(ExitCodes.FAILURE, "training diverged: the delta holds " + bad.get()

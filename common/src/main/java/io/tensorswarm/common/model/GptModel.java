@@ -173,6 +173,63 @@ public final class GptModel implements AutoCloseable {
     }
 
     /**
+     * A copy of every parameter kept on the model's device (not on the Java heap), taken before
+     * training so that {@link #deltaFrom(Snapshot)} needs no host copy of the base. Close it to free it.
+     */
+    public static final class Snapshot implements AutoCloseable {
+        private final NDManager manager;
+        private final Map<String, NDArray> copies;
+
+        private Snapshot(NDManager manager, Map<String, NDArray> copies) {
+            this.manager = manager;
+            this.copies = copies;
+        }
+
+        @Override
+        public void close() {
+            manager.close();
+        }
+    }
+
+    /** Returns a device-side copy of the current weights (one more model's worth of device memory). */
+    public Snapshot snapshot() {
+        NDManager m = manager.newSubManager(device);
+        Map<String, NDArray> copies = new LinkedHashMap<>();
+        try (GradMode.Guard ignored = GradMode.disabled()) {
+            for (Map.Entry<String, NDArray> e : params.entrySet()) {
+                NDArray copy = e.getValue().duplicate();
+                copy.attach(m);
+                copies.put(e.getKey(), copy);
+            }
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+        return new Snapshot(m, copies);
+    }
+
+    /**
+     * Returns {@code parameters() - base} for a snapshot of this model, subtracted on the device one
+     * tensor at a time: the host holds the delta and nothing else of the model, so the miner's delta
+     * path (delta, then its encoding) never holds more than two full host copies of the weights.
+     */
+    public ParameterSet deltaFrom(Snapshot base) {
+        ParameterSet.Builder b = ParameterSet.builder();
+        try (GradMode.Guard ignored = GradMode.disabled()) {
+            for (GptParameterLayout.Spec spec : layout.specs().values()) {
+                NDArray before = base.copies.get(spec.name());
+                if (before == null) {
+                    throw new ModelWeightsException("snapshot has no tensor " + spec.name());
+                }
+                try (NDArray d = params.get(spec.name()).sub(before)) {
+                    b.add(NamedTensor.ofFloats(spec.name(), spec.shape(), d.toFloatArray()));
+                }
+            }
+        }
+        return b.build();
+    }
+
+    /**
      * Returns {@code parameters() - base}, one tensor at a time, without a host copy of all the
      * trained weights: the delta path then holds the base and the delta, not a third full copy.
      *

@@ -230,6 +230,15 @@ class GptModelTest {
                 assertArrayEquals(t.toFloats(), delta.require(t.name()).toFloats(),
                         t.name());
             }
+            // The same through a device-side snapshot of the base, which is independent of later loads.
+            model.loadParameters(base);
+            try (GptModel.Snapshot snapshot = model.snapshot()) {
+                model.loadParameters(other.parameters());
+                ParameterSet viaSnapshot = model.deltaFrom(snapshot);
+                for (NamedTensor t : expected) {
+                    assertArrayEquals(t.toFloats(), viaSnapshot.require(t.name()).toFloats(), 1e-6f, t.name());
+                }
+            }
             ParameterSet.Builder missing = ParameterSet.builder();
             base.tensors().stream().skip(1).forEach(missing::add);
             missing.add(base.tensors().get(0).withName("not.a.tensor"));

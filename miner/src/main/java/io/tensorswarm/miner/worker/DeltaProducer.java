@@ -60,7 +60,6 @@ public final class DeltaProducer {
                 Tokenizer tokenizer = Tokenizers.forModelDir(job.baseDir(), gpt.config().vocabSize());
                 TokenPages corpus = openPages(job, tokenizer, gpt.config().nPositions())) {
             List<int[]> pages = corpus.pagesFor(job.round(), job.hotkey(), job.pages());
-            ParameterSet base = gpt.parameters();
             TrainConfig config = TrainConfig.defaults()
                     .withSteps(job.steps())
                     .withBatchSize(job.batchSize())
@@ -70,12 +69,14 @@ public final class DeltaProducer {
                     .withWarmupSteps(Math.min(100, job.steps() / 10))
                     .withSeed(job.round());
             TrainResult result;
-            try (Trainer trainer = new Trainer(gpt, config)) {
-                result = trainer.train(pages, listener);
+            ParameterSet delta;
+            // The base stays on the device: the host holds the delta, then its encoding, and nothing else.
+            try (GptModel.Snapshot base = gpt.snapshot()) {
+                try (Trainer trainer = new Trainer(gpt, config)) {
+                    result = trainer.train(pages, listener);
+                }
+                delta = gpt.deltaFrom(base);
             }
-            // Base and delta are the only full host copies (the trained weights stay on the device).
-            ParameterSet delta = gpt.deltaFrom(base);
-            base = null;
             Optional<NonFiniteValue> bad = Deltas.checkFinite(delta);
             if (bad.isPresent()) {
                 throw new WorkerException("training diverged in round " + job.round() + ": the delta holds "
