@@ -15,7 +15,7 @@
 # Timing knobs (environment): LS_BLOCK_TIME (1s), LS_ROUND_BLOCKS (40), LS_DEADLINE_MARGIN (20),
 # LS_TRAIN_STEPS (12), LS_BATCH_SIZE (4), LS_PAGES (24), LS_EVAL_PAGES (8), LS_LR (2e-3);
 # LS_MERGE_DELAY (3 blocks after the upload window); LS_HTTP_PORT (0 = any free port) for the
-# orchestrator's API and dashboard; LS_GYM_ARGS: extra flags for every adversary (e.g.
+# orchestrator's API and dashboard; LS_MERGE_BATCH: the averager's --merge.batch-size (8 tiny, 1 gpt2); LS_GYM_ARGS: extra flags for every adversary (e.g.
 # "--noisy.cosine 0.8"); LS_HEAP: the daemons' -Xmx (1g for tiny, 6g for the gpt2 presets, whose
 # base, trained weights and delta are Java arrays of 0.5-1.4 GB each).
 # See docs/local-subnet.md.
@@ -46,8 +46,9 @@ done
 [[ "$MINERS" =~ ^[1-9][0-9]*$ ]] || { echo "local-subnet: --miners must be a positive integer" >&2; exit 2; }
 [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "local-subnet: --rounds must be a positive integer" >&2; exit 2; }
 case "$PRESET" in
-    tiny) HEAP="${LS_HEAP:-1g}" ;;
-    gpt2|gpt2-medium) HEAP="${LS_HEAP:-6g}" ;;
+    tiny) HEAP="${LS_HEAP:-1g}"; MERGE_BATCH="${LS_MERGE_BATCH:-8}" ;;
+    # A gpt2 gradient pass on 1024-token pages takes about 3 GB per page: the averager's mixing fit goes one page at a time.
+    gpt2|gpt2-medium) HEAP="${LS_HEAP:-6g}"; MERGE_BATCH="${LS_MERGE_BATCH:-1}" ;;
     *) echo "local-subnet: --preset must be tiny, gpt2 or gpt2-medium" >&2; exit 2 ;;
 esac
 # The gym's kinds (java -jar dist/gym.jar kinds); "all" runs each once.
@@ -237,7 +238,8 @@ start orchestrator "${DAEMON_JAVA[@]}" -jar dist/orchestrator.jar run --netuid "
 start averager "${DAEMON_JAVA[@]}" -jar dist/averager.jar run --netuid "$NETUID" "${CHAIN_FLAGS[@]}" \
     --storage.location "$BASE_LOCATION" "${DATA_FLAGS[@]}" --state.dir "$STATE/averager" --device "$DEVICE" \
     "${ROUND_FLAGS[@]}" --merge.delay-blocks "${LS_MERGE_DELAY:-3}" --merge.top-g "$((${#WALLET_NAMES[@]} - 1))" \
-    --merge.fit-pages 8 --merge.check-pages 8 --merge.mixing-iterations 3 --miner.pages "$PAGES" \
+    --merge.fit-pages 8 --merge.check-pages 8 --merge.mixing-iterations 3 --merge.batch-size "$MERGE_BATCH" \
+    --miner.pages "$PAGES" \
     --locators.allow file \
     --start-round "$((FIRST_ROUND - 1))" --poll-seconds 1
 # (The averager starts a round before the first reported one, as the validator does, so that its

@@ -144,7 +144,9 @@ public final class RunCommand implements Callable<Integer> {
     int mixingIterations;
 
     @Option(names = "--merge.batch-size", defaultValue = "${env:TS_MERGE_BATCH_SIZE:-8}", paramLabel = "<n>",
-            description = "Pages per forward pass while merging (default: ${DEFAULT-VALUE}; env TS_MERGE_BATCH_SIZE).")
+            description = "Pages per forward (and, fitting the mixing weights, backward) pass while merging and "
+                    + "scoring; a gradient pass of gpt2 on 1024-token pages needs about 3 GB per page "
+                    + "(default: ${DEFAULT-VALUE}; env TS_MERGE_BATCH_SIZE).")
     int batchSize;
 
     @Option(names = "--miner.pages", defaultValue = "${env:TS_PAGES:-32}", paramLabel = "<n>",
@@ -211,7 +213,7 @@ public final class RunCommand implements Callable<Integer> {
             try {
                 settings = new AveragerSettings(netuid, clock, topG, fitPages, checkPages, minerPages, maxDeltaBytes,
                         outerLr, outerMomentum,
-                        new MergeConfig(MixingConfig.defaults().withIterations(mixingIterations), batchSize,
+                        new MergeConfig(MixingConfig.defaults().withIterations(mixingIterations).withBatchSize(batchSize), batchSize,
                                 precision.get()), stateDir,
                         device.resolve(), evalPages);
             } catch (IllegalArgumentException e) {

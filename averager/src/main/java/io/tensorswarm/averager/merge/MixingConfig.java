@@ -34,4 +34,8 @@ public record MixingConfig(int iterations, double stepSize, int quantum, int bat
     public MixingConfig withIterations(int value) {
         return new MixingConfig(value, stepSize, quantum, batchSize);
     }
+
+    public MixingConfig withBatchSize(int value) {
+        return new MixingConfig(iterations, stepSize, quantum, value);
+    }
 }

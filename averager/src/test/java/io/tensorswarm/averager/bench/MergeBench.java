@@ -1,0 +1,114 @@
+package io.tensorswarm.averager.bench;
+
+import ai.djl.Device;
+import io.tensorswarm.averager.merge.HotkeyDelta;
+import io.tensorswarm.averager.merge.MergeConfig;
+import io.tensorswarm.averager.merge.MergeResult;
+import io.tensorswarm.averager.merge.Merger;
+import io.tensorswarm.averager.merge.MixingConfig;
+import io.tensorswarm.averager.merge.OuterOptimizer;
+import io.tensorswarm.common.model.GptConfig;
+import io.tensorswarm.common.model.GptModel;
+import io.tensorswarm.common.model.Precision;
+import io.tensorswarm.common.model.TorchRuntime;
+import io.tensorswarm.common.tensor.NamedTensor;
+import io.tensorswarm.common.tensor.ParameterSet;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Peak resident memory and wall time of one averager merge ({@link Merger#merge}: mixing-weight fit
+ * with its gradient passes, weighted sum, outer Nesterov step, acceptance check) on a preset's
+ * model, as {@code averager run} does it every round.
+ *
+ * <p>Usage: {@code MergeBench [preset=gpt2] [deltas=2] [fitPages=2] [checkPages=2] [iterations=3]
+ * [precision=fp32] [batch=1]} (batch: {@code --merge.batch-size}, pages per forward/backward pass). Deltas are small Gaussian perturbations (their values do not change the memory);
+ * pages are random tokens of the model's full context. Prints the process's peak resident set (VmHWM,
+ * heap and libtorch together) and the heap in use after the merge, against the F32 model size.
+ */
+public final class MergeBench {
+    private MergeBench() {}
+
+    public static void main(String[] args) throws Exception {
+        String preset = args.length > 0 ? args[0] : "gpt2";
+        int deltas = Integer.parseInt(args.length > 1 ? args[1] : "2");
+        int fit = Integer.parseInt(args.length > 2 ? args[2] : "2");
+        int check = Integer.parseInt(args.length > 3 ? args[3] : "2");
+        int iterations = Integer.parseInt(args.length > 4 ? args[4] : "3");
+        Precision precision = Precision.parse(args.length > 5 ? args[5] : "fp32");
+        int batch = Integer.parseInt(args.length > 6 ? args[6] : "1");
+        TorchRuntime.configure();
+        GptConfig config = GptConfig.preset(preset).withDropout(0);
+        double modelMib = config.parameterCount() * 4.0 / (1 << 20);
+        long start = System.nanoTime();
+        MergeResult result;
+        try (GptModel model = GptModel.create(config, 0, Device.cpu())) {
+            ParameterSet base = model.parameters();
+            List<HotkeyDelta> list = new ArrayList<>();
+            for (int i = 0; i < deltas; i++) {
+                list.add(new HotkeyDelta("miner-" + i, perturbation(base, 1e-3, i)));
+            }
+            List<int[]> pages = randomPages(config, fit + check);
+            System.err.printf(Locale.ROOT, "bench: merging %d %s deltas (%d fit, %d check pages, %d iterations, %s)%n",
+                    deltas, preset, fit, check, iterations, precision);
+            long mergeStart = System.nanoTime();
+            result = new Merger(new MergeConfig(MixingConfig.defaults().withIterations(iterations).withBatchSize(batch), batch,
+                    precision))
+                    .merge(model, base, list, pages.subList(0, fit), pages.subList(fit, fit + check),
+                            new OuterOptimizer(0.7f, 0.9f));
+            start = mergeStart;
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Runtime rt = Runtime.getRuntime();
+        double heapMib = (rt.totalMemory() - rt.freeMemory()) / (double) (1 << 20);
+        double peakMib = peakResidentMib();
+        System.out.printf(Locale.ROOT, "### One averager merge: %s, %d deltas, %d fit + %d check pages of %d tokens, "
+                + "%d mixing iterations, batch %d, %s%n%n", preset, deltas, fit, check, config.nPositions(), iterations, batch,
+                precision);
+        System.out.println("| metric | value | x F32 model size |");
+        System.out.println("|---|---:|---:|");
+        System.out.printf(Locale.ROOT, "| F32 model size MiB | %,.0f | 1.00x |%n", modelMib);
+        System.out.printf(Locale.ROOT, "| peak resident MiB (process) | %,.0f | %.2fx |%n", peakMib, peakMib / modelMib);
+        System.out.printf(Locale.ROOT, "| -Xmx MiB | %,.0f | %.2fx |%n", rt.maxMemory() / (double) (1 << 20),
+                rt.maxMemory() / (double) (1 << 20) / modelMib);
+        System.out.printf(Locale.ROOT, "| merge wall time s | %.1f | |%n", seconds);
+        System.out.printf(Locale.ROOT, "%naccepted %s, check loss %.4f -> %.4f%n", result.accepted(),
+                result.lossBefore(), result.lossAfter());
+        System.err.printf(Locale.ROOT, "heap in use after the merge: %.0f MiB%n", heapMib);
+    }
+
+    private static ParameterSet perturbation(ParameterSet like, double std, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        ParameterSet.Builder b = ParameterSet.builder();
+        for (NamedTensor t : like) {
+            float[] v = new float[(int) t.elementCount()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) (rnd.nextGaussian() * std);
+            }
+            b.add(NamedTensor.ofFloats(t.name(), t.shape(), v));
+        }
+        return b.build();
+    }
+
+    private static List<int[]> randomPages(GptConfig config, int count) {
+        SplittableRandom rnd = new SplittableRandom(1);
+        List<int[]> pages = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            pages.add(rnd.ints(config.nPositions() + 1, 0, config.vocabSize()).toArray());
+        }
+        return pages;
+    }
+
+    private static double peakResidentMib() throws java.io.IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+            }
+        }
+        return Double.NaN;
+    }
+}
