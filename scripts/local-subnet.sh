@@ -15,7 +15,8 @@
 # Timing knobs (environment): LS_BLOCK_TIME (1s), LS_ROUND_BLOCKS (40), LS_DEADLINE_MARGIN (20),
 # LS_TRAIN_STEPS (12), LS_BATCH_SIZE (4), LS_PAGES (24), LS_EVAL_PAGES (8), LS_LR (2e-3);
 # LS_MERGE_DELAY (3 blocks after the upload window); LS_HTTP_PORT (0 = any free port) for the
-# orchestrator's API and dashboard; LS_MERGE_BATCH: the averager's --merge.batch-size (8 tiny, 1 gpt2); LS_GYM_ARGS: extra flags for every adversary (e.g.
+# orchestrator's API and dashboard; LS_MERGE_BATCH: the averager's --merge.batch-size (8 tiny, 1 gpt2);
+# LS_MERGE_PAGES (8): its fit and check pages each; LS_MIXING_ITERATIONS (3); LS_GYM_ARGS: extra flags for every adversary (e.g.
 # "--noisy.cosine 0.8"); LS_HEAP: the daemons' -Xmx (1g for tiny, 6g for the gpt2 presets, whose
 # base, trained weights and delta are Java arrays of 0.5-1.4 GB each).
 # See docs/local-subnet.md.
@@ -238,7 +239,8 @@ start orchestrator "${DAEMON_JAVA[@]}" -jar dist/orchestrator.jar run --netuid "
 start averager "${DAEMON_JAVA[@]}" -jar dist/averager.jar run --netuid "$NETUID" "${CHAIN_FLAGS[@]}" \
     --storage.location "$BASE_LOCATION" "${DATA_FLAGS[@]}" --state.dir "$STATE/averager" --device "$DEVICE" \
     "${ROUND_FLAGS[@]}" --merge.delay-blocks "${LS_MERGE_DELAY:-3}" --merge.top-g "$((${#WALLET_NAMES[@]} - 1))" \
-    --merge.fit-pages 8 --merge.check-pages 8 --merge.mixing-iterations 3 --merge.batch-size "$MERGE_BATCH" \
+    --merge.fit-pages "${LS_MERGE_PAGES:-8}" --merge.check-pages "${LS_MERGE_PAGES:-8}" \
+    --merge.mixing-iterations "${LS_MIXING_ITERATIONS:-3}" --merge.batch-size "$MERGE_BATCH" \
     --miner.pages "$PAGES" \
     --locators.allow file \
     --start-round "$((FIRST_ROUND - 1))" --poll-seconds 1
