@@ -64,13 +64,14 @@ public final class GptModel implements AutoCloseable {
             NDArray ln2W, NDArray ln2B, NDArray fcW, NDArray fcB, NDArray mlpProjW, NDArray mlpProjB) {
 
         /** Returns this block's weights for {@code precision}: BF16 copies filed under {@code m}, or itself for F32. */
-        Block in(Precision type, NDManager m) {
-            if (type == Precision.FP32) {
+        Block in(Precision precision, NDManager m) {
+            if (precision == Precision.FP32) {
                 return this;
             }
-            return new Block(cast(ln1W, type, m), cast(ln1B, type, m), cast(attnW, type, m), cast(attnB, type, m),
-                    cast(attnProjW, type, m), cast(attnProjB, type, m), cast(ln2W, type, m), cast(ln2B, type, m),
-                    cast(fcW, type, m), cast(fcB, type, m), cast(mlpProjW, type, m), cast(mlpProjB, type, m));
+            Precision p = precision;
+            return new Block(cast(ln1W, p, m), cast(ln1B, p, m), cast(attnW, p, m), cast(attnB, p, m),
+                    cast(attnProjW, p, m), cast(attnProjB, p, m), cast(ln2W, p, m), cast(ln2B, p, m),
+                    cast(fcW, p, m), cast(fcB, p, m), cast(mlpProjW, p, m), cast(mlpProjB, p, m));
         }
     }
 
@@ -339,7 +340,6 @@ public final class GptModel implements AutoCloseable {
      * its softmax are taken in F32.
      */
     public NDArray forward(NDArray ids, boolean training, Precision precision) {
-        Precision type = precision;
         NDManager m = ids.getManager();
         Shape s = ids.getShape();
         long b = s.get(0);
@@ -350,10 +350,10 @@ public final class GptModel implements AutoCloseable {
         int d = config.nEmbd();
         int heads = config.nHead();
         // The tied embedding is cast once: its gradient sums the embedding's and the head's.
-        NDArray wte = cast(p(GptParameterLayout.PREFIX + "wte.weight"), type, m);
+        NDArray wte = cast(p(GptParameterLayout.PREFIX + "wte.weight"), precision, m);
         NDArray wpe = p(GptParameterLayout.PREFIX + "wpe.weight");
         NDArray x = ids.getNDArrayInternal().embedding(ids, wte, SparseFormat.DENSE).singletonOrThrow();
-        NDArray pos = cast(scoped(wpe.get(new NDIndex("0:{}", t)), m), type, m);
+        NDArray pos = cast(scoped(wpe.get(new NDIndex("0:{}", t)), m), precision, m);
         x = dropout(x.add(pos), config.embdPdrop(), training);
         NDArray mask = causalMask((int) t);
         NDArray scale = scalar((float) (1.0 / Math.sqrt(config.headDim())));
@@ -363,14 +363,14 @@ public final class GptModel implements AutoCloseable {
             // for training too; without it, every temporary of every layer lived until the step ended.
             try (NDManager layer = m.newSubManager()) {
                 x.attach(layer);
-                x = block(blk.in(type, layer), x, mask, scale, b, t, d, heads, training);
+                x = block(blk.in(precision, layer), x, mask, scale, b, t, d, heads, training);
                 x.attach(m);
             }
         }
-        x = layerNorm(x, cast(p(GptParameterLayout.PREFIX + "ln_f.weight"), type, m),
-                cast(p(GptParameterLayout.PREFIX + "ln_f.bias"), type, m));
+        x = layerNorm(x, cast(p(GptParameterLayout.PREFIX + "ln_f.weight"), precision, m),
+                cast(p(GptParameterLayout.PREFIX + "ln_f.bias"), precision, m));
         NDArray logits = x.matMul(scoped(wte.transpose(), m));
-        if (type == Precision.FP32) {
+        if (precision == Precision.FP32) {
             return logits;
         }
         // The cast's backward needs nothing saved, so the BF16 logits can go at once.
