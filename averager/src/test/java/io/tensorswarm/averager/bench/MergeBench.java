@@ -7,14 +7,13 @@ import io.tensorswarm.averager.merge.MergeResult;
 import io.tensorswarm.averager.merge.Merger;
 import io.tensorswarm.averager.merge.MixingConfig;
 import io.tensorswarm.averager.merge.OuterOptimizer;
+import io.tensorswarm.common.bench.PeakMemory;
 import io.tensorswarm.common.model.GptConfig;
 import io.tensorswarm.common.model.GptModel;
 import io.tensorswarm.common.model.Precision;
 import io.tensorswarm.common.model.TorchRuntime;
 import io.tensorswarm.common.tensor.NamedTensor;
 import io.tensorswarm.common.tensor.ParameterSet;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -65,7 +64,7 @@ public final class MergeBench {
         double seconds = (System.nanoTime() - start) / 1e9;
         Runtime rt = Runtime.getRuntime();
         double heapMib = (rt.totalMemory() - rt.freeMemory()) / (double) (1 << 20);
-        double peakMib = peakResidentMib();
+        double peakMib = PeakMemory.residentMib();
         System.out.printf(Locale.ROOT, "### One averager merge: %s, %d deltas, %d fit + %d check pages of %d tokens, "
                 + "%d mixing iterations, batch %d, %s%n%n", preset, deltas, fit, check, config.nPositions(), iterations, batch,
                 precision);
@@ -101,14 +100,5 @@ public final class MergeBench {
             pages.add(rnd.ints(config.nPositions() + 1, 0, config.vocabSize()).toArray());
         }
         return pages;
-    }
-
-    private static double peakResidentMib() throws java.io.IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-            }
-        }
-        return Double.NaN;
     }
 }

@@ -8,8 +8,6 @@ import io.tensorswarm.common.model.GptConfig;
 import io.tensorswarm.common.model.GptModel;
 import io.tensorswarm.common.model.Precision;
 import io.tensorswarm.common.model.TorchRuntime;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -56,7 +54,7 @@ public final class EvalBench {
             seconds = BenchSupport.bestSeconds(reps, () -> evaluator.evaluate(model, pages));
         }
         double tokensPerSecond = (double) batch * seq / seconds;
-        double peakMib = peakResidentMib();
+        double peakMib = PeakMemory.residentMib();
         Optional<JsonNode> torch = BenchSupport.script("scripts/bench/torch_eval.py").flatMap(s -> BenchSupport.runPython(
                 s, 30, "--preset", preset, "--batch", Integer.toString(batch), "--seq", Integer.toString(seq), "--reps",
                 Integer.toString(reps), "--threads", Integer.toString(threads), "--device", device.isGpu() ? "cuda" : "cpu",
@@ -89,15 +87,5 @@ public final class EvalBench {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    /** The process's peak resident set (VmHWM), which includes native (libtorch) memory and the JVM heap. */
-    static double peakResidentMib() throws java.io.IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-            }
-        }
-        return Double.NaN;
     }
 }

@@ -68,7 +68,7 @@ public final class TrainingBench {
                 djlStepMs = 1000 * r.seconds() / steps;
             }
         }
-        double djlPeakRss = EvalBench.peakResidentMib(); // before the matmul probe's own arrays
+        double djlPeakRss = PeakMemory.residentMib(); // before the matmul probe's own arrays
         double djlPeak = djlMatmulGflops(device, matmulN);
         JsonNode torch = torchBaseline(preset, batch, seq, steps, threads, matmulN, device.isGpu() ? "cuda" : "cpu",
                 precision);
