@@ -16,6 +16,7 @@
 # LS_TRAIN_STEPS (12), LS_BATCH_SIZE (4), LS_PAGES (24), LS_EVAL_PAGES (8), LS_LR (2e-3);
 # LS_MERGE_DELAY (3 blocks after the upload window); LS_HTTP_PORT (0 = any free port) for the
 # orchestrator's API and dashboard; LS_MERGE_BATCH: the averager's --merge.batch-size (8 tiny, 1 gpt2);
+# LS_EVAL_BATCH: the validator's --batch-size (8 tiny, 2 gpt2);
 # LS_MERGE_PAGES (8): its fit and check pages each; LS_MIXING_ITERATIONS (3); LS_GYM_ARGS: extra flags for every adversary (e.g.
 # "--noisy.cosine 0.8"); LS_HEAP: the daemons' -Xmx (1g for tiny, 6g for the gpt2 presets, whose
 # base, trained weights and delta are Java arrays of 0.5-1.4 GB each).
@@ -47,9 +48,13 @@ done
 [[ "$MINERS" =~ ^[1-9][0-9]*$ ]] || { echo "local-subnet: --miners must be a positive integer" >&2; exit 2; }
 [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "local-subnet: --rounds must be a positive integer" >&2; exit 2; }
 case "$PRESET" in
-    tiny) HEAP="${LS_HEAP:-1g}"; MERGE_BATCH="${LS_MERGE_BATCH:-8}" ;;
-    # A gpt2 gradient pass on 1024-token pages takes about 3 GB per page: the averager's mixing fit goes one page at a time.
-    gpt2|gpt2-medium) HEAP="${LS_HEAP:-6g}"; MERGE_BATCH="${LS_MERGE_BATCH:-1}" ;;
+    tiny) HEAP="${LS_HEAP:-1g}"; MERGE_BATCH="${LS_MERGE_BATCH:-8}"; EVAL_BATCH="${LS_EVAL_BATCH:-8}" ;;
+    # A gpt2 gradient pass on 1024-token pages takes about 3 GB per page: the averager's mixing fit goes one
+    # page at a time, and the validator evaluates 2 pages per pass (at 8, with a miner, the averager and the
+    # orchestrator beside it on 24 GB, the kernel killed it in every evaluation). Large tensors go to mmap and
+    # back to the kernel when freed (glibc otherwise keeps them in its heap once the threshold has grown).
+    gpt2|gpt2-medium) HEAP="${LS_HEAP:-6g}"; MERGE_BATCH="${LS_MERGE_BATCH:-1}"; EVAL_BATCH="${LS_EVAL_BATCH:-2}"
+        export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-131072}" ;;
     *) echo "local-subnet: --preset must be tiny, gpt2 or gpt2-medium" >&2; exit 2 ;;
 esac
 # The gym's kinds (java -jar dist/gym.jar kinds); "all" runs each once.
@@ -106,7 +111,8 @@ export BT_COLDKEY_PASSWORD="${BT_COLDKEY_PASSWORD:-local-subnet-only}"
 # SuppressFatalErrorMessage: a JVM that crashes in native code exits at once instead of hanging
 # in its error report, so the supervisor below can restart it.
 JAVA=(java "-Xmx$HEAP" "-XX:ErrorFile=$LOGS/hs_err_%p.log")
-DAEMON_JAVA=(java "-Xmx$HEAP" -XX:+SuppressFatalErrorMessage)
+# G1PeriodicGCInterval: an idle daemon returns unused heap to the OS (four gpt2 daemons on one machine).
+DAEMON_JAVA=(java "-Xmx$HEAP" -XX:+SuppressFatalErrorMessage -XX:G1PeriodicGCInterval=60000)
 GYM_JAVA=(java -Xmx512m -XX:+SuppressFatalErrorMessage)
 CHAIN_FLAGS=(--subtensor.network embedded --local-chain.dir "$CHAIN")
 ROUND_FLAGS=(--round.blocks "$ROUND_BLOCKS" --round.deadline-margin "$MARGIN")
@@ -280,7 +286,7 @@ done
 start validator "${DAEMON_JAVA[@]}" -jar dist/validator.jar run --netuid "$NETUID" "${CHAIN_FLAGS[@]}" \
     --wallet.name validator --wallet.path "$WALLETS" --base.location "$BASE_LOCATION" "${DATA_FLAGS[@]}" \
     --state.dir "$STATE/validator" --device "$DEVICE" "${ROUND_FLAGS[@]}" \
-    --assigned-pages "$PAGES" --eval-pages "$EVAL_PAGES" --locators.allow file,s3,hf \
+    --assigned-pages "$PAGES" --eval-pages "$EVAL_PAGES" --batch-size "$EVAL_BATCH" --locators.allow file,s3,hf \
     --orchestrator.url "$ORCHESTRATOR_URL"
 
 # ---- rounds -----------------------------------------------------------------------------------
