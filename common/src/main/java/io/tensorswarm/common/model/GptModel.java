@@ -56,6 +56,7 @@ public final class GptModel implements AutoCloseable {
     private final GptParameterLayout layout;
     private final Map<String, NDArray> params;
     private final Map<Integer, NDArray> causalMasks = new ConcurrentHashMap<>();
+    private final Map<Integer, NDArray> narrowMasks = new ConcurrentHashMap<>();
     private final Map<Float, NDArray> scalars = new ConcurrentHashMap<>();
     private final Block[] blocks;
 
@@ -355,7 +356,7 @@ public final class GptModel implements AutoCloseable {
         NDArray x = ids.getNDArrayInternal().embedding(ids, wte, SparseFormat.DENSE).singletonOrThrow();
         NDArray pos = cast(scoped(wpe.get(new NDIndex("0:{}", t)), m), precision, m);
         x = dropout(x.add(pos), config.embdPdrop(), training);
-        NDArray mask = causalMask((int) t);
+        NDArray mask = precision == Precision.FP32 ? causalMask((int) t) : narrowMask((int) t);
         NDArray scale = scalar((float) (1.0 / Math.sqrt(config.headDim())));
         for (Block blk : blocks) {
             // Each layer runs in its own scope, which takes the layer's input and every temporary along: only
@@ -415,14 +416,21 @@ public final class GptModel implements AutoCloseable {
     }
 
     /**
-     * Returns the masked softmax of attention scores over the last axis. BF16 scores are widened for
-     * it and the probabilities narrowed back (as autocast does): the softmax itself runs in F32.
+     * Returns the masked softmax of attention scores over the last axis, in the scores' dtype (the mask
+     * is in the same dtype). BF16 scores take libtorch's BF16 softmax (which accumulates in F32) through
+     * {@link PrecisionCast#softmaxLast}: the probabilities autograd keeps stay BF16.
      */
-    private static NDArray softmax(NDArray scores, NDArray mask) {
+    private NDArray softmax(NDArray scores, NDArray mask) {
         if (scores.getDataType() == DataType.FLOAT32) {
             return scores.add(mask).softmax(-1);
         }
-        return PrecisionCast.toggle(PrecisionCast.toggle(scores).add(mask).softmax(-1));
+        return PrecisionCast.softmaxLast(scores.add(mask));
+    }
+
+    /** Returns the BF16 copy of the causal mask of length {@code t}, made once. */
+    private NDArray narrowMask(int t) {
+        NDArray wide = causalMask(t); // outside the lambda: a map must not be updated inside its own computeIfAbsent
+        return narrowMasks.computeIfAbsent(t, len -> PrecisionCast.toggle(wide));
     }
 
     /** Returns {@code x @ w + b} for a Conv1D weight {@code w [in, out]}, as one fused addmm. */

@@ -27,8 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * One module is loaded per device, the first time it is used, and kept for the life of the process.
  */
 final class PrecisionCast {
-    private static final String RESOURCE = "/torchscript/precision-cast.pt";
-    private static final Map<Device, Loaded> MODULES = new ConcurrentHashMap<>();
+    private static final String CAST = "/torchscript/precision-cast.pt";
+    private static final String SOFTMAX = "/torchscript/softmax-last.pt";
+    private static final Map<String, Loaded> MODULES = new ConcurrentHashMap<>();
 
     private record Loaded(NDManager manager, PtSymbolBlock block, ParameterStore store) {}
 
@@ -36,7 +37,20 @@ final class PrecisionCast {
 
     /** Returns {@code x} in BF16 when it is F32, in F32 otherwise; the result is in {@code x}'s manager. */
     static NDArray toggle(NDArray x) {
-        Loaded m = MODULES.computeIfAbsent(x.getDevice(), PrecisionCast::load);
+        return run(CAST, x);
+    }
+
+    /**
+     * Returns the softmax of {@code x} over its last axis in {@code x}'s own dtype (BF16 included, which
+     * DJL's softmax cannot take; libtorch accumulates it in F32), recorded for backward.
+     * ({@code scripts/torchscript/make_softmax.py} writes the module.)
+     */
+    static NDArray softmaxLast(NDArray x) {
+        return run(SOFTMAX, x);
+    }
+
+    private static NDArray run(String resource, NDArray x) {
+        Loaded m = MODULES.computeIfAbsent(resource + "@" + x.getDevice(), key -> load(resource, x.getDevice()));
         // DJL passes a named array (every model weight has its name) as a one-entry dict: pass an unnamed view.
         NDArray in = x.getName() == null ? x : x.reshape(x.getShape());
         NDArray out = m.block().forward(m.store(), new NDList(in), true).singletonOrThrow();
@@ -47,18 +61,18 @@ final class PrecisionCast {
         return out;
     }
 
-    private static Loaded load(Device device) {
+    private static Loaded load(String resource, Device device) {
         // A process-lifetime manager: the module is tiny and used by every BF16 step on the device.
         NDManager manager = NDManager.newBaseManager(device);
-        try (InputStream in = PrecisionCast.class.getResourceAsStream(RESOURCE)) {
+        try (InputStream in = PrecisionCast.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("classpath resource " + RESOURCE + " is missing from this build");
+                throw new IllegalStateException("classpath resource " + resource + " is missing from this build");
             }
             PtSymbolBlock block = JniUtils.loadModule((PtNDManager) manager, in, true, false);
             return new Loaded(manager, block, new ParameterStore(manager, false));
         } catch (IOException e) {
             manager.close();
-            throw new UncheckedIOException("cannot read " + RESOURCE, e);
+            throw new UncheckedIOException("cannot read " + resource, e);
         }
     }
 }
