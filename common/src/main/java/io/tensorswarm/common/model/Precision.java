@@ -11,9 +11,9 @@ public enum Precision {
     /** Everything in F32. */
     FP32("fp32"),
     /**
-     * Weights cast to BF16 for each step, BF16 activations and matrix products (libtorch accumulates
-     * them in F32), F32 attention softmax, F32 logits, loss and softmax over the vocabulary. BF16 keeps F32's exponent range,
-     * so unlike F16 it needs no loss scaling.
+     * Weights cast to BF16 for each step; BF16 activations, matrix products and attention softmax
+     * (libtorch accumulates them in F32); F32 logits, loss and softmax over the vocabulary. BF16 keeps
+     * F32's exponent range, so unlike F16 it needs no loss scaling.
      */
     BF16("bf16");
 

@@ -15,8 +15,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Casts between F32 and BF16 in a way autograd records, so a BF16 copy of an F32 weight passes its
- * gradient back to the weight in F32.
+ * The two BF16 operations DJL cannot do itself, both recorded by autograd: casts between F32 and BF16
+ * (so a BF16 copy of an F32 weight passes its gradient back to the weight in F32), and a softmax over
+ * the last axis in BF16 ({@code torchscript/softmax-last.pt}, {@code scripts/torchscript/make_softmax.py}).
  *
  * <p>DJL's PyTorch JNI cannot do this itself: it maps no {@code DataType} to {@code torch.bfloat16}
  * (asking aborts the process) and runs {@code toType} without gradients. The cast is therefore one
@@ -24,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code scripts/torchscript/make_precision_cast.py}) run with gradients on: F32 in gives BF16 out,
  * anything else gives F32. DJL reports the BF16 arrays it returns as {@code DataType.UNKNOWN}; DJL
  * operations that pass their own data type to libtorch (softmax, log-softmax) must not be given them.
- * One module is loaded per device, the first time it is used, and kept for the life of the process.
+ * Each module is loaded once per device, the first time it is used, and kept for the life of the process.
  */
 final class PrecisionCast {
     private static final String CAST = "/torchscript/precision-cast.pt";
