@@ -15,12 +15,12 @@ import io.tensorswarm.chain.cli.ChainOptions;
 import io.tensorswarm.chain.crypto.Sr25519SignatureVerifier;
 import io.tensorswarm.common.TensorswarmException;
 import io.tensorswarm.common.cli.DataOptions;
-import io.tensorswarm.common.cli.PrecisionOption;
 import io.tensorswarm.common.cli.DeviceOption;
 import io.tensorswarm.common.cli.ExitCodes;
 import io.tensorswarm.common.cli.ExitException;
 import io.tensorswarm.common.cli.LoggingMixin;
 import io.tensorswarm.common.cli.OpsOptions;
+import io.tensorswarm.common.cli.PrecisionOption;
 import io.tensorswarm.common.data.TokenPages;
 import io.tensorswarm.common.data.Tokenizer;
 import io.tensorswarm.common.data.Tokenizers;
@@ -213,8 +213,10 @@ public final class RunCommand implements Callable<Integer> {
             try {
                 settings = new AveragerSettings(netuid, clock, topG, fitPages, checkPages, minerPages, maxDeltaBytes,
                         outerLr, outerMomentum,
-                        new MergeConfig(MixingConfig.defaults().withIterations(mixingIterations).withBatchSize(batchSize), batchSize,
-                                precision.get()), stateDir,
+                        new MergeConfig(
+                                MixingConfig.defaults().withIterations(mixingIterations).withBatchSize(batchSize),
+                                batchSize, precision.get()),
+                        stateDir,
                         device.resolve(), evalPages);
             } catch (IllegalArgumentException e) {
                 throw new ExitException(ExitCodes.USAGE, e.getMessage());

@@ -50,7 +50,7 @@ public final class LossGradient {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
         }
         this.batchSize = batchSize;
-        this.precision = java.util.Objects.requireNonNull(precision, "precision");
+        this.precision = Objects.requireNonNull(precision, "precision");
     }
 
     /**

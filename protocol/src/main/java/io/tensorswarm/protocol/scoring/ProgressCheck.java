@@ -66,8 +66,8 @@ public final class ProgressCheck {
     private ProgressCheck() {}
 
     /** Returns the pages the gradient is taken on: each page cut to its first {@link #GRADIENT_WINDOW} tokens. */
-    public static java.util.List<int[]> gradientWindow(java.util.List<int[]> pages) {
-        java.util.List<int[]> out = new java.util.ArrayList<>(pages.size());
+    public static List<int[]> gradientWindow(List<int[]> pages) {
+        List<int[]> out = new ArrayList<>(pages.size());
         for (int[] p : pages) {
             out.add(p.length <= GRADIENT_WINDOW ? p : java.util.Arrays.copyOf(p, GRADIENT_WINDOW));
         }
