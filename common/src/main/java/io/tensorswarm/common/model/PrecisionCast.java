@@ -17,20 +17,29 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The two BF16 operations DJL cannot do itself, both recorded by autograd: casts between F32 and BF16
  * (so a BF16 copy of an F32 weight passes its gradient back to the weight in F32), and a softmax over
- * the last axis in BF16 ({@code torchscript/softmax-last.pt}, {@code scripts/torchscript/make_softmax.py}).
+ * the last axis in BF16 ({@code torchscript/softmax-last.pt}, {@code scripts/torchscript/make_modules.py}).
  *
  * <p>DJL's PyTorch JNI cannot do this itself: it maps no {@code DataType} to {@code torch.bfloat16}
  * (asking aborts the process) and runs {@code toType} without gradients. The cast is therefore one
  * scripted TorchScript module ({@code torchscript/precision-cast.pt}, written by
- * {@code scripts/torchscript/make_precision_cast.py}) run with gradients on: F32 in gives BF16 out,
+ * {@code scripts/torchscript/make_modules.py}) run with gradients on: F32 in gives BF16 out,
  * anything else gives F32. DJL reports the BF16 arrays it returns as {@code DataType.UNKNOWN}; DJL
  * operations that pass their own data type to libtorch (softmax, log-softmax) must not be given them.
  * Each module is loaded once per device, the first time it is used, and kept for the life of the process.
  */
 final class PrecisionCast {
-    private static final String CAST = "/torchscript/precision-cast.pt";
-    private static final String SOFTMAX = "/torchscript/softmax-last.pt";
-    private static final Map<String, Loaded> MODULES = new ConcurrentHashMap<>();
+    /** The scripted modules, each loaded once per device. */
+    private enum Module {
+        CAST("/torchscript/precision-cast.pt"),
+        SOFTMAX("/torchscript/softmax-last.pt");
+
+        private final String resource;
+        private final Map<Device, Loaded> loaded = new ConcurrentHashMap<>();
+
+        Module(String resource) {
+            this.resource = resource;
+        }
+    }
 
     private record Loaded(NDManager manager, PtSymbolBlock block, ParameterStore store) {}
 
@@ -38,20 +47,20 @@ final class PrecisionCast {
 
     /** Returns {@code x} in BF16 when it is F32, in F32 otherwise; the result is in {@code x}'s manager. */
     static NDArray toggle(NDArray x) {
-        return run(CAST, x);
+        return run(Module.CAST, x);
     }
 
     /**
      * Returns the softmax of {@code x} over its last axis in {@code x}'s own dtype (BF16 included, which
      * DJL's softmax cannot take; libtorch accumulates it in F32), recorded for backward.
-     * ({@code scripts/torchscript/make_softmax.py} writes the module.)
+     * ({@code scripts/torchscript/make_modules.py} writes the module.)
      */
     static NDArray softmaxLast(NDArray x) {
-        return run(SOFTMAX, x);
+        return run(Module.SOFTMAX, x);
     }
 
-    private static NDArray run(String resource, NDArray x) {
-        Loaded m = MODULES.computeIfAbsent(resource + "@" + x.getDevice(), key -> load(resource, x.getDevice()));
+    private static NDArray run(Module module, NDArray x) {
+        Loaded m = module.loaded.computeIfAbsent(x.getDevice(), device -> load(module.resource, device));
         // DJL passes a named array (every model weight has its name) as a one-entry dict: pass an unnamed view.
         NDArray in = x.getName() == null ? x : x.reshape(x.getShape());
         NDArray out = m.block().forward(m.store(), new NDList(in), true).singletonOrThrow();
