@@ -8,13 +8,14 @@ import java.util.Map;
 /**
  * Returns the outcome of one merge.
  *
- * @param newWeights the merged model {@code θ'} (publish only when {@code accepted})
+ * @param newWeights the merged model {@code θ'} (publish only when {@code accepted}); null in the
+ *     summary of a refused merge ({@link #withoutWeights})
  * @param alphas each miner's mixing weight, by hotkey in sorted order; they sum to exactly 1
  * @param lossBefore the base model's loss on the check pages
  * @param lossAfter the merged model's loss on the check pages
  * @param accepted whether {@code lossAfter} is finite and strictly below {@code lossBefore}
  * @param step the outer step, to pass to {@link OuterOptimizer#accept} once the new weights are
- *     published
+ *     published; null in the summary of a refused merge
  * @param restarted whether the step with the optimizer's momentum was rejected, so that {@code
  *     step} is the one from zero velocity ({@link OuterOptimizer#proposeFromRest}); the caller then
  *     discards the momentum: by accepting {@code step}, or by {@link OuterOptimizer#restart} when
@@ -33,5 +34,18 @@ public record MergeResult(
         double momentumLoss) {
     public MergeResult {
         alphas = Collections.unmodifiableMap(new LinkedHashMap<>(alphas));
+    }
+
+    /**
+     * Returns this refused merge without its weights and step, which nothing publishes, so that a
+     * caller keeping it for its report does not hold two model copies through another merge.
+     *
+     * @throws IllegalStateException when the merge was accepted
+     */
+    public MergeResult withoutWeights() {
+        if (accepted) {
+            throw new IllegalStateException("an accepted merge keeps its weights");
+        }
+        return new MergeResult(null, alphas, lossBefore, lossAfter, false, null, restarted, momentumLoss);
     }
 }

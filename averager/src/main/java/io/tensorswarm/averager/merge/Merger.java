@@ -2,6 +2,7 @@ package io.tensorswarm.averager.merge;
 
 import io.tensorswarm.common.eval.Evaluator;
 import io.tensorswarm.common.model.GptModel;
+import io.tensorswarm.common.tensor.DeltaMath;
 import io.tensorswarm.common.tensor.Deltas;
 import io.tensorswarm.common.tensor.NamedTensor;
 import io.tensorswarm.common.tensor.ParameterSet;
@@ -95,7 +96,7 @@ public final class Merger {
         }
 
         float[] alphas = new MixingWeights(config.mixing()).fit(model, base, sets, fitPages, stop).alphas();
-        ParameterSet pseudoGradient = negate(Deltas.weightedSum(sets, alphas));
+        ParameterSet pseudoGradient = pseudoGradient(sets, alphas);
         OuterOptimizer.Step step = outer.propose(base, pseudoGradient);
 
         Evaluator evaluator = new Evaluator(config.evalBatchSize(), config.precision());
@@ -140,11 +141,18 @@ public final class Merger {
         }
     }
 
-    /** Returns {@code -set}, element by element (exact). */
-    static ParameterSet negate(ParameterSet set) {
+    /**
+     * Returns {@code -Σ alphas_k deltas_k}: each tensor's weighted sum (as {@link
+     * Deltas#weightedSum}) negated in place, so the host holds one new copy of the weights, not two.
+     */
+    static ParameterSet pseudoGradient(List<ParameterSet> deltas, float[] alphas) {
         ParameterSet.Builder out = ParameterSet.builder();
-        for (NamedTensor t : set) {
-            float[] v = t.toFloats();
+        for (NamedTensor t : deltas.get(0)) {
+            float[][] arrays = new float[deltas.size()][];
+            for (int k = 0; k < arrays.length; k++) {
+                arrays[k] = deltas.get(k).require(t.name()).toFloats();
+            }
+            float[] v = DeltaMath.weightedSum(arrays, alphas);
             for (int i = 0; i < v.length; i++) {
                 v[i] = -v[i];
             }

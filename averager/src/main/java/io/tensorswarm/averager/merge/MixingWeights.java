@@ -4,7 +4,6 @@ import io.tensorswarm.common.eval.LossGradient;
 import io.tensorswarm.common.model.GptModel;
 import io.tensorswarm.common.tensor.DeltaMath;
 import io.tensorswarm.common.tensor.Deltas;
-import io.tensorswarm.common.tensor.NamedTensor;
 import io.tensorswarm.common.tensor.ParameterSet;
 import java.util.Arrays;
 import java.util.List;
@@ -202,19 +201,29 @@ public final class MixingWeights {
 
     /**
      * Loads {@code base + Σ alphas_i δ_i} into the model and returns the token-mean loss on {@code
-     * pages} and {@code ∂L/∂α_i = <∇θ L, δ_i>}. The alphas need not lie on the simplex.
+     * pages} and {@code ∂L/∂α_i = <∇θ L, δ_i>}. The alphas need not lie on the simplex. Streams one
+     * tensor at a time: the mixed weights go straight into the model and each gradient tensor is
+     * folded into the dot products as it comes off the device, so the host never holds a full copy
+     * of either (a gpt2-medium merge fits a 24 GB machine because of it).
      */
     LossAndGradient lossAndGradient(GptModel model, ParameterSet base, List<ParameterSet> deltas, float[] alphas,
             List<int[]> pages) {
-        ParameterSet theta = Deltas.apply(base, Deltas.weightedSum(deltas, alphas), 1f);
-        LossGradient.Result r = new LossGradient(config.batchSize()).compute(model, theta, pages);
         double[] dots = new double[deltas.size()];
-        for (NamedTensor g : r.gradient()) {
-            float[] grad = g.toFloats();
-            for (int k = 0; k < dots.length; k++) {
-                dots[k] += DeltaMath.dot(grad, deltas.get(k).require(g.name()).toFloats());
-            }
+        LossGradient.Loss loss = new LossGradient(config.batchSize()).compute(model, base,
+                b -> Deltas.apply(b, DeltaMath.weightedSum(tensorOf(deltas, b.name()), alphas), 1f), pages,
+                (w, grad) -> {
+                    for (int k = 0; k < dots.length; k++) {
+                        dots[k] += DeltaMath.dot(grad, deltas.get(k).require(w.name()).toFloats());
+                    }
+                });
+        return new LossAndGradient(loss.meanLoss(), dots);
+    }
+
+    private static float[][] tensorOf(List<ParameterSet> deltas, String name) {
+        float[][] arrays = new float[deltas.size()][];
+        for (int k = 0; k < arrays.length; k++) {
+            arrays[k] = deltas.get(k).require(name).toFloats();
         }
-        return new LossAndGradient(r.meanLoss(), dots);
+        return arrays;
     }
 }

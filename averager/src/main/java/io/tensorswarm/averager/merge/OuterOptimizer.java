@@ -208,22 +208,21 @@ public final class OuterOptimizer {
             Deltas.requireSameLayout(base, velocity, "velocity", false);
         }
         ParameterSet.Builder newVelocity = ParameterSet.builder().putMetadata(STEPS_KEY, Long.toString(steps + 1));
-        ParameterSet.Builder update = ParameterSet.builder();
+        ParameterSet.Builder weights = ParameterSet.builder().putAllMetadata(base.metadata());
         float mu = momentum;
+        // One tensor at a time: the host holds the new velocity and weights, never the update u whole.
         for (NamedTensor b : base) {
             float[] g = pseudoGradient.require(b.name()).toFloats();
             float[] v = velocity == null ? new float[g.length] : velocity.require(b.name()).toFloats();
-            float[] u = new float[g.length];
             for (int i = 0; i < g.length; i++) {
                 v[i] = mu * v[i] + g[i];
-                u[i] = g[i] + mu * v[i];
+                g[i] = g[i] + mu * v[i]; // g now holds u
             }
             newVelocity.add(NamedTensor.ofFloats(b.name(), b.shape(), v));
-            update.add(NamedTensor.ofFloats(b.name(), b.shape(), u));
+            // base + (-lr) * u is bit-identical to base - lr * u: negation is exact.
+            weights.add(Deltas.apply(b, g, -learningRate));
         }
-        // base + (-lr) * u is bit-identical to base - lr * u: negation is exact.
-        ParameterSet weights = Deltas.apply(base, update.build(), -learningRate);
-        return new Step(weights, newVelocity.build(), steps + 1, velocity == null);
+        return new Step(weights.build(), newVelocity.build(), steps + 1, velocity == null);
     }
 
     /**

@@ -308,6 +308,7 @@ public final class AveragerRound {
             if (all.accepted() || top.size() == 1) {
                 return all;
             }
+            all = all.withoutWeights(); // free its weights and velocity before the second merge
             log.info("the merge of {} deltas was refused (loss {} -> {}); trying the best one alone", top.size(),
                     all.lossBefore(), all.lossAfter());
             MergeResult best = merger.merge(model, target, load(cache, top.subList(0, 1)), fit, check, outer, stop);

@@ -52,6 +52,7 @@ class MergerTest {
         assertEquals(1.0, r.alphas().values().stream().mapToDouble(Float::doubleValue).sum(), 0);
         assertTrue(r.alphas().get("5Hnoise") < 0.2f, "noise weight " + r.alphas().get("5Hnoise"));
         assertEquals(0, outer.steps(), "the merge itself does not move the momentum");
+        assertThrows(IllegalStateException.class, r::withoutWeights, "an accepted merge keeps what it publishes");
     }
 
     @Test
@@ -98,13 +99,19 @@ class MergerTest {
         assertEquals(1f, r.alphas().get("5Hnoise"));
         assertEquals(0, outer.steps());
         assertFalse(r.restarted(), "there was no momentum to blame");
+
+        MergeResult summary = r.withoutWeights();
+        assertEquals(null, summary.newWeights());
+        assertEquals(null, summary.step());
+        assertEquals(r.alphas(), summary.alphas());
+        assertEquals(r.lossAfter(), summary.lossAfter());
     }
 
     @Test
     void aStepThatStaleMomentumCarriesPastTheOptimumIsRetriedFromZeroVelocityAndAccepted() {
         OuterOptimizer outer = new OuterOptimizer(0.7f, 0.9f);
         // Momentum left by earlier rounds that moved far along this direction: v = 8 g.
-        outer.accept(outer.propose(f.base, Merger.negate(scaled(f.trainedA, 8f))));
+        outer.accept(outer.propose(f.base, Merger.pseudoGradient(List.of(scaled(f.trainedA, 8f)), new float[] {1f})));
         List<HotkeyDelta> one = List.of(new HotkeyDelta("5Fhonest", f.trainedA));
 
         MergeResult r = merge(one, outer);
@@ -113,7 +120,7 @@ class MergerTest {
         assertTrue(r.momentumLoss() >= r.lossBefore(), "the step with momentum overshot: " + r);
         assertTrue(r.accepted(), r.lossBefore() + " -> " + r.lossAfter());
         assertTrue(r.step().fromRest());
-        float[] g = Merger.negate(f.trainedA).tensors().get(0).toFloats();
+        float[] g = Merger.pseudoGradient(List.of(f.trainedA), new float[] {1f}).tensors().get(0).toFloats();
         assertArrayEquals(g, r.step().velocity().tensors().get(0).toFloats(), 0f, "v' = g from rest");
         outer.accept(r.step());
         assertEquals(1, outer.restarts());
@@ -155,7 +162,7 @@ class MergerTest {
         // Same base and pseudo-gradient g: second step uses v2 = 1.9 g, update g + 0.9 * 1.9 g.
         assertEquals(2, r2.step().steps());
         float[] v2 = r2.step().velocity().tensors().get(0).toFloats();
-        float[] g = Merger.negate(f.trainedA).tensors().get(0).toFloats();
+        float[] g = Merger.pseudoGradient(List.of(f.trainedA), new float[] {1f}).tensors().get(0).toFloats();
         for (int i = 0; i < g.length; i++) {
             assertEquals(0.9f * g[i] + g[i], v2[i], 0f);
         }

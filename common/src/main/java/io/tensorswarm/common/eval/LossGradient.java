@@ -16,6 +16,7 @@ import io.tensorswarm.common.tensor.ParameterSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * Computes the gradient of a model's token-mean next-token loss on a set of pages with respect to
@@ -39,6 +40,25 @@ public final class LossGradient {
      */
     public record Result(double meanLoss, long tokens, ParameterSet gradient) {}
 
+    /**
+     * The loss of a pass whose gradient went to a {@link GradientSink}.
+     *
+     * @param meanLoss token-mean loss at the weights
+     * @param tokens predicted tokens it is the mean of
+     */
+    public record Loss(double meanLoss, long tokens) {}
+
+    /** Receives the gradient one tensor at a time, so no host copy of the whole gradient is built. */
+    @FunctionalInterface
+    public interface GradientSink {
+        /**
+         * Takes {@code ∂ meanLoss / ∂θ} for one weight (F32, the receiver's to keep or modify).
+         *
+         * @param weight the weight as it was given (its name and shape)
+         */
+        void accept(NamedTensor weight, float[] gradient);
+    }
+
     /** Creates a gradient pass over batches of {@code batchSize} pages. */
     public LossGradient(int batchSize) {
         this(batchSize, Precision.FP32);
@@ -61,17 +81,34 @@ public final class LossGradient {
      *     the model (see {@link CausalLmLoss#pagesToDevice})
      */
     public Result compute(GptModel model, ParameterSet weights, List<int[]> pages) {
+        ParameterSet.Builder gradient = ParameterSet.builder();
+        Loss loss = compute(model, weights, UnaryOperator.identity(), pages,
+                (w, g) -> gradient.add(NamedTensor.ofFloats(w.name(), w.shape(), g)));
+        return new Result(loss.meanLoss(), loss.tokens(), gradient.build());
+    }
+
+    /**
+     * Loads {@code transform} of each of {@code weights}' tensors into {@code model} ({@link
+     * GptModel#loadParameters(ParameterSet, UnaryOperator)}), and hands the gradient of the loss on
+     * {@code pages} to {@code sink} one tensor at a time, in {@code weights}' order. Neither the
+     * transformed weights nor the gradient is ever held whole on the host.
+     *
+     * @throws IllegalArgumentException when the pages hold no predicted token, or a page does not fit
+     *     the model (see {@link CausalLmLoss#pagesToDevice})
+     */
+    public Loss compute(GptModel model, ParameterSet weights, UnaryOperator<NamedTensor> transform,
+            List<int[]> pages, GradientSink sink) {
         Objects.requireNonNull(weights, "weights");
+        Objects.requireNonNull(sink, "sink");
         if (pages.isEmpty()) {
             throw new IllegalArgumentException("no pages to take the gradient on");
         }
-        model.loadParameters(weights); // fresh parameter tensors: no stale gradients
+        model.loadParameters(weights, transform); // fresh parameter tensors: no stale gradients
         Map<String, NDArray> params = model.parameterArrays();
         int maxLength = model.config().nPositions() + 1;
         int vocab = model.config().vocabSize();
         double nll = 0;
         long tokens = 0;
-        ParameterSet.Builder gradient = ParameterSet.builder();
         try (NDManager root = NDManager.newBaseManager(model.device())) {
             for (int from = 0; from < pages.size(); from += batchSize) {
                 List<int[]> batch = pages.subList(from, Math.min(pages.size(), from + batchSize));
@@ -105,9 +142,9 @@ public final class LossGradient {
                 for (int i = 0; i < grad.length; i++) {
                     grad[i] *= inverse;
                 }
-                gradient.add(NamedTensor.ofFloats(w.name(), w.shape(), grad));
+                sink.accept(w, grad);
             }
         }
-        return new Result(nll / tokens, tokens, gradient.build());
+        return new Loss(nll / tokens, tokens);
     }
 }

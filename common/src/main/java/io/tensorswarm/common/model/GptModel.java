@@ -21,6 +21,7 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -139,8 +140,8 @@ public final class GptModel implements AutoCloseable {
      * @throws ModelWeightsException when the weights do not fit {@code config}
      */
     public static GptModel fromParameters(GptConfig config, ParameterSet weights, Device device) {
-        Map<String, float[]> init = new GptWeightsReader(new GptParameterLayout(config)).read(weights);
-        return new GptModel(config, device, spec -> init.get(spec.name()));
+        Map<String, NamedTensor> init = new GptWeightsReader(new GptParameterLayout(config)).read(weights);
+        return new GptModel(config, device, spec -> GptWeightsReader.floats(init.get(spec.name())));
     }
 
     public GptConfig config() {
@@ -267,15 +268,32 @@ public final class GptModel implements AutoCloseable {
      *     mis-shaped, not floating-point, or an untied {@code lm_head.weight}
      */
     public void loadParameters(ParameterSet weights) {
-        Map<String, float[]> values = new GptWeightsReader(layout).read(weights);
-        for (Map.Entry<String, float[]> e : values.entrySet()) {
+        loadParameters(weights, UnaryOperator.identity());
+    }
+
+    /**
+     * Overwrites every parameter in place with {@code transform} applied to the matching tensor of
+     * {@code weights}, one tensor at a time: the averager loads {@code base + Σ α_i δ_i} this way
+     * without a host copy of the mixed weights. {@code weights} is checked as by {@link
+     * #loadParameters(ParameterSet)} before anything changes; {@code transform} receives each
+     * tensor as given (its own name and dtype) and must return one of the same shape.
+     *
+     * @throws ModelWeightsException when {@code weights} does not fit the model (nothing changed), or
+     *     a transformed tensor has another shape or is not floating-point (the tensors before it are
+     *     loaded)
+     */
+    public void loadParameters(ParameterSet weights, UnaryOperator<NamedTensor> transform) {
+        Map<String, NamedTensor> tensors = new GptWeightsReader(layout).read(weights);
+        for (Map.Entry<String, NamedTensor> e : tensors.entrySet()) {
+            NamedTensor value = transform.apply(e.getValue());
+            GptWeightsReader.checkShape(value, layout.specs().get(e.getKey()).shape());
             NDArray param = params.get(e.getKey());
             // Swap in a fresh native tensor rather than NDArray.set: set copies under libtorch's
             // deprecated AutoNonVariableTypeMode and prints a warning on every process start.
             // create() may alias a direct buffer that only the temporary keeps alive, so the tensor
             // that is swapped in must be an owned copy (duplicate) before the temporary is closed.
             NDArray fresh;
-            try (NDArray staged = manager.create(FloatBuffer.wrap(e.getValue()), param.getShape())) {
+            try (NDArray staged = manager.create(FloatBuffer.wrap(GptWeightsReader.floats(value)), param.getShape())) {
                 fresh = staged.duplicate();
             }
             fresh.setName(param.getName());

@@ -8,8 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Checks a checkpoint against a {@link GptParameterLayout} and returns its values as F32 arrays
- * keyed by canonical name, in layout order.
+ * Checks a checkpoint against a {@link GptParameterLayout} and returns its tensors keyed by
+ * canonical name, in layout order, without converting them: callers widen one tensor at a time
+ * ({@link #floats}), so loading a model never holds a second host copy of all its weights.
  */
 final class GptWeightsReader {
     private static final String LM_HEAD = "lm_head.weight";
@@ -20,11 +21,11 @@ final class GptWeightsReader {
     }
 
     /**
-     * Returns every parameter's values.
+     * Returns every parameter's tensor, checked for name, shape and a floating-point dtype.
      *
      * @throws ModelWeightsException naming the first tensor at fault
      */
-    Map<String, float[]> read(ParameterSet weights) {
+    Map<String, NamedTensor> read(ParameterSet weights) {
         Map<String, NamedTensor> found = new LinkedHashMap<>();
         NamedTensor lmHead = null;
         for (NamedTensor t : weights) {
@@ -46,18 +47,18 @@ final class GptWeightsReader {
             }
             checkShape(t, spec.shape());
         }
-        Map<String, float[]> out = new LinkedHashMap<>();
+        Map<String, NamedTensor> out = new LinkedHashMap<>();
         for (GptParameterLayout.Spec spec : layout.specs().values()) {
             NamedTensor t = found.get(spec.name());
             if (t == null) {
                 throw new ModelWeightsException("missing tensor " + spec.name() + " " + Arrays.toString(spec.shape()));
             }
-            out.put(spec.name(), floats(t));
+            out.put(spec.name(), t);
         }
         if (lmHead != null) {
             String wte = GptParameterLayout.PREFIX + "wte.weight";
             checkShape(lmHead, layout.specs().get(wte).shape());
-            if (!Arrays.equals(floats(lmHead), out.get(wte))) {
+            if (!Arrays.equals(floats(lmHead), floats(out.get(wte)))) {
                 throw new ModelWeightsException(
                         "tensor lm_head.weight differs from " + wte + "; only tied LM heads are supported");
             }
@@ -65,7 +66,7 @@ final class GptWeightsReader {
         return out;
     }
 
-    private static void checkShape(NamedTensor t, long[] expected) {
+    static void checkShape(NamedTensor t, long[] expected) {
         if (!t.dtype().isFloatingPoint()) {
             throw new ModelWeightsException("tensor " + t.name() + " has dtype " + t.dtype() + ", expected a float type");
         }
@@ -75,7 +76,8 @@ final class GptWeightsReader {
         }
     }
 
-    private static float[] floats(NamedTensor t) {
+    /** Returns the tensor's values as F32 (widened or narrowed as needed). */
+    static float[] floats(NamedTensor t) {
         if (t.dtype() == DType.F32) {
             float[] v = new float[Math.toIntExact(t.elementCount())];
             t.data().asFloatBuffer().get(v);

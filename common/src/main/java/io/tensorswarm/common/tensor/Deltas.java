@@ -53,11 +53,26 @@ public final class Deltas {
         requireSameLayout(base, delta, "delta", false);
         ParameterSet.Builder out = ParameterSet.builder().putAllMetadata(base.metadata());
         for (NamedTensor b : base) {
-            float[] values = b.toFloats();
-            DeltaMath.apply(values, delta.require(b.name()).toFloats(), scale, values);
-            out.add(fromFloats(b.name(), b.dtype(), b.shape(), values));
+            out.add(apply(b, delta.require(b.name()).toFloats(), scale));
         }
         return out.build();
+    }
+
+    /**
+     * Returns {@code base + scale * delta} for one tensor, in the base's dtype and name, with the
+     * same arithmetic as {@link #apply(ParameterSet, ParameterSet, float)}.
+     *
+     * @throws DeltaMismatchException when the element counts differ or the base is not floating-point
+     */
+    public static NamedTensor apply(NamedTensor base, float[] delta, float scale) {
+        requireFloat(base, "base");
+        if (delta.length != base.elementCount()) {
+            throw new DeltaMismatchException(Kind.SHAPE, base.name(), "tensor " + base.name() + " has "
+                    + base.elementCount() + " elements, its delta " + delta.length);
+        }
+        float[] values = base.toFloats();
+        DeltaMath.apply(values, delta, scale, values);
+        return fromFloats(base.name(), base.dtype(), base.shape(), values);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.tensorswarm.common.eval;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -73,6 +74,31 @@ class LossGradientTest {
                     assertEquals(b[i], a[i], 1e-5 + 1e-3 * Math.abs(b[i]), t.name() + "[" + i + "]");
                 }
             }
+        }
+    }
+
+    /** The streamed pass (weights transformed on load, gradient tensor by tensor) is the same computation. */
+    @Test
+    void streamedPassAtTransformedWeightsGivesTheCollectedGradientBitForBit() {
+        try (GptModel model = GptModel.create(EvaluatorTest.MICRO, 4, Device.cpu())) {
+            ParameterSet base = model.parameters();
+            ParameterSet shift = Deltas.apply(base, base, -0.5f); // base / 2, written as base - base/2
+            LossGradient.Result collected = new LossGradient(2).compute(model, shift, PAGES);
+
+            ParameterSet.Builder streamed = ParameterSet.builder();
+            LossGradient.Loss loss = new LossGradient(2).compute(model, base,
+                    t -> Deltas.apply(t, t.toFloats(), -0.5f), PAGES,
+                    (w, g) -> streamed.add(NamedTensor.ofFloats(w.name(), w.shape(), g)));
+
+            assertEquals(collected.meanLoss(), loss.meanLoss(), 0.0);
+            assertEquals(collected.tokens(), loss.tokens());
+            ParameterSet g = streamed.build();
+            assertEquals(base.names(), g.names(), "in the weights' order, under their names");
+            for (NamedTensor t : collected.gradient()) {
+                assertArrayEquals(t.toFloats(), g.require(t.name()).toFloats(), 0f, t.name());
+            }
+            assertArrayEquals(shift.tensors().get(3).toFloats(), model.parameters().tensors().get(3).toFloats(), 0f,
+                    "the model ends holding the transformed weights");
         }
     }
 

@@ -152,6 +152,12 @@ class GptModelTest {
             e = assertThrows(ModelWeightsException.class, () -> model.loadParameters(untied));
             assertTrue(e.getMessage().contains("lm_head.weight differs"), e.getMessage());
 
+            e = assertThrows(ModelWeightsException.class, () -> model.loadParameters(p,
+                    t -> t.name().equals("transformer.wte.weight") ? NamedTensor.ofFloats(t.name(), new long[] {16, 50},
+                            t.toFloats()) : t));
+            assertTrue(e.getMessage().contains("transformer.wte.weight has shape [16, 50], expected [50, 16]"),
+                    e.getMessage());
+
             assertArrayEquals(p.require("transformer.wte.weight").toFloats(),
                     model.parameters().require("transformer.wte.weight").toFloats());
         }

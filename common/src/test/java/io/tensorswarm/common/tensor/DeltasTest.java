@@ -53,6 +53,18 @@ class DeltasTest {
     }
 
     @Test
+    void appliesOneTensorAsTheWholeSetDoesAndRefusesADeltaOfAnotherLength() {
+        NamedTensor b = bf16("b", 1f, 1f);
+        NamedTensor one = Deltas.apply(b, new float[] {0x1p-8f, 3 * 0x1p-8f}, 1f);
+        assertEquals(DType.BF16, one.dtype());
+        assertEquals("b", one.name());
+        assertArrayEquals(new float[] {1f, 1f + 0x1p-6f}, one.toFloats());
+        DeltaMismatchException e = assertThrows(DeltaMismatchException.class,
+                () -> Deltas.apply(b, new float[] {1f, 2f, 3f}, 1f));
+        assertEquals(Kind.SHAPE, e.kind());
+    }
+
+    @Test
     void applyingTheComputedDeltaGivesBackTheTrainedWeights() {
         ParameterSet base = set(f32("w", 0.25f, -8f, 3f));
         ParameterSet trained = set(f32("w", 0.5f, -7f, 1f));

@@ -81,7 +81,23 @@ public record ChildProcessRunner(
                 return TrainingOutcome.DEADLINE;
             }
             deleteIfExists(job.out());
-            Process process = start(job);
+            Process process;
+            try {
+                process = start(job);
+            } catch (IOException e) {
+                // Forking can fail for a moment (EAGAIN, ENOMEM under memory pressure): retry like a crash.
+                if (attempt == maxAttempts) {
+                    throw new UncheckedIOException("cannot start the training worker " + javaCommand + ": "
+                            + e.getMessage(), e);
+                }
+                log.warn("{} cannot start the training worker ({}); retrying in {} ms ({}/{})", prefix, e.getMessage(),
+                        backoff, attempt + 1, maxAttempts);
+                if (!pause(backoff)) {
+                    return TrainingOutcome.FAILED;
+                }
+                backoff = Math.min(backoff * 2, backoffMax.toMillis());
+                continue;
+            }
             log.info("{} training worker started (pid {}, attempt {}/{})", prefix, process.pid(), attempt, maxAttempts);
             Thread reader = readReports(process, watch);
             Integer exit;
@@ -112,10 +128,7 @@ public record ChildProcessRunner(
             if (attempt < maxAttempts) {
                 log.warn("{} training worker died (exit {}); restarting in {} ms ({}/{})", prefix, exit, backoff,
                         attempt + 1, maxAttempts);
-                try {
-                    sleeper.sleep(backoff);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                if (!pause(backoff)) {
                     return TrainingOutcome.FAILED;
                 }
                 backoff = Math.min(backoff * 2, backoffMax.toMillis());
@@ -127,7 +140,18 @@ public record ChildProcessRunner(
         return TrainingOutcome.FAILED;
     }
 
-    private Process start(TrainJob job) {
+    /** Waits {@code millis} between attempts; returns false when interrupted (the flag is kept). */
+    private boolean pause(long millis) {
+        try {
+            sleeper.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private Process start(TrainJob job) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(javaCommand);
         command.addAll(jvmArgs);
@@ -141,11 +165,7 @@ public record ChildProcessRunner(
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         builder.environment().putAll(environment);
         builder.environment().put(TrainWorker.SUPERVISED_ENV, "1");
-        try {
-            return builder.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the training worker " + javaCommand, e);
-        }
+        return builder.start();
     }
 
     /** Starts a thread passing the worker's protocol lines to {@code sink} and copying other lines to stderr. */
