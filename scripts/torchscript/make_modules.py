@@ -2,11 +2,14 @@
 """Writes the TorchScript modules the JVM side loads (common/src/main/resources/torchscript/):
 
 - precision-cast.pt: a differentiable cast, F32 -> BF16 and anything else -> F32;
-- softmax-last.pt: softmax over the last axis in the input's own dtype.
+- softmax-last.pt: softmax over the last axis in the input's own dtype;
+- gelu-tanh.pt: GPT-2's gelu_new as libtorch's fused gelu(approximate="tanh").
 
 Why they exist: DJL's PyTorch JNI (0.32 and every later release so far) maps no DataType to
 torch.bfloat16 (asking aborts the process), its toType runs under NoGradGuard, and its softmax passes
-its own (unknown) dtype for a BF16 array. Scripted modules run with gradients on do all three. The
+its own (unknown) dtype for a BF16 array; its gelu is the exact erf form only, and composing gelu_new
+from element-wise ops costs nine passes over the MLP activations each way. Scripted modules run with
+gradients on do all of these. The
 archives are committed (about 2 KB each) so that nothing needs Python at run time; rerun this script
 to regenerate them with Debian's python3-torch (see scripts/install-test-deps.sh).
 """
@@ -31,7 +34,13 @@ class SoftmaxLast(torch.nn.Module):
         return torch.softmax(x, dim=-1)
 
 
-MODULES = {"precision-cast.pt": PrecisionCast, "softmax-last.pt": SoftmaxLast}
+class GeluTanh(torch.nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        # 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))): GPT-2's gelu_new, one fused kernel each way.
+        return torch.nn.functional.gelu(x, approximate="tanh")
+
+
+MODULES = {"precision-cast.pt": PrecisionCast, "softmax-last.pt": SoftmaxLast, "gelu-tanh.pt": GeluTanh}
 
 
 def main() -> int:

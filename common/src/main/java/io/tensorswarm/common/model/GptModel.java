@@ -393,7 +393,7 @@ public final class GptModel implements AutoCloseable {
             return logits;
         }
         // The cast's backward needs nothing saved, so the BF16 logits can go at once.
-        NDArray wide = PrecisionCast.toggle(logits);
+        NDArray wide = ScriptedOps.toggle(logits);
         logits.close();
         return wide;
     }
@@ -430,25 +430,25 @@ public final class GptModel implements AutoCloseable {
         if (precision == Precision.FP32) {
             return a;
         }
-        return scoped(PrecisionCast.toggle(a), m);
+        return scoped(ScriptedOps.toggle(a), m);
     }
 
     /**
      * Returns the masked softmax of attention scores over the last axis, in the scores' dtype (the mask
      * is in the same dtype). BF16 scores take libtorch's BF16 softmax (which accumulates in F32) through
-     * {@link PrecisionCast#softmaxLast}: the probabilities autograd keeps stay BF16.
+     * {@link ScriptedOps#softmaxLast}: the probabilities autograd keeps stay BF16.
      */
     private NDArray softmax(NDArray scores, NDArray mask) {
         if (scores.getDataType() == DataType.FLOAT32) {
             return scores.add(mask).softmax(-1);
         }
-        return PrecisionCast.softmaxLast(scores.add(mask));
+        return ScriptedOps.softmaxLast(scores.add(mask));
     }
 
     /** Returns the BF16 copy of the causal mask of length {@code t}, made once. */
     private NDArray narrowMask(int t) {
         NDArray wide = causalMask(t); // outside the lambda: a map must not be updated inside its own computeIfAbsent
-        return narrowMasks.computeIfAbsent(t, len -> PrecisionCast.toggle(wide));
+        return narrowMasks.computeIfAbsent(t, len -> ScriptedOps.toggle(wide));
     }
 
     /** Returns {@code x @ w + b} for a Conv1D weight {@code w [in, out]}, as one fused addmm. */
@@ -469,10 +469,9 @@ public final class GptModel implements AutoCloseable {
         return x.getNDArrayInternal().dropout(x, (float) p, true).singletonOrThrow();
     }
 
-    /** GPT-2's gelu_new: {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}. */
-    private NDArray geluNew(NDArray x) {
-        NDArray inner = x.mul(x).mul(x).mul(scalar(0.044715f)).add(x).mul(scalar((float) Math.sqrt(2.0 / Math.PI)));
-        return x.mul(scalar(0.5f)).mul(inner.tanh().add(scalar(1f)));
+    /** GPT-2's gelu_new, {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}, as one fused libtorch op. */
+    private static NDArray geluNew(NDArray x) {
+        return ScriptedOps.geluTanh(x);
     }
 
     /** Returns the cached additive causal mask {@code (T, T)}: 0 on and below the diagonal, -inf above. */

@@ -15,23 +15,29 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The two BF16 operations DJL cannot do itself, both recorded by autograd: casts between F32 and BF16
- * (so a BF16 copy of an F32 weight passes its gradient back to the weight in F32), and a softmax over
- * the last axis in BF16 ({@code torchscript/softmax-last.pt}, {@code scripts/torchscript/make_modules.py}).
+ * The operations DJL cannot do itself, run as scripted TorchScript modules recorded by autograd
+ * (written by {@code scripts/torchscript/make_modules.py} into {@code torchscript/*.pt}):
  *
- * <p>DJL's PyTorch JNI cannot do this itself: it maps no {@code DataType} to {@code torch.bfloat16}
- * (asking aborts the process) and runs {@code toType} without gradients. The cast is therefore one
- * scripted TorchScript module ({@code torchscript/precision-cast.pt}, written by
- * {@code scripts/torchscript/make_modules.py}) run with gradients on: F32 in gives BF16 out,
- * anything else gives F32. DJL reports the BF16 arrays it returns as {@code DataType.UNKNOWN}; DJL
- * operations that pass their own data type to libtorch (softmax, log-softmax) must not be given them.
- * Each module is loaded once per device, the first time it is used, and kept for the life of the process.
+ * <ul>
+ *   <li>casts between F32 and BF16 ({@code precision-cast.pt}), so a BF16 copy of an F32 weight
+ *       passes its gradient back to the weight in F32. DJL's PyTorch JNI maps no {@code DataType} to
+ *       {@code torch.bfloat16} (asking aborts the process) and runs {@code toType} without gradients;
+ *   <li>a softmax over the last axis in BF16 ({@code softmax-last.pt});
+ *   <li>GPT-2's {@code gelu_new} as libtorch's one fused kernel, {@code gelu(x, approximate="tanh")}
+ *       ({@code gelu-tanh.pt}): DJL's {@code gelu} is the exact erf form, and composing the tanh form
+ *       from element-wise ops costs nine passes over the MLP activations each way.
+ * </ul>
+ *
+ * <p>DJL reports the BF16 arrays a module returns as {@code DataType.UNKNOWN}; DJL operations that
+ * pass their own data type to libtorch (softmax, log-softmax) must not be given them. Each module is
+ * loaded once per device, the first time it is used, and kept for the life of the process.
  */
-final class PrecisionCast {
+final class ScriptedOps {
     /** The scripted modules, each loaded once per device. */
     private enum Module {
         CAST("/torchscript/precision-cast.pt"),
-        SOFTMAX("/torchscript/softmax-last.pt");
+        SOFTMAX("/torchscript/softmax-last.pt"),
+        GELU_TANH("/torchscript/gelu-tanh.pt");
 
         private final String resource;
         private final Map<Device, Loaded> loaded = new ConcurrentHashMap<>();
@@ -43,7 +49,7 @@ final class PrecisionCast {
 
     private record Loaded(NDManager manager, PtSymbolBlock block, ParameterStore store) {}
 
-    private PrecisionCast() {}
+    private ScriptedOps() {}
 
     /** Returns {@code x} in BF16 when it is F32, in F32 otherwise; the result is in {@code x}'s manager. */
     static NDArray toggle(NDArray x) {
@@ -57,6 +63,14 @@ final class PrecisionCast {
      */
     static NDArray softmaxLast(NDArray x) {
         return run(Module.SOFTMAX, x);
+    }
+
+    /**
+     * Returns GPT-2's {@code gelu_new}, {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}, of
+     * {@code x} in its own dtype, as libtorch's fused {@code gelu(approximate="tanh")}, recorded for backward.
+     */
+    static NDArray geluTanh(NDArray x) {
+        return run(Module.GELU_TANH, x);
     }
 
     private static NDArray run(Module module, NDArray x) {
@@ -74,7 +88,7 @@ final class PrecisionCast {
     private static Loaded load(String resource, Device device) {
         // A process-lifetime manager: the module is tiny and used by every BF16 step on the device.
         NDManager manager = NDManager.newBaseManager(device);
-        try (InputStream in = PrecisionCast.class.getResourceAsStream(resource)) {
+        try (InputStream in = ScriptedOps.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("classpath resource " + resource + " is missing from this build");
             }
