@@ -113,6 +113,9 @@ export BT_COLDKEY_PASSWORD="${BT_COLDKEY_PASSWORD:-local-subnet-only}"
 JAVA=(java "-Xmx$HEAP" "-XX:ErrorFile=$LOGS/hs_err_%p.log")
 # G1PeriodicGCInterval: an idle daemon returns unused heap to the OS (four gpt2 daemons on one machine).
 DAEMON_JAVA=(java "-Xmx$HEAP" -XX:+SuppressFatalErrorMessage -XX:G1PeriodicGCInterval=60000)
+# The averager's merge holds several host copies of the model as large arrays, which G1 never moves:
+# ParallelGC compacts them (a gpt2-medium merge fits -Xmx9g with it and not -Xmx11g with G1).
+AVERAGER_JAVA=(java "-Xmx$HEAP" -XX:+SuppressFatalErrorMessage -XX:+UseParallelGC)
 GYM_JAVA=(java -Xmx512m -XX:+SuppressFatalErrorMessage)
 CHAIN_FLAGS=(--subtensor.network embedded --local-chain.dir "$CHAIN")
 ROUND_FLAGS=(--round.blocks "$ROUND_BLOCKS" --round.deadline-margin "$MARGIN")
@@ -242,7 +245,7 @@ step "starting the daemons; reporting rounds $FIRST_ROUND..$LAST_ROUND (logs in 
 start orchestrator "${DAEMON_JAVA[@]}" -jar dist/orchestrator.jar run --netuid "$NETUID" "${CHAIN_FLAGS[@]}" \
     --http.port "${LS_HTTP_PORT:-0}" --state.dir "$STATE/orchestrator" --base.location "$BASE_LOCATION" \
     "${DATA_FLAGS[@]}" --dashboard.validator-state "$STATE/validator" "${ROUND_FLAGS[@]}" --assign.pages "$PAGES"
-start averager "${DAEMON_JAVA[@]}" -jar dist/averager.jar run --netuid "$NETUID" "${CHAIN_FLAGS[@]}" \
+start averager "${AVERAGER_JAVA[@]}" -jar dist/averager.jar run --netuid "$NETUID" "${CHAIN_FLAGS[@]}" \
     --storage.location "$BASE_LOCATION" "${DATA_FLAGS[@]}" --state.dir "$STATE/averager" --device "$DEVICE" \
     "${ROUND_FLAGS[@]}" --merge.delay-blocks "${LS_MERGE_DELAY:-3}" --merge.top-g "$((${#WALLET_NAMES[@]} - 1))" \
     --merge.fit-pages "${LS_MERGE_PAGES:-8}" --merge.check-pages "${LS_MERGE_PAGES:-8}" \

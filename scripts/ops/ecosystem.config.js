@@ -36,7 +36,7 @@ const CPUS = Math.max(1, os.cpus().length);
 const DAEMONS = {
   miner: { metricsPort: 9101, javaOpts: '-Xmx4g -XX:+ExitOnOutOfMemoryError', threads: Math.min(4, CPUS) },
   validator: { metricsPort: 9102, javaOpts: '-Xmx4g -XX:+ExitOnOutOfMemoryError', threads: Math.min(4, CPUS) },
-  averager: { metricsPort: 9103, javaOpts: '-Xmx4g -XX:+ExitOnOutOfMemoryError', threads: Math.min(4, CPUS) },
+  averager: { metricsPort: 9103, javaOpts: '-Xmx4g -XX:+UseParallelGC -XX:+ExitOnOutOfMemoryError', threads: Math.min(4, CPUS) },
   orchestrator: { metricsPort: 9104, javaOpts: '-Xmx1g -XX:+ExitOnOutOfMemoryError', threads: 1 },
 };
 
