@@ -96,7 +96,7 @@ public final class PublishCommand implements Callable<Integer> {
                     + "still be before its deadline).")
     Long round;
 
-    @Option(names = "--codec", defaultValue = "${env:TS_CODEC:-bf16}", paramLabel = "fp32|bf16|int8|topk",
+    @Option(names = "--codec", defaultValue = "${env:TS_CODEC:-bf16}", paramLabel = "fp32|bf16|int8|topk|sparseloco",
             description = "Delta codec, without error feedback (default: ${DEFAULT-VALUE}; env TS_CODEC).")
     String codec;
 

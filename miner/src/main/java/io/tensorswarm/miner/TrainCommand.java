@@ -169,7 +169,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            // A single delta: topk keeps no error-feedback residual here (miner run does, across rounds).
+            // A single delta: the sparse codecs keep no error-feedback residual here (miner run does, across rounds).
             new SafetensorsWriter().write(DeltaCodecs.forName(codec).encode(tagged), out);
             String deltaHash = Sha256.ofFile(out);
             double norm = Deltas.l2Norm(delta);

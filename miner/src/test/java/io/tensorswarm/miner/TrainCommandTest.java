@@ -85,7 +85,7 @@ class TrainCommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"int8", "topk"})
+    @ValueSource(strings = {"int8", "topk", "sparseloco"})
     @Timeout(120)
     void writesDeltasInEveryProtocolCodecThatValidatorsDecode(String codec) throws Exception {
         Path out = tmp.resolve("delta-" + codec + ".safetensors");

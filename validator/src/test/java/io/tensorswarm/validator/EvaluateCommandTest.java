@@ -94,7 +94,7 @@ class EvaluateCommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"int8", "topk", "bf16", "fp32"})
+    @ValueSource(strings = {"int8", "topk", "sparseloco", "bf16", "fp32"})
     @Timeout(120)
     void aDeltaInAnyProtocolCodecIsDecodedAgainstTheBaseAsValidatorsDo(String codec) throws Exception {
         ParameterSet stored = DeltaCodecs.forName(codec).encode(someDelta().toBuilder()
@@ -124,7 +124,7 @@ class EvaluateCommandTest {
         CliRun run = evaluate("--delta", writeDelta(fp16, revision).toString(), "--pages", "2");
         assertEquals(1, run.exitCode());
         assertTrue(run.isOneLineError(), run.err());
-        assertTrue(run.err().contains("codec 'fp16', which the protocol does not know (known: fp32, bf16, int8, topk)"),
+        assertTrue(run.err().contains("codec 'fp16', which the protocol does not know (known: fp32, bf16, int8, topk, sparseloco)"),
                 run.err());
     }
 

@@ -24,6 +24,14 @@ public interface DeltaCodec {
     String name();
 
     /**
+     * Returns whether a miner should carry what this codec drops into its next round ({@link
+     * ErrorFeedback}): true for the sparse codecs, whose single round keeps only a small part of a delta.
+     */
+    default boolean needsErrorFeedback() {
+        return false;
+    }
+
+    /**
      * Returns the tensors to store for {@code deltaF32}, with its metadata plus the codec's keys.
      *
      * @throws DeltaCodecException when a tensor is not F32, holds a non-finite value, or its name

@@ -5,7 +5,8 @@ import io.tensorswarm.common.tensor.ParameterSet;
 import java.util.List;
 
 /**
- * Looks codecs up by name: {@code fp32}, {@code bf16}, {@code int8} and {@code topk}, each with its
+ * Looks codecs up by name: {@code fp32}, {@code bf16}, {@code int8}, {@code topk} and {@code
+ * sparseloco}, each with its
  * default parameters (decoders read the parameters from the stored file's metadata, so a default
  * codec decodes any parameters).
  *
@@ -18,7 +19,7 @@ public final class DeltaCodecs {
     /** The codec miners store deltas with unless told otherwise (a constant, for option defaults). */
     public static final String DEFAULT = Bf16Codec.NAME;
     private static final List<String> NAMES =
-            List.of(Fp32Codec.NAME, Bf16Codec.NAME, Int8BlockCodec.NAME, TopKCodec.NAME);
+            List.of(Fp32Codec.NAME, Bf16Codec.NAME, Int8BlockCodec.NAME, TopKCodec.NAME, SparseLocoCodec.NAME);
 
     private DeltaCodecs() {}
 
@@ -46,6 +47,7 @@ public final class DeltaCodecs {
             case Bf16Codec.NAME -> new Bf16Codec();
             case Int8BlockCodec.NAME -> new Int8BlockCodec();
             case TopKCodec.NAME -> new TopKCodec();
+            case SparseLocoCodec.NAME -> new SparseLocoCodec();
             default -> throw new DeltaCodecException(Kind.UNKNOWN_CODEC, null,
                     "unknown codec " + Quote.of(name) + "; known: " + String.join(", ", NAMES));
         };

@@ -28,8 +28,11 @@ public record DeltaFileBounds(long maxHeaderBytes, long maxDataBytes, int maxTen
     /** Stored tensors per base tensor, at most (a value and a scale, or indices and values). */
     public static final int MAX_STORED_PER_TENSOR = 2;
 
-    /** Longest suffix a codec adds to a base tensor's name ({@code .__scale}, {@code .__idx}, {@code .__val}). */
-    private static final int MAX_SUFFIX = 8;
+    /**
+     * Longest suffix a codec adds to a base tensor's name ({@code .__scale}, {@code .__idx}, {@code
+     * .__val}, {@code .__sparse}).
+     */
+    private static final int MAX_SUFFIX = 9;
 
     /**
      * Returns the bounds of {@code codec}'s files for {@code layout}. The header allowance covers, per

@@ -86,6 +86,11 @@ public final class TopKCodec implements DeltaCodec {
     }
 
     @Override
+    public boolean needsErrorFeedback() {
+        return true;
+    }
+
+    @Override
     public ParameterSet encode(ParameterSet deltaF32) {
         ParameterSet.Builder out = CodecChecks.encodedBuilder(deltaF32, NAME)
                 .putMetadata(FRACTION_KEY, CodecParameters.format(fraction));

@@ -29,7 +29,8 @@ class DeltaHeaderCheckTest {
 
     private static List<DeltaCodec> codecs() {
         return List.of(new Fp32Codec(), new Bf16Codec(), new Int8BlockCodec(), new Int8BlockCodec(1),
-                new TopKCodec(), new TopKCodec(BigDecimal.ONE, DType.BF16));
+                new TopKCodec(), new TopKCodec(BigDecimal.ONE, DType.BF16), new SparseLocoCodec(),
+                new SparseLocoCodec(64, 64));
     }
 
     private static DeltaCodecException headerFails(DeltaCodec codec, SafetensorsHeader header, ParameterSet layout) {
@@ -57,6 +58,9 @@ class DeltaHeaderCheckTest {
         assertEquals(5 * N, new Int8BlockCodec().maxDataBytes(layout), "block size 1: a byte and a scale per value");
         assertEquals(5 * N, SafetensorsHeader.describing(new Int8BlockCodec(1).encode(layout)).dataLength());
         assertEquals(12 * N, new TopKCodec().maxDataBytes(layout), "fraction 1 with I64 indices");
+        long everyValueKept = SafetensorsHeader.describing(new SparseLocoCodec(64, 64).encode(layout)).dataLength();
+        assertTrue(everyValueKept <= new SparseLocoCodec().maxDataBytes(layout),
+                everyValueKept + " bytes with every value kept in the smallest chunks");
     }
 
     @Test

@@ -72,9 +72,9 @@ public record MinerSettings(
         }
     }
 
-    /** Returns whether the codec keeps an error-feedback residual between rounds (top-k). */
+    /** Returns whether the codec keeps an error-feedback residual between rounds (the sparse codecs). */
     public boolean usesErrorFeedback() {
-        return codec.equals("topk");
+        return DeltaCodecs.forName(codec).needsErrorFeedback();
     }
 
     /** Returns the folder of cached base models. */

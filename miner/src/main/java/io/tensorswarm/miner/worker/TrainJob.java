@@ -29,7 +29,7 @@ import java.util.Objects;
  * @param gradAccum micro-batches per optimizer step
  * @param precision what training computes in ({@code fp32} or {@code bf16} with F32 master weights)
  * @param learningRate peak learning rate
- * @param codec delta codec name ({@code fp32}, {@code bf16}, {@code int8}, {@code topk})
+ * @param codec delta codec name ({@code fp32}, {@code bf16}, {@code int8}, {@code topk}, {@code sparseloco})
  * @param residualIn the saved error-feedback residual (may not exist), or {@code null} without feedback
  * @param residualOut where the updated residual is written, or {@code null} without feedback
  * @param out where the encoded delta is written, atomically

@@ -56,6 +56,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @Timeout(120)
 class MinerLoopTest {
@@ -155,11 +157,12 @@ class MinerLoopTest {
                 StorageLayout.manifestKey(0, hotkey.ss58Address())), minerStore.putKeys);
     }
 
-    @Test
-    void topKKeepsItsErrorFeedbackResidualInTheStateDirectoryAcrossRounds() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"topk", "sparseloco"})
+    void sparseCodecsKeepTheirErrorFeedbackResidualInTheStateDirectoryAcrossRounds(String codec) throws Exception {
         String revision = publishBase(3);
         Path residual = tmp.resolve("state").resolve(MinerSettings.RESIDUAL_FILE);
-        List<RoundResult> results = loop(settings("topk", 2), new InProcessRunner(), sleeper).run();
+        List<RoundResult> results = loop(settings(codec, 2), new InProcessRunner(), sleeper).run();
         assertEquals(List.of(new RoundResult(0, RoundResult.Outcome.PUBLISHED),
                 new RoundResult(1, RoundResult.Outcome.PUBLISHED)), results);
         assertPublished(1, revision);
