@@ -94,6 +94,7 @@ def round_entry(workdir, r):
     by_hotkey = {m["hotkey"]: m for m in scored.get("miners", [])}
     skipped = merge.get("skipped") or {}
     alphas = merge.get("alphas") or {}
+    accepted = bool(merge.get("accepted"))
     entries = []
     for name, kind, hotkey in miners(workdir):
         m = by_hotkey.get(hotkey)
@@ -101,24 +102,24 @@ def round_entry(workdir, r):
         if m is None:
             entries.append({"hotkey": hotkey, "name": name, "kind": kind, "improvement": None, "score": None,
                             "weight": None, "rejected": None, "reason": "no commitment counted this round",
-                            "merged": hotkey in alphas, "action": action})
+                            "merged": accepted and hotkey in alphas, "action": action})
             continue
         rejected = m.get("reason")
         reason = (rejected + (": " + m["detail"] if m.get("detail") else "")) if rejected else "evaluated"
         if hotkey in skipped:
             reason += "; averager skipped it: " + str(skipped[hotkey])
         elif hotkey in alphas:
-            reason += "; merged with alpha %.3f" % alphas[hotkey]
+            reason += ("; merged with alpha %.3f" if accepted else "; in the refused merge (alpha %.3f)") % alphas[hotkey]
         entries.append({"hotkey": hotkey, "name": name, "kind": kind, "improvement": m.get("improvement"),
                         "score": m.get("score"), "weight": m.get("weight"), "rejected": rejected, "reason": reason,
-                        "merged": hotkey in alphas, "action": action})
-    accepted = bool(merge.get("accepted"))
+                        "merged": accepted and hotkey in alphas, "action": action})
     new_base = merge.get("lossAfter") if accepted else merge.get("lossBefore")
     return {
         "round": r,
         "base_loss": scored.get("base_loss"),
         "new_base_loss": new_base,
         "merge_loss_before": merge.get("lossBefore"),
+        "merge_loss_after": merge.get("lossAfter"),
         "merge_accepted": accepted,
         "merge_note": merge.get("note"),
         "weights": scored.get("weights"),
@@ -132,9 +133,14 @@ def fmt(x, spec=".4f"):
 
 def line(workdir, r):
     e = round_entry(workdir, r)
-    merged = "merged" if e["merge_accepted"] else "not merged"
-    out = [f"round {r}: base loss {fmt(e['base_loss'])}, new base loss {fmt(e['new_base_loss'])} ({merged}, "
-           f"averager check pages {fmt(e['merge_loss_before'])} -> {fmt(e['new_base_loss'])})"]
+    if e["merge_accepted"]:
+        check = f"merged, averager check pages {fmt(e['merge_loss_before'])} -> {fmt(e['new_base_loss'])}"
+    elif e["merge_loss_after"] is not None:
+        check = (f"not merged, averager check pages {fmt(e['merge_loss_before'])} -> "
+                 f"{fmt(e['merge_loss_after'])} refused")
+    else:
+        check = "not merged"
+    out = [f"round {r}: base loss {fmt(e['base_loss'])}, new base loss {fmt(e['new_base_loss'])} ({check})"]
     width = max([len(m["name"]) for m in e["miners"]] + [4])
     kinds = max([len(m["kind"]) for m in e["miners"]] + [4])
     for m in e["miners"]:
