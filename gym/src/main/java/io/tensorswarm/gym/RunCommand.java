@@ -11,6 +11,7 @@ import io.tensorswarm.common.cli.ExitException;
 import io.tensorswarm.common.cli.LoggingMixin;
 import io.tensorswarm.common.data.DataSources;
 import io.tensorswarm.common.ops.LogIdentity;
+import io.tensorswarm.common.protocol.DeltaCodecs;
 import io.tensorswarm.common.protocol.RoundClock;
 import io.tensorswarm.common.protocol.RoundTiming;
 import io.tensorswarm.gym.attack.AdversaryKind;
@@ -113,8 +114,9 @@ public final class RunCommand implements Callable<Integer> {
             description = "JVM options of each miner CLI run, space-separated (default: ${DEFAULT-VALUE}).")
     List<String> minerJvmArgs;
 
-    @Option(names = "--codec", defaultValue = "bf16", paramLabel = "<codec>",
-            description = "Codec of 'miner publish' (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--codec", defaultValue = "${env:TS_CODEC:-" + DeltaCodecs.DEFAULT + "}", paramLabel = "<codec>",
+            description = "Codec of 'miner publish', the honest miners' own by default (default: ${DEFAULT-VALUE}; "
+                    + "env TS_CODEC).")
     String codec;
 
     @Option(names = "--noisy.cosine", defaultValue = "0.8", paramLabel = "<c>",

@@ -18,7 +18,7 @@ import java.util.Set;
  *   <caption>manifest fields</caption>
  *   <tr><th>key</th><th>JSON type</th><th>rule</th></tr>
  *   <tr><td>{@code base_revision}</td><td>string</td><td>64 lowercase hex chars: SHA-256 of the base {@code model.safetensors}</td></tr>
- *   <tr><td>{@code codec}</td><td>string</td><td>{@code fp32}, {@code bf16}, {@code int8} or {@code topk}</td></tr>
+ *   <tr><td>{@code codec}</td><td>string</td><td>a {@link DeltaCodecs} name ({@code fp32}, {@code bf16}, {@code int8}, {@code topk}, {@code sparseloco})</td></tr>
  *   <tr><td>{@code created_at_block}</td><td>integer</td><td>[0, 2^53 - 1]</td></tr>
  *   <tr><td>{@code delta_sha256}</td><td>string</td><td>64 lowercase hex chars: SHA-256 of the delta file's bytes</td></tr>
  *   <tr><td>{@code delta_size}</td><td>integer</td><td>[0, 2^53 - 1], the delta file's length in bytes</td></tr>
