@@ -2,7 +2,6 @@ package io.tensorswarm.averager.merge;
 
 import io.tensorswarm.common.eval.Evaluator;
 import io.tensorswarm.common.model.GptModel;
-import io.tensorswarm.common.tensor.DeltaMath;
 import io.tensorswarm.common.tensor.Deltas;
 import io.tensorswarm.common.tensor.NamedTensor;
 import io.tensorswarm.common.tensor.ParameterSet;
@@ -148,11 +147,7 @@ public final class Merger {
     static ParameterSet pseudoGradient(List<ParameterSet> deltas, float[] alphas) {
         ParameterSet.Builder out = ParameterSet.builder();
         for (NamedTensor t : deltas.get(0)) {
-            float[][] arrays = new float[deltas.size()][];
-            for (int k = 0; k < arrays.length; k++) {
-                arrays[k] = deltas.get(k).require(t.name()).toFloats();
-            }
-            float[] v = DeltaMath.weightedSum(arrays, alphas);
+            float[] v = Deltas.weightedSum(deltas, t.name(), alphas);
             for (int i = 0; i < v.length; i++) {
                 v[i] = -v[i];
             }

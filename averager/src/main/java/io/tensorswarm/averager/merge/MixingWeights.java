@@ -210,20 +210,12 @@ public final class MixingWeights {
             List<int[]> pages) {
         double[] dots = new double[deltas.size()];
         LossGradient.Loss loss = new LossGradient(config.batchSize()).compute(model, base,
-                b -> Deltas.apply(b, DeltaMath.weightedSum(tensorOf(deltas, b.name()), alphas), 1f), pages,
+                b -> Deltas.apply(b, Deltas.weightedSum(deltas, b.name(), alphas), 1f), pages,
                 (w, grad) -> {
                     for (int k = 0; k < dots.length; k++) {
                         dots[k] += DeltaMath.dot(grad, deltas.get(k).require(w.name()).toFloats());
                     }
                 });
         return new LossAndGradient(loss.meanLoss(), dots);
-    }
-
-    private static float[][] tensorOf(List<ParameterSet> deltas, String name) {
-        float[][] arrays = new float[deltas.size()][];
-        for (int k = 0; k < arrays.length; k++) {
-            arrays[k] = deltas.get(k).require(name).toFloats();
-        }
-        return arrays;
     }
 }

@@ -93,13 +93,25 @@ public final class Deltas {
         }
         ParameterSet.Builder out = ParameterSet.builder();
         for (NamedTensor t : first) {
-            float[][] arrays = new float[deltas.size()][];
-            for (int k = 0; k < arrays.length; k++) {
-                arrays[k] = deltas.get(k).require(t.name()).toFloats();
-            }
-            out.add(NamedTensor.ofFloats(t.name(), t.shape(), DeltaMath.weightedSum(arrays, weights)));
+            out.add(NamedTensor.ofFloats(t.name(), t.shape(), weightedSum(deltas, t.name(), weights)));
         }
         return out.build();
+    }
+
+    /**
+     * Returns {@code sum_k weights[k] * deltas[k]} of the one tensor called {@code name}, with the
+     * arithmetic of {@link #weightedSum(List, float[])} (which checks the layouts; this does not), so
+     * a caller can stream a weighted sum tensor by tensor.
+     *
+     * @throws IllegalArgumentException when a delta has no tensor {@code name}, or the counts of
+     *     deltas and weights differ
+     */
+    public static float[] weightedSum(List<ParameterSet> deltas, String name, float[] weights) {
+        float[][] arrays = new float[deltas.size()][];
+        for (int k = 0; k < arrays.length; k++) {
+            arrays[k] = deltas.get(k).require(name).toFloats();
+        }
+        return DeltaMath.weightedSum(arrays, weights);
     }
 
     /**
