@@ -48,6 +48,10 @@ final class SparseChunk {
         return (int) Math.max(1, Math.min(length, k));
     }
 
+    int length() {
+        return length;
+    }
+
     int k() {
         return k;
     }

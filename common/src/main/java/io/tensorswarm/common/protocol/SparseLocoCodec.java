@@ -93,10 +93,10 @@ public final class SparseLocoCodec implements DeltaCodec {
             float[] x = CodecChecks.encodableFloats(t);
             ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact(tensorBytes(x.length, chunk, keep)))
                     .order(ByteOrder.LITTLE_ENDIAN);
-            ChunkSelector selector = new ChunkSelector(Math.min(chunk, x.length));
+            int[] scratch = new int[Math.min(chunk, x.length)];
             for (int from = 0; from < x.length; from += chunk) {
                 int length = Math.min(chunk, x.length - from);
-                encodeChunk(x, from, new SparseChunk(length, SparseChunk.keptCount(length, chunk, keep)), selector,
+                encodeChunk(x, from, new SparseChunk(length, SparseChunk.keptCount(length, chunk, keep)), scratch,
                         bytes);
             }
             CodecChecks.addEncoded(out, new NamedTensor(t.name() + SUFFIX, DType.U8, new long[] {bytes.capacity()},
@@ -105,9 +105,9 @@ public final class SparseLocoCodec implements DeltaCodec {
         return out.build();
     }
 
-    private static void encodeChunk(float[] x, int from, SparseChunk record, ChunkSelector selector, ByteBuffer out) {
+    private static void encodeChunk(float[] x, int from, SparseChunk record, int[] scratch, ByteBuffer out) {
         int k = record.k();
-        int[] positions = selector.largest(x, from, k);
+        int[] positions = TopKSelection.largestMagnitudes(x, from, record.length(), k, scratch);
         float[] magnitudes = new float[k];
         for (int j = 0; j < k; j++) {
             magnitudes[j] = Math.abs(x[from + positions[j]]);
@@ -221,86 +221,5 @@ public final class SparseLocoCodec implements DeltaCodec {
     @Override
     public String toString() {
         return NAME + "(chunk " + chunk + ", keep " + keep + ")";
-    }
-
-    /**
-     * Picks the {@code k} largest magnitudes of a chunk, in position order, ties to the lower
-     * position: a quickselect on the magnitudes' bit patterns (for non-negative floats, bit order is
-     * value order) with reusable scratch space, linear in the chunk on average.
-     */
-    static final class ChunkSelector {
-        private final int[] scratch;
-
-        ChunkSelector(int maxLength) {
-            this.scratch = new int[maxLength];
-        }
-
-        /** Returns the chunk-relative positions of the {@code k} largest {@code |x[from + i]|}, ascending. */
-        int[] largest(float[] x, int from, int k) {
-            int length = Math.min(scratch.length, x.length - from);
-            for (int i = 0; i < length; i++) {
-                scratch[i] = Float.floatToRawIntBits(x[from + i]) & 0x7fffffff;
-            }
-            int threshold = kthLargest(scratch, length, k);
-            int above = 0;
-            for (int i = 0; i < length; i++) {
-                if ((Float.floatToRawIntBits(x[from + i]) & 0x7fffffff) > threshold) {
-                    above++;
-                }
-            }
-            int ties = k - above;
-            int[] out = new int[k];
-            int j = 0;
-            for (int i = 0; i < length && j < k; i++) {
-                int m = Float.floatToRawIntBits(x[from + i]) & 0x7fffffff;
-                if (m > threshold || (m == threshold && ties-- > 0)) {
-                    out[j++] = i;
-                }
-            }
-            return out;
-        }
-
-        /** Returns the k-th largest of {@code a[0, length)} (reorders it). */
-        private static int kthLargest(int[] a, int length, int k) {
-            int lo = 0;
-            int hi = length - 1;
-            int target = k - 1; // index in descending order
-            while (true) {
-                if (lo == hi) {
-                    return a[lo];
-                }
-                int pivot = medianOfThree(a[lo], a[(lo + hi) >>> 1], a[hi]);
-                int i = lo;
-                int lt = lo;
-                int gt = hi;
-                // Three-way partition, descending: [lo, lt) > pivot, [lt, gt] == pivot, (gt, hi] < pivot.
-                while (i <= gt) {
-                    if (a[i] > pivot) {
-                        swap(a, lt++, i++);
-                    } else if (a[i] < pivot) {
-                        swap(a, i, gt--);
-                    } else {
-                        i++;
-                    }
-                }
-                if (target < lt) {
-                    hi = lt - 1;
-                } else if (target > gt) {
-                    lo = gt + 1;
-                } else {
-                    return pivot;
-                }
-            }
-        }
-
-        private static int medianOfThree(int a, int b, int c) {
-            return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
-        }
-
-        private static void swap(int[] a, int i, int j) {
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
     }
 }
