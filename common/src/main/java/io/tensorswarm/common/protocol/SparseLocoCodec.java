@@ -91,13 +91,10 @@ public final class SparseLocoCodec implements DeltaCodec {
                 .putMetadata(KEEP_KEY, Integer.toString(keep));
         for (NamedTensor t : deltaF32) {
             float[] x = CodecChecks.encodableFloats(t);
-            ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact(tensorBytes(x.length, chunk, keep)))
-                    .order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact(tensorBytes(x.length))).order(ByteOrder.LITTLE_ENDIAN);
             int[] scratch = new int[Math.min(chunk, x.length)];
             for (int from = 0; from < x.length; from += chunk) {
-                int length = Math.min(chunk, x.length - from);
-                encodeChunk(x, from, new SparseChunk(length, SparseChunk.keptCount(length, chunk, keep)), scratch,
-                        bytes);
+                encodeChunk(x, from, chunkAt(x.length, from), scratch, bytes);
             }
             CodecChecks.addEncoded(out, new NamedTensor(t.name() + SUFFIX, DType.U8, new long[] {bytes.capacity()},
                     bytes.flip()));
@@ -144,9 +141,7 @@ public final class SparseLocoCodec implements DeltaCodec {
 
     @Override
     public ParameterSet decode(ParameterSet stored, ParameterSet layout) {
-        int[] params = check(StoredView.of(stored), layout);
-        int c = params[0];
-        int kept = params[1];
+        SparseLocoCodec format = check(StoredView.of(stored), layout);
         ParameterSet.Builder out = ParameterSet.builder();
         for (NamedTensor base : layout) {
             int n = CodecChecks.elementCount(base);
@@ -154,9 +149,8 @@ public final class SparseLocoCodec implements DeltaCodec {
             ByteBuffer in = stored.get(name).data();
             float[] values = new float[n];
             int index = 0;
-            for (int from = 0; from < n; from += c) {
-                int length = Math.min(c, n - from);
-                new SparseChunk(length, SparseChunk.keptCount(length, c, kept)).read(in, values, from, name, index++);
+            for (int from = 0; from < n; from += format.chunk) {
+                format.chunkAt(n, from).read(in, values, from, name, index++);
             }
             out.add(NamedTensor.ofFloats(base.name(), base.shape(), values));
         }
@@ -187,21 +181,26 @@ public final class SparseLocoCodec implements DeltaCodec {
         return total;
     }
 
+    /** Returns the record shape of the chunk of a tensor of {@code n} values that starts at {@code from}. */
+    private SparseChunk chunkAt(int n, int from) {
+        int length = Math.min(chunk, n - from);
+        return new SparseChunk(length, SparseChunk.keptCount(length, chunk, keep));
+    }
+
     /** Returns the exact stored bytes of a tensor of {@code n} values. */
-    static long tensorBytes(int n, int chunk, int keep) {
+    private long tensorBytes(int n) {
         long total = 0;
         for (int from = 0; from < n; from += chunk) {
-            int length = Math.min(chunk, n - from);
-            total += new SparseChunk(length, SparseChunk.keptCount(length, chunk, keep)).bytes();
+            total += chunkAt(n, from).bytes();
         }
         return total;
     }
 
-    /** Checks the structure ({@link #checkHeader}) and returns the stored {@code {chunk, keep}}. */
-    private static int[] check(StoredView stored, ParameterSet layout) {
+    /** Checks the structure ({@link #checkHeader}) and returns the codec with the stored parameters. */
+    private static SparseLocoCodec check(StoredView stored, ParameterSet layout) {
         CodecChecks.requireCodec(stored, NAME);
         int c = CodecParameters.integer(stored.metadata(), CHUNK_KEY, MIN_CHUNK, MAX_CHUNK);
-        int kept = CodecParameters.integer(stored.metadata(), KEEP_KEY, 1, c);
+        SparseLocoCodec format = new SparseLocoCodec(c, CodecParameters.integer(stored.metadata(), KEEP_KEY, 1, c));
         Set<String> expected = new HashSet<>();
         for (NamedTensor base : layout) {
             CodecChecks.expect(expected, base.name(), base.name() + SUFFIX);
@@ -213,9 +212,9 @@ public final class SparseLocoCodec implements DeltaCodec {
                 throw new DeltaCodecException(DeltaCodecException.Kind.SHAPE, base.name(),
                         "base tensor " + Quote.of(base.name()) + " is empty");
             }
-            CodecChecks.require(stored, base.name() + SUFFIX, new long[] {tensorBytes(n, c, kept)}, DType.U8);
+            CodecChecks.require(stored, base.name() + SUFFIX, new long[] {format.tensorBytes(n)}, DType.U8);
         }
-        return new int[] {c, kept};
+        return format;
     }
 
     @Override
