@@ -18,6 +18,7 @@ import io.tensorswarm.common.cli.DataOptions;
 import io.tensorswarm.common.cli.DeviceOption;
 import io.tensorswarm.common.cli.ExitCodes;
 import io.tensorswarm.common.cli.ExitException;
+import io.tensorswarm.common.cli.AcceptedCodecsOption;
 import io.tensorswarm.common.cli.LoggingMixin;
 import io.tensorswarm.common.cli.OpsOptions;
 import io.tensorswarm.common.cli.PrecisionOption;
@@ -85,6 +86,7 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin OpsOptions opsOptions;
     @Mixin ChainOptions chainOptions;
     @Mixin DataOptions data;
+    @Mixin AcceptedCodecsOption codecs;
     @Mixin DeviceOption device;
     @Mixin PrecisionOption precision;
 
@@ -226,6 +228,7 @@ public final class RunCommand implements Callable<Integer> {
                     .setVerifier(new Sr25519SignatureVerifier())
                     .setMaxDeltaBytes(maxDeltaBytes)
                     .optAllowedSchemes(locators)
+                    .optAcceptedCodecs(codecs.get())
                     .optStopRequested(shutdown::requested)
                     .build();
             try (Tokenizer tokenizer = Tokenizers.forModelDir(baseDir, gpt.vocabSize());
@@ -234,8 +237,8 @@ public final class RunCommand implements Callable<Integer> {
                         shutdown::requested);
                 long round = firstRound(chain, clock);
                 metrics.health().running();
-                log.info("started at round {} (latest {}; locators {}; outer lr {} momentum {})", round,
-                        latest.revision(), locators, outerLr, outerMomentum);
+                log.info("started at round {} (latest {}; locators {}; codecs {}; outer lr {} momentum {})", round,
+                        latest.revision(), locators, codecs.get(), outerLr, outerMomentum);
                 for (int done = 0; limit == 0 || done < limit; done++, round++) {
                     long mergeBlock = timing.mergeStartBlock(round);
                     if (!waitForBlock(chain, mergeBlock, round, ops, limit == 0)) {

@@ -198,7 +198,7 @@ public final class GymSettings {
         private long commitLeadBlocks;
         private Path minerJar;
         private List<String> minerJvmArgs = List.of();
-        private String codec = "bf16";
+        private String codec = io.tensorswarm.common.protocol.DeltaCodecs.DEFAULT;
         private TrainSettings train;
         private double noisyCosine = 0.8;
         private int replayAge = 2;

@@ -149,7 +149,7 @@ public final class RunCommand implements Callable<Integer> {
             description = "Peak learning rate (default: ${DEFAULT-VALUE}; env TS_TRAIN_LR).")
     double learningRate;
 
-    @Option(names = "--codec", defaultValue = "${env:TS_CODEC:-bf16}", paramLabel = "fp32|bf16|int8|topk|sparseloco",
+    @Option(names = "--codec", defaultValue = "${env:TS_CODEC:-" + io.tensorswarm.common.protocol.DeltaCodecs.DEFAULT + "}", paramLabel = "fp32|bf16|int8|topk|sparseloco",
             description = "Delta codec; the sparse ones (topk, sparseloco) keep an error-feedback residual in "
                     + "--state.dir (default: ${DEFAULT-VALUE}; env TS_CODEC).")
     String codec;

@@ -16,6 +16,7 @@ import io.tensorswarm.common.cli.DataOptions;
 import io.tensorswarm.common.cli.DeviceOption;
 import io.tensorswarm.common.cli.ExitCodes;
 import io.tensorswarm.common.cli.ExitException;
+import io.tensorswarm.common.cli.AcceptedCodecsOption;
 import io.tensorswarm.common.cli.LoggingMixin;
 import io.tensorswarm.common.cli.OpsOptions;
 import io.tensorswarm.common.cli.PrecisionOption;
@@ -71,6 +72,7 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin DataOptions data;
     @Mixin DeviceOption device;
     @Mixin PrecisionOption precision;
+    @Mixin AcceptedCodecsOption codecs;
     @Mixin ChainOptions chainOptions;
     @Mixin WalletOptions walletOptions;
     @Mixin OpsOptions opsOptions;
@@ -190,6 +192,7 @@ public final class RunCommand implements Callable<Integer> {
                     .setMaxDeltaBytes(config.maxDeltaBytes())
                     .optTimeout(config.downloadTimeout())
                     .optAllowedSchemes(schemes)
+                    .optAcceptedCodecs(codecs.get())
                     .optStopRequested(shutdown::requested)
                     .build();
             BaseModelSource base = new BaseModelSource(baseStore, stateDir.resolve("models"), 64L << 30);
@@ -207,8 +210,8 @@ public final class RunCommand implements Callable<Integer> {
                     .optHeartbeats(heartbeats)
                     .build();
             metrics.health().running();
-            log.info("validating subnet {} from block {}; locators allowed: {}; metrics port {}", netuid,
-                    chain.currentBlock(), schemes, operations.metricsPort());
+            log.info("validating subnet {} from block {}; locators allowed: {}; codecs accepted: {}; metrics port {}",
+                    netuid, chain.currentBlock(), schemes, codecs.get(), operations.metricsPort());
             validator.run(once ? 1 : rounds <= 0 ? Long.MAX_VALUE : rounds);
         }
         return ExitCodes.OK;

@@ -17,7 +17,7 @@ import java.util.List;
  */
 public final class DeltaCodecs {
     /** The codec miners store deltas with unless told otherwise (a constant, for option defaults). */
-    public static final String DEFAULT = Bf16Codec.NAME;
+    public static final String DEFAULT = SparseLocoCodec.NAME;
     private static final List<String> NAMES =
             List.of(Fp32Codec.NAME, Bf16Codec.NAME, Int8BlockCodec.NAME, TopKCodec.NAME, SparseLocoCodec.NAME);
 

@@ -15,11 +15,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Error-feedback accumulator for lossy codecs: what a round's encoding dropped is added to the next
- * round's delta, so over rounds the sum of what was sent tracks the sum of the deltas.
+ * Error-feedback accumulator for lossy codecs: what a round's encoding dropped is carried into the
+ * next round's delta, so over rounds what was sent tracks the deltas.
  *
- * <p>Per tensor: {@code toSend = delta + residual}; after encoding, {@code residual = toSend -
- * decode(encode(toSend))}. A residual whose shape no longer matches the delta's tensor (the model
+ * <p>Per tensor: {@code toSend = delta + decay * residual}; after encoding, {@code residual = toSend
+ * - decode(encode(toSend))}. The decay ({@link #DEFAULT_DECAY}, SparseLoCo's 0.95) lets what stays
+ * unsent for many rounds fade instead of piling up behind a base that has moved on; a decay of 1 is
+ * classic error feedback, where the sum of what was sent equals the sum of the deltas minus the
+ * last residual. A residual whose shape no longer matches the delta's tensor (the model
  * changed) is dropped with a warning. Save it after each round with {@link #save}, which writes an
  * F32 safetensors file atomically, so a miner restart keeps it. Mutable and not thread-safe: one
  * miner owns one instance.
@@ -35,13 +38,41 @@ public final class ErrorFeedback {
     /** Metadata kind written on a residual file. */
     public static final String KIND_RESIDUAL = "tensorswarm-residual";
 
+    /** SparseLoCo's residual decay per round. */
+    public static final double DEFAULT_DECAY = 0.95;
+
     private final Map<String, NamedTensor> residuals = new LinkedHashMap<>();
+    private final float decay;
 
-    private ErrorFeedback() {}
+    private ErrorFeedback(double decay) {
+        if (!(decay >= 0 && decay <= 1)) {
+            throw new IllegalArgumentException("error-feedback decay must be in [0, 1], got " + decay);
+        }
+        this.decay = (float) decay;
+    }
 
-    /** Returns an accumulator with no residual. */
+    /** Returns an accumulator with no residual and the {@link #DEFAULT_DECAY}. */
     public static ErrorFeedback empty() {
-        return new ErrorFeedback();
+        return empty(DEFAULT_DECAY);
+    }
+
+    /**
+     * Returns an accumulator with no residual that carries {@code decay} of the residual forward.
+     *
+     * @throws IllegalArgumentException when {@code decay} is not in [0, 1]
+     */
+    public static ErrorFeedback empty(double decay) {
+        return new ErrorFeedback(decay);
+    }
+
+    /** Returns the share of the residual carried into the next round. */
+    public double decay() {
+        return decay;
+    }
+
+    /** {@link #load(Path, double)} with the {@link #DEFAULT_DECAY}. */
+    public static ErrorFeedback load(Path file) throws IOException {
+        return load(file, DEFAULT_DECAY);
     }
 
     /**
@@ -51,8 +82,8 @@ public final class ErrorFeedback {
      * @throws ProtocolException when a residual is not F32 or not finite
      * @throws IOException when the file cannot be read
      */
-    public static ErrorFeedback load(Path file) throws IOException {
-        ErrorFeedback feedback = new ErrorFeedback();
+    public static ErrorFeedback load(Path file, double decay) throws IOException {
+        ErrorFeedback feedback = new ErrorFeedback(decay);
         if (!Files.exists(file)) {
             return feedback;
         }
@@ -72,7 +103,7 @@ public final class ErrorFeedback {
     }
 
     /**
-     * Returns {@code delta + residual} per tensor (F32, {@code delta}'s order and metadata); tensors
+     * Returns {@code delta + decay * residual} per tensor (F32, {@code delta}'s order and metadata); tensors
      * without a matching residual pass unchanged.
      *
      * @throws IllegalArgumentException when a delta tensor is not F32
@@ -85,7 +116,7 @@ public final class ErrorFeedback {
             if (r != null && Arrays.equals(r.shape(), t.shape())) {
                 float[] rv = r.toFloats();
                 for (int i = 0; i < values.length; i++) {
-                    values[i] += rv[i];
+                    values[i] += decay * rv[i];
                 }
             } else if (r != null) {
                 log.warn("dropping the residual of {}: shape {} no longer matches the delta's {}",

@@ -21,7 +21,7 @@ class ErrorFeedbackTest {
 
     @Test
     void carriesWhatTopkDroppedIntoTheNextRound() {
-        ErrorFeedback feedback = ErrorFeedback.empty();
+        ErrorFeedback feedback = ErrorFeedback.empty(1.0);
         ParameterSet round1 = set(f32("x", new long[] {4}, 4f, 1f, -3f, 2f));
         ParameterSet sent1 = half.decode(feedback.encode(half, round1), round1);
         assertArrayEquals(new float[] {4f, 0f, -3f, 0f}, sent1.require("x").toFloats());
@@ -37,7 +37,7 @@ class ErrorFeedbackTest {
     @Test
     void sumOfSentTracksSumOfDeltasUpToTheFinalResidual() {
         TopKCodec codec = new TopKCodec(new BigDecimal("0.1"), DType.BF16);
-        ErrorFeedback feedback = ErrorFeedback.empty();
+        ErrorFeedback feedback = ErrorFeedback.empty(1.0);
         int n = 500;
         double[] sumDelta = new double[n];
         double[] sumSent = new double[n];
@@ -68,7 +68,30 @@ class ErrorFeedbackTest {
         ErrorFeedback restarted = ErrorFeedback.load(file);
         assertArrayEquals(new float[] {0f, 1f, 0f, 2f}, restarted.residuals().require("x").toFloats());
         assertArrayEquals(new long[] {2, 2}, restarted.residuals().require("x").shape());
-        assertArrayEquals(new float[] {4f, 2f, -3f, 4f}, restarted.compensate(delta).require("x").toFloats());
+        assertArrayEquals(new float[] {4f, 1.95f, -3f, 3.9f}, restarted.compensate(delta).require("x").toFloats());
+    }
+
+    @Test
+    void anUnsentResidualFadesByTheDecayEachRound() {
+        ErrorFeedback feedback = ErrorFeedback.empty();
+        assertEquals(0.95, feedback.decay(), 1e-7);
+        // Round 1 keeps 4 and -3 and leaves {0, 1, 0, 2}; a round of zero delta then carries (and,
+        // keeping half, sends) 0.95 x what was left; classic error feedback carries all of it.
+        feedback.encode(half, set(f32("x", new long[] {4}, 4f, 1f, -3f, 2f)));
+        ParameterSet zero = set(f32("x", new long[] {4}, 0f, 0f, 0f, 0f));
+        ParameterSet sent = half.decode(feedback.encode(half, zero), zero);
+        assertArrayEquals(new float[] {0f, 0.95f, 0f, 1.9f}, sent.require("x").toFloats(), 1e-6f);
+        assertArrayEquals(new float[] {0f, 0f, 0f, 0f}, feedback.residuals().require("x").toFloats(), 1e-6f);
+        ErrorFeedback classic = ErrorFeedback.empty(1.0);
+        classic.encode(half, set(f32("x", new long[] {4}, 4f, 1f, -3f, 2f)));
+        assertArrayEquals(new float[] {4f, 1f, -3f, 2f}, classic.compensate(set(f32("x", new long[] {4}, 4f, 0f, -3f, 0f)))
+                .require("x").toFloats());
+    }
+
+    @Test
+    void refusesADecayOutsideZeroToOne() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> ErrorFeedback.empty(1.5));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> ErrorFeedback.empty(Double.NaN));
     }
 
     @Test

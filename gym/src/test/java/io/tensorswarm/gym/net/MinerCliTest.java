@@ -44,7 +44,7 @@ class MinerCliTest {
         assertEquals(List.of("-Xmx256m", "-jar", "/dist/miner.jar", "publish"), cmd.subList(1, 5));
         assertEquals("/tmp/d.safetensors", after(cmd, "--delta"));
         assertEquals("12", after(cmd, "--round"));
-        assertEquals("bf16", after(cmd, "--codec"));
+        assertEquals(io.tensorswarm.common.protocol.DeltaCodecs.DEFAULT, after(cmd, "--codec"));
         assertEquals("never", after(cmd, "--upload"));
         assertEquals("7", after(cmd, "--netuid"));
         assertEquals("sybil-2", after(cmd, "--wallet.name"));

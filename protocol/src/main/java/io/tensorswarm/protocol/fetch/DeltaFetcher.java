@@ -1,5 +1,6 @@
 package io.tensorswarm.protocol.fetch;
 
+import io.tensorswarm.common.protocol.AcceptedCodecs;
 import io.tensorswarm.common.protocol.CommitmentPayload;
 import io.tensorswarm.common.protocol.DeltaCodec;
 import io.tensorswarm.common.protocol.DeltaFileBounds;
@@ -35,6 +36,8 @@ import java.util.function.Function;
  *   <li>the manifest is present, at most {@link DeltaManifest#MAX_BYTES}, signed by the hotkey, for
  *       this hotkey, netuid, round and base revision, and the commitment binds its delta hash to the
  *       hotkey;
+ *   <li>the manifest's codec is one the subnet accepts ({@link AcceptedCodecs}, {@link
+ *       Builder#optAcceptedCodecs});
  *   <li>the declared size is at most what the manifest's codec can write for the base's tensors
  *       ({@link DeltaFileBounds}) and at most the configured ceiling;
  *   <li>the safetensors header, read alone with ranged reads, implies exactly that size, names the
@@ -63,6 +66,7 @@ import java.util.function.Function;
  *         .setVerifier(new Sr25519SignatureVerifier())
  *         .setMaxDeltaBytes(4096L << 20)               // an overall ceiling; the codec and base bound it first
  *         .optAllowedSchemes(LocatorSchemes.parse(allowFlag))
+ *         .optAcceptedCodecs(AcceptedCodecs.parse(codecFlag))  // the subnet's codec
  *         .optTimeout(Duration.ofMinutes(10))
  *         .build();
  * Map<String, FetchResult> results = fetcher.fetchAll(netuid, base.revision(), baseWeights, requests);
@@ -84,6 +88,7 @@ public final class DeltaFetcher {
     private final LocatorSchemes schemes;
     private final BooleanSupplier stopRequested;
     private final int concurrency;
+    private final AcceptedCodecs acceptedCodecs;
     private final Semaphore decodePermit = new Semaphore(1);
 
     private DeltaFetcher(Builder b) {
@@ -94,11 +99,17 @@ public final class DeltaFetcher {
         this.schemes = b.schemes;
         this.stopRequested = b.stopRequested;
         this.concurrency = b.concurrency;
+        this.acceptedCodecs = b.acceptedCodecs;
     }
 
     /** Returns a builder; the store opener, the verifier and the size ceiling are required. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** Returns the codecs the subnet accepts. */
+    public AcceptedCodecs acceptedCodecs() {
+        return acceptedCodecs;
     }
 
     /** Returns the schemes accepted in locators. */
@@ -249,6 +260,7 @@ public final class DeltaFetcher {
         private LocatorSchemes schemes = LocatorSchemes.REMOTE;
         private BooleanSupplier stopRequested = () -> false;
         private int concurrency = DEFAULT_CONCURRENCY;
+        private AcceptedCodecs acceptedCodecs = AcceptedCodecs.all();
 
         private Builder() {}
 
@@ -300,6 +312,15 @@ public final class DeltaFetcher {
             return this;
         }
 
+        /**
+         * Sets the codecs the subnet accepts (default: every codec the protocol knows); daemons pass
+         * their {@code --codec} flag, so a delta in another codec is refused before its download.
+         */
+        public Builder optAcceptedCodecs(AcceptedCodecs value) {
+            this.acceptedCodecs = value;
+            return this;
+        }
+
         /** Returns the fetcher; throws {@link IllegalArgumentException} naming a missing or bad value. */
         public DeltaFetcher build() {
             if (storeOpener == null) {
@@ -319,6 +340,7 @@ public final class DeltaFetcher {
             }
             Objects.requireNonNull(schemes, "schemes");
             Objects.requireNonNull(stopRequested, "stopRequested");
+            Objects.requireNonNull(acceptedCodecs, "acceptedCodecs");
             return new DeltaFetcher(this);
         }
     }

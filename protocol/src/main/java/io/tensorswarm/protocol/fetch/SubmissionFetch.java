@@ -198,6 +198,9 @@ final class SubmissionFetch implements Runnable {
                 throw new RejectedDeltaException("commitment mismatch", hotkey + ": the commitment does not bind delta "
                         + manifest.deltaSha256() + " to this hotkey (a copied commitment, or another delta)");
             }
+            fetcher.acceptedCodecs().refusal(manifest.codec()).ifPresent(why -> {
+                throw new RejectedDeltaException("codec not accepted", hotkey + ": " + why);
+            });
             codec = DeltaCodecs.forName(manifest.codec());
             bounds = DeltaFileBounds.of(codec, layout);
             long cap = Math.min(fetcher.maxDeltaBytes(), bounds.maxFileBytes());

@@ -8,6 +8,7 @@ import io.tensorswarm.chain.crypto.Sr25519KeyPair;
 import io.tensorswarm.chain.crypto.Sr25519ManifestSigner;
 import io.tensorswarm.chain.crypto.Sr25519SignatureVerifier;
 import io.tensorswarm.common.model.ModelDirectory;
+import io.tensorswarm.common.protocol.AcceptedCodecs;
 import io.tensorswarm.common.protocol.CommitmentPayload;
 import io.tensorswarm.common.protocol.DeltaCodecs;
 import io.tensorswarm.common.protocol.DeltaManifest;
@@ -108,6 +109,44 @@ class DeltaFetcherTest {
     void rejectsAManifestWhoseCodecIsNotTheFiles() throws Exception {
         upload("bf16");
         assertEquals("codec mismatch", rejected(fetcher(Duration.ofSeconds(30), false), sha).reason());
+    }
+
+    @Test
+    void refusesADeltaInACodecTheSubnetDoesNotAcceptBeforeReadingIt() throws Exception {
+        upload("fp32");
+        AtomicBoolean deltaRead = new AtomicBoolean();
+        DeltaFetcher f = DeltaFetcher.builder()
+                .setStoreOpener(loc -> new ForwardingObjectStore(ObjectStores.open(loc, StorageOptions.defaults())) {
+                    @Override
+                    public byte[] getBytes(GetRequest request) {
+                        deltaRead.compareAndSet(false, request.key().endsWith(".safetensors"));
+                        return super.getBytes(request);
+                    }
+
+                    @Override
+                    public ObjectInfo get(GetRequest request, Path target) {
+                        deltaRead.compareAndSet(false, request.key().endsWith(".safetensors"));
+                        return super.get(request, target);
+                    }
+                })
+                .setVerifier(new Sr25519SignatureVerifier())
+                .setMaxDeltaBytes(1L << 20)
+                .optAllowedSchemes(LocatorSchemes.of(List.of("file")))
+                .optAcceptedCodecs(AcceptedCodecs.parse("sparseloco"))
+                .build();
+        RejectedDeltaException e = rejected(f, sha);
+        assertEquals("codec not accepted", e.reason());
+        assertTrue(e.getMessage().endsWith("delta is fp32, the subnet accepts sparseloco"), e.getMessage());
+        assertTrue(!deltaRead.get(), "the delta was read before the codec was refused");
+    }
+
+    @Test
+    void acceptsADeltaInOneOfTheAcceptedCodecs() throws Exception {
+        upload("fp32");
+        Path out = tmp.resolve("cache/out.safetensors");
+        builder(false).optAcceptedCodecs(AcceptedCodecs.parse("sparseloco,fp32")).build().fetch(miner.ss58Address(), 1,
+                CommitmentPayload.forDelta(1, 0, miner.ss58Address(), sha, storeDir.toUri().toString()), revision, base, out);
+        assertTrue(Files.exists(out));
     }
 
     @Test
