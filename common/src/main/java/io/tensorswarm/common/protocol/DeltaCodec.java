@@ -49,6 +49,28 @@ public interface DeltaCodec {
     ParameterSet decode(ParameterSet stored, ParameterSet layout);
 
     /**
+     * Returns whether {@link #decodeSparse} builds its result without the dense delta (true for
+     * {@code topk} and {@code sparseloco}, whose deltas are mostly zeros), so that a caller holding
+     * many deltas (the averager's merge) can keep them in memory that grows with their kept entries.
+     */
+    default boolean decodesSparse() {
+        return false;
+    }
+
+    /**
+     * Returns the delta {@code stored} encodes as its listed entries: {@link SparseDelta#toDense()}
+     * equals {@link #decode} value for value. The same rules are checked, with the same errors, and
+     * nothing is allocated in proportion to what {@code stored} claims before its header is checked
+     * against {@code layout}. Codecs for which {@link #decodesSparse} is false decode densely and
+     * keep the non-zero values.
+     *
+     * @throws DeltaCodecException when {@code stored} does not match the layout or the codec's rules
+     */
+    default SparseDelta decodeSparse(ParameterSet stored, ParameterSet layout) {
+        return SparseDelta.ofDense(decode(stored, layout));
+    }
+
+    /**
      * Checks a stored delta's header against {@code layout} before any tensor byte is read, by the
      * same structural rules {@link #decode} applies: the codec named in metadata, valid codec
      * parameters, and exactly the tensor names, dtypes and shapes this codec stores for the layout.

@@ -101,12 +101,13 @@ final class SparseChunk {
     }
 
     /**
-     * Reads the record at {@code in}'s position and adds its values into {@code values} at {@code
-     * offset + position}.
+     * Reads the record at {@code in}'s position into {@code positions} and {@code values} from
+     * {@code at}: its {@code k} positions plus {@code offset}, ascending, and their values. Returns
+     * {@code k}.
      *
      * @throws DeltaCodecException naming {@code tensor} and the chunk when the record breaks a rule
      */
-    void read(ByteBuffer in, float[] values, int offset, String tensor, int chunk) {
+    int read(ByteBuffer in, int[] positions, float[] values, int at, int offset, String tensor, int chunk) {
         float lo = HalfFloats.bf16ToFloat(in.getShort());
         float hi = HalfFloats.bf16ToFloat(in.getShort());
         if (!(Float.isFinite(lo) && Float.isFinite(hi) && lo >= 0f && lo <= hi)) {
@@ -138,13 +139,15 @@ final class SparseChunk {
             }
             int code = (codes[(2 * j) >>> 3] >>> ((2 * j) & 7)) & 3;
             float magnitude = (code & 2) != 0 ? hi : lo;
-            values[offset + position] = (code & 1) != 0 ? -magnitude : magnitude;
+            positions[at + j] = offset + position;
+            values[at + j] = (code & 1) != 0 ? -magnitude : magnitude;
             previous = position;
             j++;
         }
         if (j != k) {
             throw fault(Kind.BAD_INDEX, tensor, chunk, j + " positions, expected " + k);
         }
+        return k;
     }
 
     private static DeltaCodecException fault(Kind kind, String tensor, int chunk, String what) {

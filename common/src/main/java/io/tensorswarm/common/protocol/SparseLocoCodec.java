@@ -7,8 +7,10 @@ import io.tensorswarm.common.tensor.NamedTensor;
 import io.tensorswarm.common.tensor.ParameterSet;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -141,20 +143,39 @@ public final class SparseLocoCodec implements DeltaCodec {
 
     @Override
     public ParameterSet decode(ParameterSet stored, ParameterSet layout) {
+        return decodeSparse(stored, layout).toDense();
+    }
+
+    @Override
+    public boolean decodesSparse() {
+        return true;
+    }
+
+    /**
+     * Returns each tensor's kept positions and values, chunk by chunk, after the header rules
+     * ({@link #checkHeader}: parameters in range and every record's length fixed by the layout).
+     * The entries allocated per tensor are the sum of its chunks' {@code k}, which the layout and
+     * the parameters fix; each record must hold exactly its {@code k} positions.
+     */
+    @Override
+    public SparseDelta decodeSparse(ParameterSet stored, ParameterSet layout) {
         SparseLocoCodec format = check(StoredView.of(stored), layout);
-        ParameterSet.Builder out = ParameterSet.builder();
+        List<SparseTensor> out = new ArrayList<>();
         for (NamedTensor base : layout) {
             int n = CodecChecks.elementCount(base);
             String name = base.name() + SUFFIX;
             ByteBuffer in = stored.get(name).data();
-            float[] values = new float[n];
+            int kept = format.keptCount(n);
+            int[] positions = new int[kept];
+            float[] values = new float[kept];
+            int at = 0;
             int index = 0;
             for (int from = 0; from < n; from += format.chunk) {
-                format.chunkAt(n, from).read(in, values, from, name, index++);
+                at += format.chunkAt(n, from).read(in, positions, values, at, from, name, index++);
             }
-            out.add(NamedTensor.ofFloats(base.name(), base.shape(), values));
+            out.add(new SparseTensor(base.name(), base.shape(), n, positions, values));
         }
-        return out.build();
+        return new SparseDelta(out);
     }
 
     @Override
@@ -185,6 +206,15 @@ public final class SparseLocoCodec implements DeltaCodec {
     private SparseChunk chunkAt(int n, int from) {
         int length = Math.min(chunk, n - from);
         return new SparseChunk(length, SparseChunk.keptCount(length, chunk, keep));
+    }
+
+    /** Returns the values kept of a tensor of {@code n} values: the sum of its chunks' {@code k}. */
+    private int keptCount(int n) {
+        int total = 0;
+        for (int from = 0; from < n; from += chunk) {
+            total += chunkAt(n, from).k();
+        }
+        return total;
     }
 
     /** Returns the exact stored bytes of a tensor of {@code n} values. */

@@ -10,7 +10,9 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -116,17 +118,32 @@ public final class TopKCodec implements DeltaCodec {
 
     @Override
     public ParameterSet decode(ParameterSet stored, ParameterSet layout) {
+        return decodeSparse(stored, layout).toDense();
+    }
+
+    @Override
+    public boolean decodesSparse() {
+        return true;
+    }
+
+    /**
+     * Returns the stored indices and values per layout tensor, after the header rules ({@link
+     * #checkHeader}: at most {@code k} entries, so nothing larger than the fraction allows is
+     * allocated) and every value finite, every index in {@code [0, n)} and above the one before.
+     */
+    @Override
+    public SparseDelta decodeSparse(ParameterSet stored, ParameterSet layout) {
         check(StoredView.of(stored), layout);
-        ParameterSet.Builder out = ParameterSet.builder();
+        List<SparseTensor> out = new ArrayList<>();
         for (NamedTensor base : layout) {
             int n = CodecChecks.elementCount(base);
             String idxName = base.name() + INDEX_SUFFIX;
             String valName = base.name() + VALUE_SUFFIX;
             NamedTensor idx = stored.get(idxName);
-            long k = idx.shape()[0];
-            float[] vals = stored.get(valName).toFloats();
-            CodecChecks.requireFinite(valName, vals);
-            float[] values = new float[n];
+            int k = Math.toIntExact(idx.shape()[0]); // at most n: checked above
+            float[] values = stored.get(valName).toFloats();
+            CodecChecks.requireFinite(valName, values);
+            int[] indices = new int[k];
             ByteBuffer ib = idx.data();
             boolean wide = idx.dtype() == DType.I64;
             long previous = -1;
@@ -136,12 +153,12 @@ public final class TopKCodec implements DeltaCodec {
                     throw new DeltaCodecException(Kind.BAD_INDEX, idxName, "tensor " + Quote.of(idxName) + " element " + j
                             + " is " + i + (i >= n ? ", outside [0, " + n + ")" : ", not above the previous index " + previous));
                 }
-                values[(int) i] = vals[j];
+                indices[j] = (int) i;
                 previous = i;
             }
-            out.add(NamedTensor.ofFloats(base.name(), base.shape(), values));
+            out.add(new SparseTensor(base.name(), base.shape(), n, indices, values));
         }
-        return out.build();
+        return new SparseDelta(out);
     }
 
     @Override
