@@ -39,6 +39,20 @@ class GptConfigTest {
     }
 
     @Test
+    void smallPresetIsTheSwarmBenchmarksTenMillionParameterByteModel() {
+        GptConfig small = GptConfig.preset("small");
+        assertEquals(10_795_008L, small.parameterCount());
+        assertEquals(256, small.vocabSize());
+        assertEquals(GptConfig.preset("tiny").nPositions(), small.nPositions());
+        assertEquals(64, small.headDim());
+        assertEquals(0.0, small.residPdrop());
+        assertEquals(java.util.List.of("tiny", "small", "gpt2", "gpt2-medium"), GptConfig.presetNames());
+        for (String name : GptConfig.presetNames()) {
+            assertEquals(GptConfig.preset(name), GptConfig.fromJson(GptConfig.preset(name).toJson()));
+        }
+    }
+
+    @Test
     void roundTripsThroughJsonFileKeepingUnknownKeys(@TempDir Path dir) {
         GptConfig c = GptConfig.fromJson(HUB_GPT2);
         c.write(dir.resolve("config.json"));
