@@ -89,6 +89,7 @@ public final class DeltaFetcher {
     private final BooleanSupplier stopRequested;
     private final int concurrency;
     private final AcceptedCodecs acceptedCodecs;
+    private final boolean keepSparseEncoded;
     private final Semaphore decodePermit = new Semaphore(1);
 
     private DeltaFetcher(Builder b) {
@@ -100,11 +101,32 @@ public final class DeltaFetcher {
         this.stopRequested = b.stopRequested;
         this.concurrency = b.concurrency;
         this.acceptedCodecs = b.acceptedCodecs;
+        this.keepSparseEncoded = b.keepSparseEncoded;
     }
 
     /** Returns a builder; the store opener, the verifier and the size ceiling are required. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Returns a fetcher like this one that also keeps, for every accepted delta whose codec decodes
+     * sparse ({@link DeltaCodec#decodesSparse}), the verified file as downloaded at {@link
+     * FetchRequest#encodedCopy} beside the decoded target (as {@link Builder#optKeepSparseEncoded}):
+     * the averager decodes it again into the few entries it kept instead of reading G dense deltas.
+     */
+    public DeltaFetcher keepingSparseEncoded() {
+        Builder b = new Builder();
+        b.storeOpener = storeOpener;
+        b.verifier = verifier;
+        b.maxDeltaBytes = maxDeltaBytes;
+        b.timeout = timeout;
+        b.schemes = schemes;
+        b.stopRequested = stopRequested;
+        b.concurrency = concurrency;
+        b.acceptedCodecs = acceptedCodecs;
+        b.keepSparseEncoded = true;
+        return b.build();
     }
 
     /** Returns the codecs the subnet accepts. */
@@ -251,6 +273,10 @@ public final class DeltaFetcher {
         return decodePermit;
     }
 
+    boolean keepsSparseEncoded() {
+        return keepSparseEncoded;
+    }
+
     /** Builds a {@link DeltaFetcher}; {@code setX} values are required, {@code optX} ones have defaults. */
     public static final class Builder {
         private Function<String, ObjectStore> storeOpener;
@@ -261,6 +287,7 @@ public final class DeltaFetcher {
         private BooleanSupplier stopRequested = () -> false;
         private int concurrency = DEFAULT_CONCURRENCY;
         private AcceptedCodecs acceptedCodecs = AcceptedCodecs.all();
+        private boolean keepSparseEncoded;
 
         private Builder() {}
 
@@ -318,6 +345,16 @@ public final class DeltaFetcher {
          */
         public Builder optAcceptedCodecs(AcceptedCodecs value) {
             this.acceptedCodecs = value;
+            return this;
+        }
+
+        /**
+         * Sets whether the verified file of an accepted delta whose codec decodes sparse is kept at
+         * {@link FetchRequest#encodedCopy} of its target, beside the decoded delta (default: false;
+         * the file of a dense codec is never kept).
+         */
+        public Builder optKeepSparseEncoded(boolean value) {
+            this.keepSparseEncoded = value;
             return this;
         }
 

@@ -18,4 +18,12 @@ public record FetchRequest(String hotkey, CommitmentPayload payload, Path target
         Objects.requireNonNull(payload, "payload");
         Objects.requireNonNull(target, "target");
     }
+
+    /**
+     * Returns where a fetcher that keeps sparse deltas' files ({@link DeltaFetcher#keepingSparseEncoded})
+     * puts the verified file as downloaded for {@code target}: {@code <target>.encoded}, beside it.
+     */
+    public static Path encodedCopy(Path target) {
+        return target.resolveSibling(target.getFileName() + ".encoded");
+    }
 }

@@ -224,7 +224,7 @@ final class SubmissionFetch implements Runnable {
         }
         try {
             ParameterSet delta = decode(manifest, codec, bounds);
-            writeTarget(delta);
+            writeTarget(delta, fetcher.keepsSparseEncoded() && codec.decodesSparse());
         } finally {
             fetcher.decodePermit().release();
         }
@@ -291,14 +291,24 @@ final class SubmissionFetch implements Runnable {
         }
     }
 
-    private void writeTarget(ParameterSet delta) {
+    /**
+     * Writes the decoded delta to the target; with {@code keepEncoded}, also moves the verified
+     * download to {@link FetchRequest#encodedCopy} (otherwise removes a copy left there by an earlier run).
+     */
+    private void writeTarget(ParameterSet delta, boolean keepEncoded) {
         Path target = request.target();
+        Path encoded = FetchRequest.encodedCopy(target);
         Path tmp = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
             Files.createDirectories(target.toAbsolutePath().getParent());
             new SafetensorsWriter().write(delta, tmp);
             if (!state.compareAndSet(LOCAL, FINISHED)) {
                 throw abandoned();
+            }
+            if (keepEncoded) {
+                Files.move(download, encoded, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } else {
+                Files.deleteIfExists(encoded);
             }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
