@@ -22,6 +22,9 @@ import java.util.function.Predicate;
  * Each tensor is updated by one fused libtorch call (DJL's {@code adamUpdate}) rather than a dozen
  * element-wise ones, which is most of the optimizer's cost on small models. Moment buffers live in the
  * optimizer's own manager; {@link #close()} frees them.
+ *
+ * <p>The state (both moments of every parameter and the step count) can be read and replaced, so it
+ * outlives the process: {@link AdamWStateFile} saves and restores it.
  */
 public final class AdamW implements AutoCloseable {
     private final NDManager state;
@@ -34,7 +37,7 @@ public final class AdamW implements AutoCloseable {
     private final double beta2;
     private final double eps;
     private final double weightDecay;
-    private int t;
+    private long t;
 
     /**
      * Creates an optimizer over {@code params} (updated in place, in this order); {@code isDecayed}
@@ -59,9 +62,47 @@ public final class AdamW implements AutoCloseable {
         this.weightDecay = weightDecay;
     }
 
-    /** Returns the number of updates applied so far. */
-    public int stepCount() {
+    /** Returns the number of updates applied so far (restored ones included). */
+    public long stepCount() {
         return t;
+    }
+
+    /** Returns the parameter names, in update order. */
+    public List<String> names() {
+        return names;
+    }
+
+    /** Returns the shape of parameter {@code i} (its moments have the same). */
+    long[] shape(int i) {
+        return params.get(i).getShape().getShape();
+    }
+
+    /** Returns the first-moment buffer of parameter {@code i}, updated in place by each step. */
+    NDArray firstMoment(int i) {
+        return firstMoments.get(i);
+    }
+
+    /** Returns the second-moment buffer of parameter {@code i}, updated in place by each step. */
+    NDArray secondMoment(int i) {
+        return secondMoments.get(i);
+    }
+
+    /** Sets the step count, after the moments were restored; bias correction continues from it. */
+    void restoreStepCount(long steps) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("step count " + steps + " is negative");
+        }
+        t = steps;
+    }
+
+    /** Returns the optimizer to its fresh state: zero moments, no step taken. */
+    void reset() {
+        for (int i = 0; i < params.size(); i++) {
+            NDArray p = params.get(i);
+            firstMoments.set(i, state.zeros(p.getShape(), p.getDataType())).close();
+            secondMoments.set(i, state.zeros(p.getShape(), p.getDataType())).close();
+        }
+        t = 0;
     }
 
     /**

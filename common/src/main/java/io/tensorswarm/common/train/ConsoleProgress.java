@@ -48,8 +48,12 @@ public final class ConsoleProgress implements TrainingListener {
                 r.seconds(), r.firstLoss(), r.losses()[r.losses().length - 1], human(r.tokensPerSecond())));
     }
 
-    /** Returns the progress line for one step, without a line break. */
+    /** Returns the progress line for one step, without a line break (no bar when the run has no step count). */
     static String line(StepMetrics m) {
+        if (m.totalSteps() <= 0) {
+            return String.format(Locale.ROOT, "step %d  loss %.4f  lr %.2e  %s tok/s", m.step(), m.loss(),
+                    m.learningRate(), human(m.tokensPerSecond()));
+        }
         int filled = (int) ((long) BAR * m.step() / m.totalSteps());
         String bar = "#".repeat(filled) + "-".repeat(BAR - filled);
         int width = Integer.toString(m.totalSteps()).length();

@@ -7,8 +7,10 @@ package io.tensorswarm.common.train;
  * @param losses per-step mean batch loss, index 0 = step 1
  * @param tokens input tokens processed (batch x sequence length, padding included)
  * @param seconds wall time of the loop
+ * @param stoppedAtDeadline whether the run ended before its step count because the next step would
+ *     have ended after its {@link TrainingDeadline}
  */
-public record TrainResult(int steps, float[] losses, long tokens, double seconds) {
+public record TrainResult(int steps, float[] losses, long tokens, double seconds, boolean stoppedAtDeadline) {
     /** Returns the first step's loss. */
     public float firstLoss() {
         return losses[0];

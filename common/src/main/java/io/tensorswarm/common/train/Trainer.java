@@ -7,6 +7,10 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import io.tensorswarm.common.model.CausalLmLoss;
 import io.tensorswarm.common.model.GptModel;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,10 +25,17 @@ import org.slf4j.LoggerFactory;
  * N micro-batches in turn (the same pages as one batch of {@code N x batchSize}), backpropagates each
  * micro-batch's summed loss divided by the step's predicted tokens, and updates once: the same update
  * as the large batch, with one micro-batch's activations in memory. The optimizer state lives as long as the
- * trainer, so consecutive {@link #train} calls continue the same AdamW moments (each call restarts
- * the schedule). With dropout on, each call reseeds libtorch's global generator with the config's
- * seed. Not thread-safe, and only one trainer per process may be inside a step at a time: DJL's
- * PyTorch gradient collector is a process-wide singleton.
+ * trainer, so consecutive {@link #train} calls continue the same AdamW moments; it can also be saved
+ * and restored ({@link #saveOptimizer}, {@link #restoreOptimizer}), so training continues across
+ * processes. The learning rate follows the config's schedule: per call, or by the global step (the
+ * optimizer's update count, restored ones included; see {@link TrainConfig}). With dropout on, each
+ * call reseeds libtorch's global generator with the config's seed. Not thread-safe, and only one
+ * trainer per process may be inside a step at a time: DJL's PyTorch gradient collector is a
+ * process-wide singleton.
+ *
+ * <p>A call runs {@code config.steps()} steps, or fewer when a {@link TrainingDeadline} comes first:
+ * before each step after the first it checks that a step as long as the longest of the last few
+ * ends by the deadline, so it stops on time instead of overrunning by a step.
  *
  * <pre>{@code
  * try (Trainer trainer = new Trainer(model, TrainConfig.defaults().withSteps(300))) {
@@ -53,6 +64,24 @@ public final class Trainer implements AutoCloseable {
         return config;
     }
 
+    /** Returns the global step: the optimizer updates applied so far, restored ones included. */
+    public long globalStep() {
+        return optimizer.stepCount();
+    }
+
+    /**
+     * Loads the AdamW moments and step count saved in {@code file}, or keeps the fresh optimizer and
+     * says why; never throws for a bad file (see {@link AdamWStateFile#restore}). Call before training.
+     */
+    public AdamWStateFile.Restored restoreOptimizer(Path file) {
+        return AdamWStateFile.restore(file, optimizer);
+    }
+
+    /** Writes the AdamW moments and step count to {@code file} atomically (see {@link AdamWStateFile#save}). */
+    public void saveOptimizer(Path file) throws IOException {
+        AdamWStateFile.save(optimizer, file);
+    }
+
     /**
      * Runs {@code config.steps()} steps on {@code pages} and returns the per-step losses.
      *
@@ -61,6 +90,18 @@ public final class Trainer implements AutoCloseable {
      * @throws TrainingDivergedException when a step's loss is not finite
      */
     public TrainResult train(List<int[]> pages, TrainingListener listener) {
+        return train(pages, listener, TrainingDeadline.NONE);
+    }
+
+    /**
+     * Runs up to {@code config.steps()} steps on {@code pages}, stopping before a step that would end
+     * after {@code deadline} (at least one step runs), and returns the per-step losses.
+     *
+     * @param pages token pages of 2 to {@code n_positions + 1} ids; -1 is padding
+     * @throws IllegalArgumentException when there are no pages or a page is malformed
+     * @throws TrainingDivergedException when a step's loss is not finite
+     */
+    public TrainResult train(List<int[]> pages, TrainingListener listener, TrainingDeadline deadline) {
         BatchOrder sampler = new BatchOrder(pages, config.batchSize(), config.seed());
         if (model.config().embdPdrop() > 0 || model.config().attnPdrop() > 0 || model.config().residPdrop() > 0) {
             JniUtils.setSeed(config.seed()); // dropout masks come from libtorch's global generator
@@ -68,12 +109,23 @@ public final class Trainer implements AutoCloseable {
         Engine engine = root.getEngine();
         int maxLength = model.config().nPositions() + 1;
         int vocab = model.config().vocabSize();
-        float[] losses = new float[config.steps()];
+        int totalSteps = config.steps() == TrainConfig.UNLIMITED_STEPS ? 0 : config.steps();
+        float[] losses = new float[Math.min(config.steps(), 1024)];
+        StepTimes stepTimes = new StepTimes();
+        boolean stoppedAtDeadline = false;
         long tokens = 0;
         long start = System.nanoTime();
-        for (int s = 0; s < config.steps(); s++) {
-            double lr = config.learningRateAt(s);
-            List<List<int[]>> micro = new java.util.ArrayList<>(config.gradAccum());
+        int s = 0;
+        for (; s < config.steps(); s++) {
+            if (s > 0 && !deadline.leavesRoomFor(stepTimes.expectedNanos())) {
+                stoppedAtDeadline = true;
+                log.debug("stopping after {} steps: the next (about {} ms) would end after the deadline ({} ms left)", s,
+                        stepTimes.expectedNanos() / 1_000_000, deadline.nanosLeft() / 1_000_000);
+                break;
+            }
+            long stepStart = System.nanoTime();
+            double lr = config.learningRate(optimizer.stepCount(), s);
+            List<List<int[]>> micro = new ArrayList<>(config.gradAccum());
             for (int m = 0; m < config.gradAccum(); m++) {
                 micro.add(sampler.nextBatch());
             }
@@ -104,13 +156,18 @@ public final class Trainer implements AutoCloseable {
                 throw new TrainingDivergedException("training diverged at step " + (s + 1) + ": loss " + loss
                         + " (lower the learning rate or enable gradient clipping)");
             }
+            if (s == losses.length) {
+                losses = Arrays.copyOf(losses, (int) Math.min(config.steps(), 2L * losses.length));
+            }
             losses[s] = loss;
             double seconds = (System.nanoTime() - start) / 1e9;
-            log.debug("step {}/{} loss {} lr {}", s + 1, config.steps(), loss, lr);
-            listener.onStep(new TrainingListener.StepMetrics(s + 1, config.steps(), loss, lr,
+            log.debug("step {}/{} loss {} lr {}", s + 1, totalSteps, loss, lr);
+            listener.onStep(new TrainingListener.StepMetrics(s + 1, totalSteps, loss, lr,
                     seconds > 0 ? tokens / seconds : 0));
+            stepTimes.add(System.nanoTime() - stepStart); // the listener's time too: it is part of every step
         }
-        TrainResult result = new TrainResult(config.steps(), losses, tokens, (System.nanoTime() - start) / 1e9);
+        TrainResult result = new TrainResult(s, Arrays.copyOf(losses, s), tokens,
+                (System.nanoTime() - start) / 1e9, stoppedAtDeadline);
         listener.onFinish(result);
         return result;
     }

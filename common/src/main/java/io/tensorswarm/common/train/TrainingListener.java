@@ -9,7 +9,7 @@ public interface TrainingListener {
      * One finished step.
      *
      * @param step 1-based step number
-     * @param totalSteps steps in the run
+     * @param totalSteps steps in the run, or 0 when only a deadline ends it (the count is not known ahead)
      * @param loss mean loss of the step's batch (nats per predicted token)
      * @param learningRate learning rate the step used
      * @param tokensPerSecond input tokens per second of wall time since the run started

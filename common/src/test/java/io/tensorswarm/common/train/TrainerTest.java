@@ -2,6 +2,7 @@ package io.tensorswarm.common.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,14 +15,17 @@ import io.tensorswarm.common.model.TorchRuntime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@Timeout(300)
 class TrainerTest {
     static final GptConfig MICRO = new GptConfig(32, 8, 16, 1, 2, null, "gelu_new", 1e-5, 0.02, 0, 0, 0, true,
             null, null, Map.of());
@@ -81,6 +85,46 @@ class TrainerTest {
             assertArrayEquals(ta.train(pages, TrainingListener.NONE).losses(), tb.train(pages, TrainingListener.NONE).losses());
             assertArrayEquals(a.parameters().require("transformer.h.0.mlp.c_fc.weight").toFloats(),
                     b.parameters().require("transformer.h.0.mlp.c_fc.weight").toFloats());
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aRunWithoutAStepCapStopsBeforeTheStepThatWouldEndAfterItsDeadline() {
+        List<int[]> pages = List.of(new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, new int[] {9, 8, 7, 6, -1, -1});
+        TrainConfig cfg = TrainConfig.defaults().withSteps(TrainConfig.UNLIMITED_STEPS).withBatchSize(2)
+                .withWarmupSteps(2).withDecaySteps(0);
+        try (GptModel model = GptModel.create(MICRO, 1, Device.cpu()); Trainer trainer = new Trainer(model, cfg)) {
+            trainer.train(pages, TrainingListener.NONE, TrainingDeadline.in(Duration.ofMillis(300))); // warm the JIT
+            List<TrainingListener.StepMetrics> seen = new ArrayList<>();
+            long start = System.nanoTime();
+            TrainingDeadline deadline = TrainingDeadline.in(Duration.ofMillis(1500));
+            TrainResult r = trainer.train(pages, seen::add, deadline);
+            long overrun = -deadline.nanosLeft();
+            assertTrue(r.stoppedAtDeadline());
+            assertTrue(r.steps() >= 10, "a micro model's steps take milliseconds: " + r.steps() + " steps");
+            assertEquals(r.steps(), seen.size());
+            assertEquals(r.steps(), r.losses().length);
+            assertEquals(0, seen.get(0).totalSteps(), "no step count is known ahead");
+            assertTrue(overrun < Duration.ofMillis(250).toNanos(),
+                    "ended " + overrun / 1e6 + " ms after the deadline, " + (System.nanoTime() - start) / 1e6 + " ms in all");
+            assertTrue(overrun > -Duration.ofMillis(250).toNanos(), "used its time: " + (-overrun / 1e6) + " ms left");
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aStepCapEndsTheRunBeforeAFarDeadlineAndAPassedDeadlineStillGetsOneStep() {
+        List<int[]> pages = List.of(new int[] {1, 2, 3, 4, 5}, new int[] {5, 4, 3, 2, 1});
+        try (GptModel model = GptModel.create(MICRO, 1, Device.cpu());
+                Trainer trainer = new Trainer(model, TrainConfig.defaults().withSteps(5).withBatchSize(1))) {
+            TrainResult capped = trainer.train(pages, TrainingListener.NONE, TrainingDeadline.in(Duration.ofHours(1)));
+            assertEquals(5, capped.steps());
+            assertFalse(capped.stoppedAtDeadline());
+            TrainResult late = trainer.train(pages, TrainingListener.NONE, TrainingDeadline.in(Duration.ofSeconds(-1)));
+            assertEquals(1, late.steps(), "a run makes at least one update");
+            assertTrue(late.stoppedAtDeadline());
+            assertEquals(6, trainer.globalStep());
         }
     }
 
