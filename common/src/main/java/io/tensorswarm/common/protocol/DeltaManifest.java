@@ -10,9 +10,10 @@ import java.util.Set;
 /**
  * The signed manifest a miner uploads next to its delta ({@code manifest.json}): who made the
  * delta, for which subnet, round and base model, with which codec, and the delta file's SHA-256
- * and size.
+ * and size; optionally what the miner says it trained (steps and tokens).
  *
- * <p><b>Wire form.</b> A UTF-8 JSON object with exactly these keys (no others):
+ * <p><b>Wire form.</b> A UTF-8 JSON object with exactly these keys (no others), plus optionally both
+ * of the training keys below:
  *
  * <table>
  *   <caption>manifest fields</caption>
@@ -27,11 +28,16 @@ import java.util.Set;
  *   <tr><td>{@code round}</td><td>integer</td><td>[0, 2^53 - 1]</td></tr>
  *   <tr><td>{@code signature}</td><td>string</td><td>{@code 0x} + 128 lowercase hex chars (64-byte sr25519 signature)</td></tr>
  *   <tr><td>{@code tensor_count}</td><td>integer</td><td>[0, 2^31 - 1], tensors in the delta file</td></tr>
+ *   <tr><td>{@code train_steps}</td><td>integer</td><td>optional, with {@code train_tokens}: [0, 2^53 - 1], optimizer steps trained</td></tr>
+ *   <tr><td>{@code train_tokens}</td><td>integer</td><td>optional, with {@code train_steps}: [0, 2^53 - 1], tokens trained on</td></tr>
  *   <tr><td>{@code version}</td><td>integer</td><td>1</td></tr>
  * </table>
  *
  * <p>Integers are JSON integers (no fraction, no exponent). A reader refuses anything larger than
- * {@link #MAX_BYTES} before parsing, duplicate keys, unknown or missing keys and wrong types.
+ * {@link #MAX_BYTES} before parsing, duplicate keys, unknown or missing keys (one training key without
+ * the other included) and wrong types. A manifest without the training keys (every manifest written
+ * before they existed) reads as before, with {@link #training()} {@code null}. The training numbers
+ * are the miner's own claim, signed like the rest but not checked against the delta.
  *
  * <p><b>What is signed.</b> {@link #canonicalBytes()}: the object above <em>without</em> the {@code
  * signature} key, keys sorted by code point, no whitespace ({@code ,} and {@code :} separators),
@@ -67,6 +73,7 @@ import java.util.Set;
  * @param tensorCount number of tensors in the delta file
  * @param createdAtBlock the chain block when the manifest was made
  * @param signature {@code 0x}-hex sr25519 signature of {@link #canonicalBytes()}, or {@code null}
+ * @param training the steps and tokens the miner trained, or {@code null} when the manifest does not say
  */
 public record DeltaManifest(
         int version,
@@ -79,7 +86,8 @@ public record DeltaManifest(
         long deltaSize,
         int tensorCount,
         long createdAtBlock,
-        String signature) {
+        String signature,
+        Training training) {
     /** The schema version this class reads and writes. */
     public static final int VERSION = 1;
     /** The largest manifest a reader accepts, in bytes (16 KiB). */
@@ -87,6 +95,33 @@ public record DeltaManifest(
 
     private static final Set<String> KEYS = Set.of("base_revision", "codec", "created_at_block", "delta_sha256",
             "delta_size", "hotkey", "netuid", "round", "signature", "tensor_count", "version");
+    private static final Set<String> TRAINING_KEYS = Set.of("train_steps", "train_tokens");
+    private static final Set<String> KEYS_WITH_TRAINING = union(KEYS, TRAINING_KEYS);
+
+    /**
+     * What the miner says it trained for the delta: {@code train_steps} and {@code train_tokens}.
+     *
+     * @param steps optimizer steps
+     * @param tokens tokens trained on (pages x page length, padding included)
+     */
+    public record Training(long steps, long tokens) {
+        /**
+         * Validates the ranges.
+         *
+         * @throws ManifestException ({@link Kind#SCHEMA}) when a number is outside [0, 2^53 - 1]
+         */
+        public Training {
+            requireRange(steps, 0, StrictJson.MAX_SAFE_INTEGER, "train_steps");
+            requireRange(tokens, 0, StrictJson.MAX_SAFE_INTEGER, "train_tokens");
+        }
+    }
+
+    /** Returns a manifest without training numbers (the form of every manifest before they existed). */
+    public DeltaManifest(int version, String hotkey, int netuid, long round, String baseRevision, String codec,
+            String deltaSha256, long deltaSize, int tensorCount, long createdAtBlock, String signature) {
+        this(version, hotkey, netuid, round, baseRevision, codec, deltaSha256, deltaSize, tensorCount, createdAtBlock,
+                signature, null);
+    }
 
     /**
      * Validates every field.
@@ -119,6 +154,15 @@ public record DeltaManifest(
     }
 
     /**
+     * Returns an unsigned copy that records {@code value} (or no training numbers, for {@code null}); the
+     * signature is dropped, since the signed bytes change.
+     */
+    public DeltaManifest withTraining(Training value) {
+        return new DeltaManifest(version, hotkey, netuid, round, baseRevision, codec, deltaSha256, deltaSize,
+                tensorCount, createdAtBlock, null, value);
+    }
+
+    /**
      * Parses a manifest's bytes, refusing more than {@link #MAX_BYTES} before parsing.
      *
      * @throws ManifestException when the bytes are too large, malformed or break the schema
@@ -134,7 +178,7 @@ public record DeltaManifest(
             if (version != VERSION) {
                 throw new ManifestException(Kind.UNSUPPORTED_VERSION, "manifest version " + version + " is not " + VERSION);
             }
-            j.requireKeys(KEYS);
+            boolean withTraining = requireKeys(j);
             return new DeltaManifest(
                     VERSION,
                     j.string("hotkey"),
@@ -146,10 +190,38 @@ public record DeltaManifest(
                     j.integer("delta_size", 0, StrictJson.MAX_SAFE_INTEGER),
                     (int) j.integer("tensor_count", 0, Integer.MAX_VALUE),
                     j.integer("created_at_block", 0, StrictJson.MAX_SAFE_INTEGER),
-                    j.string("signature"));
+                    j.string("signature"),
+                    withTraining ? new Training(j.integer("train_steps", 0, StrictJson.MAX_SAFE_INTEGER),
+                            j.integer("train_tokens", 0, StrictJson.MAX_SAFE_INTEGER)) : null);
         } catch (StrictJson.Problem p) {
             throw new ManifestException(p.schema ? Kind.SCHEMA : Kind.MALFORMED, "manifest: " + p.getMessage());
         }
+    }
+
+    /**
+     * Checks the object's keys: exactly {@link #KEYS}, or those and both training keys; returns whether
+     * the training keys are there. Of two failures, reports the one about the training keys when the
+     * object has one of them (a missing partner), else the one about the base keys.
+     */
+    private static boolean requireKeys(StrictJson j) {
+        try {
+            j.requireKeys(KEYS_WITH_TRAINING);
+            return true;
+        } catch (StrictJson.Problem withTraining) {
+            try {
+                j.requireKeys(KEYS);
+                return false;
+            } catch (StrictJson.Problem without) {
+                boolean partnerMissing = TRAINING_KEYS.stream().anyMatch(k -> without.getMessage().contains(Quote.of(k)));
+                throw partnerMissing ? withTraining : without;
+            }
+        }
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
     }
 
     /**
@@ -201,7 +273,7 @@ public record DeltaManifest(
                     + ", expected a 64-byte signature");
         }
         return new DeltaManifest(version, hotkey, netuid, round, baseRevision, codec, deltaSha256, deltaSize,
-                tensorCount, createdAtBlock, "0x" + HexFormat.of().formatHex(sig));
+                tensorCount, createdAtBlock, "0x" + HexFormat.of().formatHex(sig), training);
     }
 
     /** Returns the signature's 64 bytes, or {@code null} when unsigned. */
@@ -257,6 +329,10 @@ public record DeltaManifest(
             b.append("\"signature\":\"").append(signature).append("\",");
         }
         b.append("\"tensor_count\":").append(tensorCount).append(',');
+        if (training != null) {
+            b.append("\"train_steps\":").append(training.steps()).append(',');
+            b.append("\"train_tokens\":").append(training.tokens()).append(',');
+        }
         b.append("\"version\":").append(version);
         return b.append('}').toString();
     }

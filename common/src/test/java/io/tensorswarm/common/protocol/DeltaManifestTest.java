@@ -8,6 +8,7 @@ import io.tensorswarm.common.protocol.ManifestException.Kind;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -15,6 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@link DeltaManifest}: the exact canonical bytes, signing and verification (with {@link
  * HmacTestSigner} standing in for sr25519, which lives in chain-client), and strict parsing.
  */
+@Timeout(30)
 class DeltaManifestTest {
     static final String ALICE = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
     static final String BOB = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty";
@@ -135,5 +137,70 @@ class DeltaManifestTest {
         String v2 = wire.replace("\"version\":1", "\"version\":2,\"future\":true");
         assertEquals(Kind.UNSUPPORTED_VERSION, assertThrows(ManifestException.class,
                 () -> DeltaManifest.parse(v2.getBytes(StandardCharsets.UTF_8))).kind());
+    }
+
+    @Test
+    void trainingNumbersAreSignedAtTheirSortedPlaceAndRoundTrip() {
+        DeltaManifest trained = unsigned.withTraining(new DeltaManifest.Training(50, 204800));
+        assertEquals("{\"base_revision\":\"" + BASE + "\",\"codec\":\"int8\",\"created_at_block\":1234,"
+                + "\"delta_sha256\":\"" + DELTA + "\",\"delta_size\":1048576,\"hotkey\":\"" + ALICE + "\","
+                + "\"netuid\":3,\"round\":12,\"tensor_count\":148,\"train_steps\":50,\"train_tokens\":204800,"
+                + "\"version\":1}", new String(trained.canonicalBytes(), StandardCharsets.UTF_8));
+        DeltaManifest signed = trained.sign(new HmacTestSigner(ALICE));
+        DeltaManifest parsed = DeltaManifest.parse(signed.toJson());
+        assertEquals(signed, parsed);
+        assertEquals(new DeltaManifest.Training(50, 204800), parsed.training());
+        parsed.verify(new HmacTestSigner(ALICE));
+        assertEquals(null, signed.withTraining(null).signature(), "changing the signed bytes drops the signature");
+    }
+
+    @Test
+    void aManifestWrittenBeforeTheTrainingNumbersExistedStillReadsAndVerifies() {
+        DeltaManifest signed = unsigned.sign(new HmacTestSigner(ALICE));
+        String old = json(signed);
+        assertEquals(false, old.contains("train_"), old);
+        DeltaManifest parsed = DeltaManifest.parse(old.getBytes(StandardCharsets.UTF_8));
+        assertEquals(null, parsed.training());
+        parsed.verify(new HmacTestSigner(ALICE));
+        DeltaManifest rebuilt = new DeltaManifest(1, ALICE, 3, 12, BASE, "int8", DELTA, 1048576, 148, 1234,
+                signed.signature());
+        assertEquals(parsed, rebuilt, "the constructor without training numbers still builds the old form");
+    }
+
+    @Test
+    void addingChangingOrDroppingTrainingNumbersBreaksTheSignature() {
+        String wire = json(unsigned.withTraining(new DeltaManifest.Training(50, 204800)).sign(new HmacTestSigner(ALICE)));
+        String plainWire = json(unsigned.sign(new HmacTestSigner(ALICE)));
+        String[] forged = {
+            wire.replace("\"train_steps\":50", "\"train_steps\":5000"),
+            wire.replace("\"train_steps\":50,\"train_tokens\":204800,", ""),
+            plainWire.replace("\"version\":1", "\"train_steps\":9,\"train_tokens\":9,\"version\":1"),
+        };
+        for (String f : forged) {
+            DeltaManifest parsed = DeltaManifest.parse(f.getBytes(StandardCharsets.UTF_8));
+            assertEquals(Kind.BAD_SIGNATURE, assertThrows(ManifestException.class,
+                    () -> parsed.verify(new HmacTestSigner(ALICE)), f).kind(), f);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "\"train_steps\":50,", // without train_tokens
+        "\"train_tokens\":50,", // without train_steps
+        "\"train_steps\":-1,\"train_tokens\":5,",
+        "\"train_steps\":1.5,\"train_tokens\":5,",
+        "\"train_steps\":\"50\",\"train_tokens\":5,",
+        "\"train_steps\":50,\"train_tokens\":9007199254740992,",
+        "\"train_steps\":50,\"train_tokens\":5,\"train_seconds\":3,",
+    })
+    void refusesHalfOrMalformedTrainingNumbers(String trainingFields) {
+        String wire = json(unsigned.sign(new HmacTestSigner(ALICE)));
+        String bad = wire.replace("\"version\":1", trainingFields + "\"version\":1");
+        ManifestException e = assertThrows(ManifestException.class,
+                () -> DeltaManifest.parse(bad.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(Kind.SCHEMA, e.kind(), bad);
+        if (trainingFields.equals("\"train_steps\":50,")) {
+            assertEquals("manifest: missing field train_tokens", e.getMessage(), "names the missing partner");
+        }
     }
 }
