@@ -2,10 +2,12 @@ package io.tensorswarm.chain.auth;
 
 /** Why a signed request was refused, with the HTTP status a server answers it with. */
 public enum AuthFailure {
-    /** A signature header is absent. */
+    /** A signature header (or the {@code Host} header) is absent. */
     MISSING_HEADER(401),
-    /** A signature header is present but malformed (address, timestamp, nonce or signature syntax). */
+    /** A signature header is present but malformed (address, netuid, timestamp, nonce or signature syntax). */
     MALFORMED_HEADER(401),
+    /** The request names another host or another subnet than this server's. */
+    WRONG_AUDIENCE(401),
     /** The timestamp is outside the accepted clock-skew window. */
     STALE(401),
     /** The nonce was seen already within the window. */
@@ -14,7 +16,9 @@ public enum AuthFailure {
     BAD_SIGNATURE(401),
     /** The signature is valid but the hotkey may not call this endpoint. */
     FORBIDDEN(403),
-    /** Too many signed requests within the window to remember their nonces; retry later. */
+    /** This hotkey sent more signed requests within the window than its share of nonces; retry later. */
+    RATE_LIMITED(429),
+    /** Too many hotkeys hold nonces at once to remember another one's; retry later. */
     OVERLOADED(503);
 
     private final int httpStatus;

@@ -22,7 +22,8 @@ import okhttp3.ResponseBody;
 
 /**
  * Calls a subnet orchestrator's HTTP API (docs/orchestrator.md) as a hotkey: every request is signed
- * by a {@link RequestSigner} (fresh timestamp and nonce, domain tag {@link SignedRequest#DOMAIN}).
+ * by a {@link RequestSigner} (fresh timestamp and nonce, domain tag {@link SignedRequest#DOMAIN}) for
+ * the URL's host and this client's netuid, so no other orchestrator or subnet accepts it.
  * Every call is bounded by one timeout (5 s by default) covering connecting, sending and reading, and
  * fails with an {@link OrchestratorException}: status 0 when no answer came in time, else the
  * server's status and one-line reason. No connection is kept between calls and redirects are not
@@ -95,7 +96,8 @@ public final class OrchestratorClient implements AutoCloseable {
      *
      * @param baseUrl the orchestrator's address, {@code http(s)://host:port/} (a path prefix is kept)
      * @param hotkey the hotkey that signs every request
-     * @param netuid the subnet the caller serves (named in refusals: the orchestrator admits the hotkeys of its subnet)
+     * @param netuid the subnet the caller serves: every signature names it, and the orchestrator admits the
+     *     hotkeys of its subnet only
      * @throws IllegalArgumentException when {@code baseUrl} is not an http or https URL without query
      */
     public OrchestratorClient(String baseUrl, Sr25519KeyPair hotkey, int netuid) {
@@ -126,7 +128,7 @@ public final class OrchestratorClient implements AutoCloseable {
         this.base = path.endsWith("/") ? url : url.newBuilder().encodedPath(path + "/").build();
         this.netuid = netuid;
         this.timeout = timeout;
-        RequestSigner signer = new RequestSigner(hotkey, clock);
+        RequestSigner signer = new RequestSigner(hotkey, netuid, clock);
         this.hotkeyAddress = signer.hotkeyAddress();
         this.http = new OkHttpClient.Builder()
                 .addInterceptor(signer)

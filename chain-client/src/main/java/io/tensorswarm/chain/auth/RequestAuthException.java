@@ -12,7 +12,7 @@ public class RequestAuthException extends ChainException {
     private final AuthFailure failure;
 
     public RequestAuthException(AuthFailure failure, String message) {
-        super(message, null, failure == AuthFailure.OVERLOADED);
+        super(message, null, failure == AuthFailure.OVERLOADED || failure == AuthFailure.RATE_LIMITED);
         this.failure = failure;
     }
 
@@ -21,7 +21,7 @@ public class RequestAuthException extends ChainException {
         return failure;
     }
 
-    /** Returns the HTTP status that answers the failure (401, 403 or 503). */
+    /** Returns the HTTP status that answers the failure (401, 403, 429 or 503). */
     public int httpStatus() {
         return failure.httpStatus();
     }

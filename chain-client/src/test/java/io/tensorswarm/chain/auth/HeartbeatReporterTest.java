@@ -28,7 +28,7 @@ class HeartbeatReporterTest {
 
     @Test
     void eventsGoAtOnceAndWaitsOncePerInterval() throws Exception {
-        try (VerifyingHeartbeatServer server = new VerifyingHeartbeatServer(RequestVerifier.builder().build());
+        try (VerifyingHeartbeatServer server = new VerifyingHeartbeatServer(RequestVerifier.builder().setNetuid(1).build());
                 HeartbeatReporter heartbeats = reporter(server.url(), Duration.ofSeconds(5))) {
             assertTrue(heartbeats.send(HeartbeatStats.of("miner", "starting")));
             assertTrue(heartbeats.send(HeartbeatStats.of("miner", "r=1 published")), "events are not throttled");
@@ -49,7 +49,7 @@ class HeartbeatReporterTest {
 
     @Test
     void aDownOrchestratorIsTriedOncePerIntervalNeverThrowsAndEachFailureIsCounted() throws Exception {
-        try (VerifyingHeartbeatServer server = new VerifyingHeartbeatServer(RequestVerifier.builder().build());
+        try (VerifyingHeartbeatServer server = new VerifyingHeartbeatServer(RequestVerifier.builder().setNetuid(1).build());
                 HeartbeatReporter heartbeats = reporter(server.url(), Duration.ofSeconds(5))) {
             server.forcedStatus = 503;
             assertFalse(heartbeats.send(HeartbeatStats.of("miner", "starting")));
@@ -93,7 +93,7 @@ class HeartbeatReporterTest {
 
     @Test
     void aStatsSupplierThatThrowsAndAClosedReporterSendNothing() throws Exception {
-        try (VerifyingHeartbeatServer server = new VerifyingHeartbeatServer(RequestVerifier.builder().build())) {
+        try (VerifyingHeartbeatServer server = new VerifyingHeartbeatServer(RequestVerifier.builder().setNetuid(1).build())) {
             HeartbeatReporter heartbeats = reporter(server.url(), Duration.ofSeconds(5));
             assertFalse(heartbeats.sendIfDue(() -> {
                 throw new IllegalStateException("bug in the caller");

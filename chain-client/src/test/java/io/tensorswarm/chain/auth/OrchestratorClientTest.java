@@ -34,7 +34,7 @@ class OrchestratorClientTest {
 
     @Test
     void aHeartbeatArrivesSignedByTheHotkeyWithExactlyTheStatsGiven() throws Exception {
-        try (VerifyingHeartbeatServer server = new VerifyingHeartbeatServer(RequestVerifier.builder().build());
+        try (VerifyingHeartbeatServer server = new VerifyingHeartbeatServer(RequestVerifier.builder().setNetuid(3).build());
                 OrchestratorClient client = new OrchestratorClient(server.url(), DAVE, 3)) {
             HeartbeatStats stats = new HeartbeatStats("miner", "0.1.0", 50L, 4.25, 1024.5, "r=3 published");
             OrchestratorClient.HeartbeatReceipt receipt = client.heartbeat(stats);
@@ -50,7 +50,7 @@ class OrchestratorClientTest {
 
     @Test
     void aBaseUrlWithAPathPrefixAndNoTrailingSlashIsSignedForTheFullTarget() throws Exception {
-        try (VerifyingHeartbeatServer server = new VerifyingHeartbeatServer(RequestVerifier.builder().build(), "/ts/subnet-3");
+        try (VerifyingHeartbeatServer server = new VerifyingHeartbeatServer(RequestVerifier.builder().setNetuid(3).build(), "/ts/subnet-3");
                 OrchestratorClient client = client(server.url().replaceAll("/$", ""), Duration.ofSeconds(5))) {
             assertEquals(server.url(), client.baseUrl());
             client.heartbeat(HeartbeatStats.of("validator", null));
@@ -61,7 +61,7 @@ class OrchestratorClientTest {
 
     @Test
     void everyHeartbeatHasAFreshNonceAndAReplayedOneIsRefused() throws Exception {
-        try (VerifyingHeartbeatServer server = new VerifyingHeartbeatServer(RequestVerifier.builder().build());
+        try (VerifyingHeartbeatServer server = new VerifyingHeartbeatServer(RequestVerifier.builder().setNetuid(3).build());
                 OrchestratorClient client = client(server.url(), Duration.ofSeconds(5))) {
             client.heartbeat(HeartbeatStats.of("miner", "one"));
             client.heartbeat(HeartbeatStats.of("miner", "one"));
@@ -74,7 +74,11 @@ class OrchestratorClientTest {
             // The first request, byte for byte with its signature headers, sent again: refused as a replay.
             HttpRequest.Builder again = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + first.target()))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(first.body()));
-            first.headers().forEach(again::header);
+            first.headers().forEach((name, value) -> {
+                if (!name.equals("Host")) { // the JDK client sends the same Host itself
+                    again.header(name, value);
+                }
+            });
             HttpResponse<String> replay = HttpClient.newHttpClient().send(again.build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(401, replay.statusCode());
             assertTrue(replay.body().contains("nonce already used"), replay.body());
@@ -84,14 +88,14 @@ class OrchestratorClientTest {
 
     @Test
     void aSignatureForAnotherBodyDoesNotVerify() throws Exception {
-        try (VerifyingHeartbeatServer server = new VerifyingHeartbeatServer(RequestVerifier.builder().build());
+        try (VerifyingHeartbeatServer server = new VerifyingHeartbeatServer(RequestVerifier.builder().setNetuid(3).build());
                 OrchestratorClient client = client(server.url(), Duration.ofSeconds(5))) {
             client.heartbeat(HeartbeatStats.of("miner", "honest"));
             VerifyingHeartbeatServer.Received sent = server.received.get(0);
             byte[] tampered = new String(sent.body(), java.nio.charset.StandardCharsets.UTF_8)
                     .replace("honest", "forged").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            RequestAuthException e = assertThrows(RequestAuthException.class, () -> RequestVerifier.builder().build()
-                    .verify("POST", sent.target(), sent.headers()::get, tampered));
+            RequestAuthException e = assertThrows(RequestAuthException.class, () -> RequestVerifier.builder().setNetuid(3).build()
+                    .verify("POST", sent.headers().get("Host"), sent.target(), sent.headers()::get, tampered));
             assertEquals(AuthFailure.BAD_SIGNATURE, e.failure());
         }
     }
@@ -99,7 +103,7 @@ class OrchestratorClientTest {
     @Test
     void aClockOutsideTheServersWindowGetsATypedStaleRefusal() throws Exception {
         Clock twoMinutesBehind = Clock.offset(Clock.systemUTC(), Duration.ofMinutes(-2));
-        try (VerifyingHeartbeatServer server = new VerifyingHeartbeatServer(RequestVerifier.builder().build());
+        try (VerifyingHeartbeatServer server = new VerifyingHeartbeatServer(RequestVerifier.builder().setNetuid(3).build());
                 OrchestratorClient client = new OrchestratorClient(server.url(), DAVE, 3, Duration.ofSeconds(5),
                         twoMinutesBehind)) {
             OrchestratorException e = assertThrows(OrchestratorException.class,
@@ -113,7 +117,7 @@ class OrchestratorClientTest {
 
     @Test
     void errorAnswersBecomeOneLineTypedExceptionsWithTheServersReason() throws Exception {
-        try (VerifyingHeartbeatServer server = new VerifyingHeartbeatServer(RequestVerifier.builder().build());
+        try (VerifyingHeartbeatServer server = new VerifyingHeartbeatServer(RequestVerifier.builder().setNetuid(3).build());
                 OrchestratorClient client = client(server.url(), Duration.ofSeconds(5))) {
             server.forcedStatus = 403;
             OrchestratorException forbidden = assertThrows(OrchestratorException.class,
@@ -167,7 +171,7 @@ class OrchestratorClientTest {
 
     @Test
     void roundAndAssignmentReadTheDocumentedAnswers() throws Exception {
-        try (VerifyingHeartbeatServer server = new VerifyingHeartbeatServer(RequestVerifier.builder().build());
+        try (VerifyingHeartbeatServer server = new VerifyingHeartbeatServer(RequestVerifier.builder().setNetuid(3).build());
                 OrchestratorClient client = client(server.url(), Duration.ofSeconds(5))) {
             server.otherAnswer = "{\"round\":12,\"block\":1234,\"roundBlocks\":20,\"roundStartBlock\":1220,"
                     + "\"deadlineBlock\":1238,\"nextRoundStartBlock\":1240,\"baseRevision\":null,\"baseRound\":null,"

@@ -68,7 +68,7 @@ final class VerifyingHeartbeatServer implements AutoCloseable {
             }
             String target = SignedRequest.target(exchange.getRequestURI().getRawPath(), exchange.getRequestURI().getRawQuery());
             Map<String, String> headers = new java.util.LinkedHashMap<>();
-            for (String name : List.of(SignedRequest.HOTKEY_HEADER, SignedRequest.TIMESTAMP_HEADER,
+            for (String name : List.of("Host", SignedRequest.HOTKEY_HEADER, SignedRequest.NETUID_HEADER, SignedRequest.TIMESTAMP_HEADER,
                     SignedRequest.NONCE_HEADER, SignedRequest.SIGNATURE_HEADER)) {
                 String value = exchange.getRequestHeaders().getFirst(name);
                 if (value != null) {
@@ -82,8 +82,8 @@ final class VerifyingHeartbeatServer implements AutoCloseable {
                 answer = "{\"error\":\"forced " + forcedStatus + "\\nsecond line\"}";
             } else {
                 try {
-                    String hotkey = verifier.verify(exchange.getRequestMethod(), target,
-                            exchange.getRequestHeaders()::getFirst, body);
+                    String hotkey = verifier.verify(exchange.getRequestMethod(),
+                            exchange.getRequestHeaders().getFirst("Host"), target, exchange.getRequestHeaders()::getFirst, body);
                     status = 200;
                     if (target.equals(prefix + "/v1/heartbeat") && exchange.getRequestMethod().equals("POST")) {
                         JsonNode heartbeat = JSON.readTree(body);

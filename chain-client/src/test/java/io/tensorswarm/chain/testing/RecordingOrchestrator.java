@@ -21,7 +21,7 @@ import java.util.function.LongSupplier;
 
 /**
  * A real HTTP server answering {@code POST /v1/heartbeat} as the orchestrator does: the signature
- * is checked by a {@link RequestVerifier} (timestamp window, nonce, signature over the raw target
+ * is checked by a {@link RequestVerifier} (netuid, timestamp window, nonce, signature over the host, raw target
  * and body) and the caller must be registered on the subnet ({@link MetagraphCache#registered()});
  * refusals answer 401/403 with {@code {"error":...}} and are counted. Records each accepted
  * heartbeat with the caller's hotkey and the test clock's time.
@@ -44,7 +44,8 @@ public final class RecordingOrchestrator implements AutoCloseable {
 
     /** Admits the hotkeys registered on {@code netuid} of {@code chain}; stamps heartbeats with {@code testMillis}. */
     public RecordingOrchestrator(Chain chain, int netuid, LongSupplier testMillis) throws IOException {
-        this.verifier = RequestVerifier.builder().optAuthorizer(MetagraphCache.of(chain, netuid).registered()).build();
+        this.verifier = RequestVerifier.builder().setNetuid(netuid)
+                .optAuthorizer(MetagraphCache.of(chain, netuid).registered()).build();
         this.testMillis = testMillis;
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", this::handle);
@@ -66,8 +67,8 @@ public final class RecordingOrchestrator implements AutoCloseable {
             int status;
             Object answer;
             try {
-                String hotkey = verifier.verify(exchange.getRequestMethod(), target, exchange.getRequestHeaders()::getFirst,
-                        body);
+                String hotkey = verifier.verify(exchange.getRequestMethod(),
+                        exchange.getRequestHeaders().getFirst("Host"), target, exchange.getRequestHeaders()::getFirst, body);
                 if (!target.equals("/v1/heartbeat")) {
                     status = 404;
                     answer = Map.of("error", "no such endpoint");
