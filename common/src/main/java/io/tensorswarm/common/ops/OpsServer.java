@@ -1,104 +1,126 @@
 package io.tensorswarm.common.ops;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
-import java.io.IOException;
-import java.io.OutputStream;
+import io.prometheus.metrics.exporter.common.PrometheusScrapeHandler;
+import io.tensorswarm.common.ops.http.GuardedHttpServer;
+import io.tensorswarm.common.ops.http.HttpLimits;
+import io.tensorswarm.common.ops.http.HttpReply;
+import io.tensorswarm.common.ops.http.ScrapeExchange;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Map;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The operator's HTTP endpoint of a daemon: {@code GET /metrics} (Prometheus text or OpenMetrics,
- * served by the Prometheus client's own handler) and {@code GET /health} (JSON; 200 when healthy,
- * 503 when stalled or stopping). Two daemon threads; binding failures are reported at start.
+ * negotiated by the Prometheus client's own scrape handler) and {@code GET /health} (JSON; 200 when
+ * healthy, 503 when stalled or stopping). A {@link GuardedHttpServer} with {@link HttpLimits#ops()}
+ * and threads of its own: slow or idle connections, floods from one address and oversized requests
+ * are bounded in count and time, so neither the daemon's API nor any caller can keep {@code /health}
+ * and {@code /metrics} from answering. Each refusal counts in {@code tensorswarm_errors_total{kind}}
+ * ({@code http_<kind>}). Binding failures are reported at start.
  */
 public final class OpsServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OpsServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final GuardedHttpServer server;
 
-    private OpsServer(HttpServer server, ExecutorService executor) {
+    private OpsServer(GuardedHttpServer server) {
         this.server = server;
-        this.executor = executor;
     }
 
     /**
-     * Binds {@code host:port} (port 0 picks a free one) and starts serving.
+     * Binds {@code host:port} (port 0 picks a free one) with {@link HttpLimits#ops()} and starts serving.
      *
      * @throws UncheckedIOException when the address cannot be bound, e.g. the port is taken
      */
     public static OpsServer start(String host, int port, DaemonMetrics metrics) {
-        HttpServer server;
+        return start(host, port, metrics, HttpLimits.ops());
+    }
+
+    /**
+     * Binds {@code host:port} with {@code limits} and starts serving.
+     *
+     * @throws UncheckedIOException when the address cannot be bound, e.g. the port is taken
+     */
+    public static OpsServer start(String host, int port, DaemonMetrics metrics, HttpLimits limits) {
+        GuardedHttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(host, port), 16);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot serve metrics on " + host + ":" + port + ": " + e.getMessage(), e);
+            server = GuardedHttpServer.builder().setName("ops").setAddress(host, port).optLimits(limits)
+                    .setHandler(new OpsHandler(metrics)).optStopGraceMillis(0)
+                    .optEvents(kind -> metrics.error("http_" + kind)).build().start();
+        } catch (UncheckedIOException e) {
+            throw new UncheckedIOException("cannot serve metrics on " + host + ":" + port + ": "
+                    + e.getCause().getMessage(), e.getCause());
         }
-        ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "ops-http");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/metrics", new MetricsHandler(metrics.registry()));
-        server.createContext("/health", exchange -> health(exchange, metrics.health()));
-        server.createContext("/", OpsServer::index);
-        server.start();
-        OpsServer ops = new OpsServer(server, executor);
+        OpsServer ops = new OpsServer(server);
         log.info("metrics on http://{}:{}/metrics, health on /health", host, ops.port());
         return ops;
     }
 
     public int port() {
-        return server.getAddress().getPort();
-    }
-
-    private static void health(HttpExchange exchange, Health health) throws IOException {
-        try (exchange) {
-            if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
-                send(exchange, 405, "text/plain", "GET only\n");
-                return;
-            }
-            Health.Verdict verdict = health.check();
-            send(exchange, verdict.healthy() ? 200 : 503, "application/json",
-                    JSON.writeValueAsString(verdict.fields()) + "\n");
-        }
-    }
-
-    private static void index(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            if (!"/".equals(exchange.getRequestURI().getPath())) {
-                send(exchange, 404, "text/plain", "not found; try /metrics or /health\n");
-                return;
-            }
-            send(exchange, 200, "text/plain", "tensorswarm: /metrics (Prometheus), /health (JSON)\n");
-        }
-    }
-
-    private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", type + "; charset=utf-8");
-        boolean head = "HEAD".equals(exchange.getRequestMethod());
-        exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
-        if (!head) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
-        }
+        return server.port();
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
+    }
+
+    /** Routes {@code /metrics}, {@code /health} and {@code /}. */
+    private static final class OpsHandler extends Handler.Abstract {
+        private final DaemonMetrics metrics;
+        private final PrometheusScrapeHandler scrape;
+
+        OpsHandler(DaemonMetrics metrics) {
+            this.metrics = metrics;
+            this.scrape = new PrometheusScrapeHandler(metrics.registry());
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            String path = request.getHttpURI().getPath();
+            String method = request.getMethod();
+            if (!"GET".equals(method) && !"HEAD".equals(method)) {
+                response.getHeaders().put("Allow", "GET, HEAD");
+                HttpReply.text(request, response, callback, 405, "GET only");
+                return true;
+            }
+            switch (path == null ? "" : path) {
+                case "/metrics" -> metrics(request, response, callback);
+                case "/health" -> {
+                    Health.Verdict verdict = metrics.health().check();
+                    HttpReply.send(request, response, callback, verdict.healthy() ? 200 : 503,
+                            "application/json; charset=utf-8",
+                            (JSON.writeValueAsString(verdict.fields()) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                            Map.of("Cache-Control", "no-store"));
+                }
+                case "/" -> HttpReply.text(request, response, callback, 200,
+                        "tensorswarm: /metrics (Prometheus), /health (JSON)");
+                default -> HttpReply.text(request, response, callback, 404, "not found; try /metrics or /health");
+            }
+            return true;
+        }
+
+        private void metrics(Request request, Response response, Callback callback) throws Exception {
+            ScrapeExchange exchange = new ScrapeExchange(request);
+            scrape.handleRequest(exchange);
+            HttpReply.send(request, response, callback, exchange.status(),
+                    exchange.headers().getOrDefault("Content-Type", "text/plain; charset=utf-8"), exchange.body(),
+                    without(exchange.headers(), "Content-Type", "Content-Length"));
+        }
+
+        private static Map<String, String> without(Map<String, String> headers, String... names) {
+            Map<String, String> out = new java.util.LinkedHashMap<>(headers);
+            for (String n : names) {
+                out.remove(n);
+            }
+            return out;
+        }
     }
 }
