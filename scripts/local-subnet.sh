@@ -188,13 +188,19 @@ done
 # Two at a time: each creation runs Argon2 over 512 MiB.
 for ((i = 0; i < ${#missing[@]}; i += 2)); do
     for w in "${missing[@]:i:2}"; do
-        "${JAVA[@]}" -jar dist/miner.jar wallet create --wallet.name "$w" --wallet.path "$WALLETS" \
-            > "$LOGS/wallet-$w.log" 2>&1 &
+        # stdout holds the new mnemonics: it goes beside the wallet files, readable by the owner only,
+        # never into logs/.
+        (umask 077; "${JAVA[@]}" -jar dist/miner.jar wallet create --wallet.name "$w" --wallet.path "$WALLETS" \
+            > "$WALLETS/.mnemonics-$w.txt" 2> "$LOGS/wallet-$w.log") &
     done
     wait
 done
-for w in "${WALLET_NAMES[@]}"; do
+for w in "${missing[@]}"; do
     [[ -f "$WALLETS/$w/hotkeys/default" ]] || { echo "local-subnet: creating wallet $w failed (see $LOGS/wallet-$w.log)" >&2; exit 1; }
+    mv "$WALLETS/.mnemonics-$w.txt" "$WALLETS/$w/mnemonics.txt"
+done
+for w in "${WALLET_NAMES[@]}"; do
+    [[ -f "$WALLETS/$w/hotkeys/default" ]] || { echo "local-subnet: wallet $w is incomplete (see $LOGS/wallet-$w.log)" >&2; exit 1; }
 done
 ss58() { "$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["ss58Address"])' "$1"; }
 declare -A HOTKEY

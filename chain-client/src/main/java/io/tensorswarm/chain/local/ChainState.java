@@ -28,6 +28,51 @@ final class ChainState {
     /** Subnets by netuid. */
     Map<Integer, SubnetState> subnets = new TreeMap<>();
 
+    /** The longest block time a local chain may have (an hour). */
+    static final long MAX_BLOCK_TIME_MILLIS = 3_600_000L;
+
+    /**
+     * Returns what makes a loaded document unusable (one line naming the field), or empty: every
+     * later computation divides by the block time, derives hashes from the seed, and indexes
+     * subnets, so a hand-edited file is refused at load instead of failing mid-call.
+     */
+    java.util.Optional<String> problem() {
+        if (version != 1) {
+            return java.util.Optional.of("version " + version + " is not 1");
+        }
+        if (blockTimeMillis < 1 || blockTimeMillis > MAX_BLOCK_TIME_MILLIS) {
+            return java.util.Optional.of("blockTimeMillis " + blockTimeMillis + " is not in [1, " + MAX_BLOCK_TIME_MILLIS + "]");
+        }
+        if (genesisMillis < 0) {
+            return java.util.Optional.of("genesisMillis " + genesisMillis + " is negative");
+        }
+        if (seed == null || seed.length != 32) {
+            return java.util.Optional.of("seed is not 32 bytes");
+        }
+        if (extrinsicCount < 0) {
+            return java.util.Optional.of("extrinsicCount " + extrinsicCount + " is negative");
+        }
+        if (balances == null || hotkeyOwners == null || subnets == null) {
+            return java.util.Optional.of("balances, hotkeyOwners or subnets is null");
+        }
+        for (Map.Entry<String, Long> b : balances.entrySet()) {
+            if (b.getValue() == null || b.getValue() < 0) {
+                return java.util.Optional.of("balance of " + b.getKey() + " is not a count of rao >= 0");
+            }
+        }
+        for (Map.Entry<Integer, SubnetState> e : subnets.entrySet()) {
+            SubnetState sn = e.getValue();
+            if (e.getKey() == null || e.getKey() < 0 || e.getKey() > 0xFFFF) {
+                return java.util.Optional.of("netuid " + e.getKey() + " is not a u16");
+            }
+            if (sn == null || sn.config == null || sn.neurons == null || sn.stake == null || sn.commitments == null
+                    || sn.weightCommits == null) {
+                return java.util.Optional.of("subnet " + e.getKey() + " is incomplete");
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** One subnet. */
     static final class SubnetState {
         LocalSubnetConfig config;

@@ -92,11 +92,26 @@ final class StateStore {
 
     private ChainState read() throws IOException {
         byte[] bytes = Files.readAllBytes(stateFile);
+        ChainState state;
         try {
-            return mapper.readValue(bytes, ChainState.class);
+            state = mapper.readValue(bytes, ChainState.class);
         } catch (IOException e) {
-            throw new ChainException("Local chain state " + stateFile + " is corrupt: " + e.getMessage(), e, false);
+            String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
+                    : e.getMessage();
+            if (e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !m.getPath().isEmpty()) {
+                why = "field " + m.getPath().get(m.getPath().size() - 1).getFieldName() + ": " + why;
+            }
+            throw new ChainException("Local chain state " + stateFile + " is corrupt: "
+                    + String.valueOf(why).lines().findFirst().orElse(""), e, false);
         }
+        if (state == null) {
+            throw new ChainException("Local chain state " + stateFile + " is corrupt: empty document");
+        }
+        state.problem().ifPresent(why -> {
+            throw new ChainException("Local chain state " + stateFile + " is corrupt: " + why
+                    + " (restore it, or delete the folder to start a new chain)");
+        });
+        return state;
     }
 
     private void write(ChainState state) throws IOException {

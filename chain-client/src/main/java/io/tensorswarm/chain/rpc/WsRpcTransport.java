@@ -107,21 +107,26 @@ public final class WsRpcTransport implements RpcTransport {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             shutdownThreads();
-            throw new ChainException("interrupted while connecting to " + url(), e, true);
+            throw new ChainException("interrupted while connecting to " + shown(), e, true);
         } catch (TimeoutException e) {
             shutdownThreads();
-            throw new ChainException("timed out connecting to " + url(), e, true);
+            throw new ChainException("timed out connecting to " + shown(), e, true);
         } catch (ExecutionException e) {
             shutdownThreads();
-            throw RpcFutures.unwrap(e.getCause(), "connecting to " + url());
+            throw RpcFutures.unwrap(e.getCause(), "connecting to " + shown());
         }
         current = listener;
-        log.info("connected to {}", url());
+        log.info("connected to {}", shown());
     }
 
     @Override
     public String url() {
         return settings.url();
+    }
+
+    /** The URL as logs and errors show it: without credentials. */
+    private String shown() {
+        return io.tensorswarm.common.RedactedUrl.of(settings.url());
     }
 
     /** Returns true while a socket is open (false while reconnecting or after close). */
@@ -145,13 +150,13 @@ public final class WsRpcTransport implements RpcTransport {
     private CompletableFuture<JsonNode> call(String method, List<?> params, Consumer<JsonNode> onReply) {
         CompletableFuture<JsonNode> future = new CompletableFuture<>();
         if (closed) {
-            future.completeExceptionally(new ChainException("RPC transport to " + url() + " is closed"));
+            future.completeExceptionally(new ChainException("RPC transport to " + shown() + " is closed"));
             return future;
         }
         SocketListener socket = current;
         if (socket == null) {
             future.completeExceptionally(new ChainException(
-                    "not connected to " + url() + " (reconnecting); " + method + " not sent", null, true));
+                    "not connected to " + shown() + " (reconnecting); " + method + " not sent", null, true));
             return future;
         }
         long id = nextId.getAndIncrement();
@@ -160,7 +165,7 @@ public final class WsRpcTransport implements RpcTransport {
         pending.put(id, p);
         p.timeout = scheduler.schedule(() -> {
             if (pending.remove(id, p)) {
-                fail(p, new ChainException(method + " to " + url() + " timed out after "
+                fail(p, new ChainException(method + " to " + shown() + " timed out after "
                         + settings.callTimeout().toMillis() + " ms", null, true));
             }
         }, settings.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -168,7 +173,7 @@ public final class WsRpcTransport implements RpcTransport {
         if (!socket.webSocket.send(text)) {
             pending.remove(id);
             p.timeout.cancel(false);
-            fail(p, new ChainException("connection to " + url() + " is closing; " + method + " not sent", null, true));
+            fail(p, new ChainException("connection to " + shown() + " is closing; " + method + " not sent", null, true));
         }
         return future;
     }
@@ -202,7 +207,7 @@ public final class WsRpcTransport implements RpcTransport {
         try {
             node = JSON.readTree(text);
         } catch (IOException e) {
-            log.warn("ignoring a message from {} that is not JSON: {}", url(), e.getMessage());
+            log.warn("ignoring a message from {} that is not JSON: {}", shown(), e.getMessage());
             return;
         }
         JsonNode id = node.get("id");
@@ -255,8 +260,8 @@ public final class WsRpcTransport implements RpcTransport {
         if (closed) {
             return;
         }
-        log.warn("connection to {} lost ({}); reconnecting", url(), reason);
-        ChainException lost = new ChainException("connection to " + url() + " lost: " + reason, null, true);
+        log.warn("connection to {} lost ({}); reconnecting", shown(), reason);
+        ChainException lost = new ChainException("connection to " + shown() + " lost: " + reason, null, true);
         failPending(lost);
         for (ActiveSubscription s : subscriptions) {
             byServerId.remove(s.serverId);
@@ -283,7 +288,7 @@ public final class WsRpcTransport implements RpcTransport {
             return;
         }
         Duration delay = settings.backoff(attempt);
-        log.debug("reconnect attempt {} to {} in {} ms", attempt, url(), delay.toMillis());
+        log.debug("reconnect attempt {} to {} in {} ms", attempt, shown(), delay.toMillis());
         scheduler.schedule(() -> reconnect(attempt), delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -297,7 +302,7 @@ public final class WsRpcTransport implements RpcTransport {
             if (err != null) {
                 int max = settings.maxReconnectAttempts();
                 if (max > 0 && attempt >= max) {
-                    giveUp(RpcFutures.unwrap(err, "reconnecting to " + url()));
+                    giveUp(RpcFutures.unwrap(err, "reconnecting to " + shown()));
                 } else {
                     scheduleReconnect(attempt + 1);
                 }
@@ -310,13 +315,13 @@ public final class WsRpcTransport implements RpcTransport {
                 }
                 current = listener;
             }
-            log.info("reconnected to {} after {} attempt(s)", url(), attempt);
+            log.info("reconnected to {} after {} attempt(s)", shown(), attempt);
             resubscribeAll();
         });
     }
 
     private void giveUp(ChainException e) {
-        log.error("giving up reconnecting to {}: {}", url(), e.getMessage());
+        log.error("giving up reconnecting to {}: {}", shown(), e.getMessage());
         for (ActiveSubscription s : subscriptions) {
             subscriptions.remove(s);
             deliveries.execute(() -> s.listener.onError(e));
@@ -352,7 +357,7 @@ public final class WsRpcTransport implements RpcTransport {
         if (socket != null) {
             socket.webSocket.close(1000, "client closed");
         }
-        ChainException e = new ChainException("RPC transport to " + url() + " was closed");
+        ChainException e = new ChainException("RPC transport to " + shown() + " was closed");
         for (Long id : List.copyOf(pending.keySet())) {
             Pending p = pending.remove(id);
             if (p != null) {
@@ -381,7 +386,7 @@ public final class WsRpcTransport implements RpcTransport {
     }
 
     private ChainException connectFailure(Throwable t, Response response) {
-        String url = url();
+        String url = shown();
         if (response != null && response.code() != 101) {
             return new ChainException(url + " is not a WebSocket JSON-RPC endpoint (HTTP " + response.code() + ")");
         }

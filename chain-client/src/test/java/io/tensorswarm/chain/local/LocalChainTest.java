@@ -65,6 +65,28 @@ class LocalChainTest {
     }
 
     @Test
+    void aHandEditedStateFileIsRefusedAtLoadNamingTheField() throws Exception {
+        chain().currentBlock(); // writes state.json at genesis
+        Path state = dir.resolve("state.json");
+        String good = java.nio.file.Files.readString(state);
+        for (String[] edit : new String[][] {
+                {"\"blockTimeMillis\"\\s*:\\s*\\d+", "\"blockTimeMillis\":0", "blockTimeMillis 0 is not in [1, 3600000]"},
+                {"\"version\"\\s*:\\s*\\d+", "\"version\":4294967297", "version"},
+                {"\"extrinsicCount\"\\s*:\\s*\\d+", "\"extrinsicCount\":-5", "extrinsicCount -5 is negative"}}) {
+            String bad = good.replaceFirst(edit[0], edit[1]);
+            assertFalse(bad.equals(good), edit[0]);
+            java.nio.file.Files.writeString(state, bad);
+            ChainException e = assertThrows(ChainException.class, () -> chain().currentBlock());
+            assertTrue(e.getMessage().startsWith("Local chain state " + state + " is corrupt: "), e.getMessage());
+            assertTrue(e.getMessage().contains(edit[2]), e.getMessage());
+            assertFalse(e.getMessage().contains("\n"), e.getMessage());
+            assertFalse(e.retryable());
+        }
+        java.nio.file.Files.writeString(state, good);
+        assertEquals(0, chain().currentBlock());
+    }
+
+    @Test
     void blocksFollowTheClockAndHashesAreStable() {
         LocalChain chain = chain();
         assertEquals(0, chain.currentBlock());

@@ -228,6 +228,17 @@ class WsRpcTransportTest {
     }
 
     @Test
+    void anEndpointsCredentialsNeverReachTheErrorMessage() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        ChainException e = assertThrows(ChainException.class,
+                () -> WsRpcTransport.connect(RpcSettings.of("ws://operator:hunter2@127.0.0.1:" + port)));
+        assertEquals("cannot connect to ws://***@127.0.0.1:" + port + ": connection refused", e.getMessage());
+    }
+
+    @Test
     void plainHttpServerIsReportedAsNotAWebSocketEndpoint() {
         node.server.enqueue(new MockResponse().setBody("hello"));
         ChainException e = assertThrows(ChainException.class, () -> node.connect(node.settings()));

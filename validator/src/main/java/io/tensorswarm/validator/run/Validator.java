@@ -25,6 +25,7 @@ import io.tensorswarm.protocol.scoring.RoundScorer;
 import io.tensorswarm.protocol.scoring.ScoringHistory;
 import io.tensorswarm.storage.StorageException;
 import io.tensorswarm.validator.scoring.ScoreBook;
+import io.tensorswarm.validator.scoring.ScoreBookException;
 import io.tensorswarm.validator.scoring.WeightVector;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -145,6 +146,13 @@ public final class Validator {
                 // Round r is scored once its upload window has closed (block >= start(r + 1)) and the block
                 // its commitments are read at is final.
                 long ready = config.clock().roundOf(block) - 1;
+                if (book.lastRound() > ready) {
+                    // Scores are only ever saved for rounds the chain had closed: a later one is a state
+                    // folder of another chain or netuid (or a reset chain), which would freeze the scores.
+                    throw new ScoreBookException("score file " + config.scoreBookFile() + ": last_round "
+                            + book.lastRound() + " is after the chain's latest closed round " + ready
+                            + " (a state folder of another chain or netuid? move it aside to start over)");
+                }
                 long next = Math.max(Math.max(book.lastRound(), lastAttempted) + 1, ready);
                 if (ready >= 0 && next <= ready && RoundCommitments.isReady(chain, config.clock(), next)) {
                     runRound(next);

@@ -32,6 +32,12 @@ final class ScoreBookFile {
     /** The schema version this build writes and reads. */
     static final int SCHEMA_VERSION = 1;
 
+    /**
+     * The largest round any chain can reach: block numbers are u32, and a round is at least one
+     * block. A larger {@code last_round} would hold the book shut forever.
+     */
+    static final long MAX_ROUND = 0xFFFF_FFFFL;
+
     /** Files larger than this are refused before parsing. */
     static final long MAX_BYTES = 64L << 20;
 
@@ -66,13 +72,16 @@ final class ScoreBookFile {
         if (version == null || !version.isIntegralNumber()) {
             throw corrupt(file, "no integer schema_version");
         }
-        if (version.asInt() != SCHEMA_VERSION) {
+        if (!version.canConvertToInt() || version.asInt() != SCHEMA_VERSION) {
             throw new ScoreBookException("score file " + file + " has schema_version " + version.asText()
                     + "; this build reads version " + SCHEMA_VERSION);
         }
         JsonNode round = root.get("last_round");
         if (round == null || !round.isIntegralNumber() || !round.canConvertToLong() || round.asLong() < ScoreBook.NO_ROUND) {
             throw corrupt(file, "last_round is missing or not an integer >= -1");
+        }
+        if (round.asLong() > MAX_ROUND) {
+            throw corrupt(file, "last_round " + round.asText() + " is beyond any chain's rounds (at most " + MAX_ROUND + ")");
         }
         JsonNode scoresNode = root.get("scores");
         if (scoresNode == null || !scoresNode.isObject()) {

@@ -4,6 +4,8 @@ import io.tensorswarm.protocol.BaseModelSource;
 import io.tensorswarm.protocol.scoring.MinerResult;
 import io.tensorswarm.protocol.fetch.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,6 +37,7 @@ import io.tensorswarm.storage.ObjectStore;
 import io.tensorswarm.storage.ObjectStores;
 import io.tensorswarm.storage.StorageOptions;
 import io.tensorswarm.validator.scoring.ScoreBook;
+import io.tensorswarm.validator.scoring.ScoreBookException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -399,6 +402,19 @@ class ValidatorRunTest {
         advanceToBlock(21);
         double incentive = chain.metagraph(NETUID).byHotkey(honest.ss58Address()).orElseThrow().incentive();
         assertTrue(incentive > 0.99, "revealed weights give the honest miner the incentive: " + incentive);
+    }
+
+    @Test
+    void aScoreBookFromALaterRoundThanTheChainStopsTheValidatorWithOneLine() throws Exception {
+        setUp(LocalSubnetConfig.defaults());
+        advanceToBlock(25);
+        RunConfig config = config(tmp.resolve("state"), 1L << 20);
+        Files.createDirectories(config.scoreBookFile().getParent());
+        Files.writeString(config.scoreBookFile(), "{\"schema_version\":1,\"last_round\":5000,\"scores\":{\"x\":0.5}}");
+        ScoreBookException e = assertThrows(ScoreBookException.class, () -> validator(config).run(1));
+        assertTrue(e.getMessage().startsWith("score file " + config.scoreBookFile() + ": last_round 5000 is after the"
+                + " chain's latest closed round"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
     }
 
     @Test

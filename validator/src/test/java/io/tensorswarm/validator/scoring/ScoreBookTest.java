@@ -131,7 +131,9 @@ class ScoreBookTest {
                 "{\"schema_version\":1,\"last_round\":\"x\",\"scores\":{}}",
                 "{\"schema_version\":1,\"last_round\":1,\"scores\":[]}",
                 "{\"schema_version\":1,\"last_round\":1,\"scores\":{\"a\":-1}}",
-                "{\"schema_version\":1,\"last_round\":1,\"scores\":{\"a\":\"0.5\"}}", "")) {
+                "{\"schema_version\":1,\"last_round\":1,\"scores\":{\"a\":\"0.5\"}}",
+                "{\"schema_version\":1,\"last_round\":9223372036854775807,\"scores\":{}}",
+                "{\"schema_version\":1,\"last_round\":4294967296,\"scores\":{}}", "")) {
             Files.writeString(file, bad, StandardCharsets.UTF_8);
             ScoreBookException e = assertThrows(ScoreBookException.class, () -> ScoreBook.load(file, 0.5), bad);
             assertTrue(e.getMessage().contains("is corrupt"), e.getMessage());
@@ -144,6 +146,14 @@ class ScoreBookTest {
         Files.writeString(file, "{\"schema_version\":2,\"last_round\":1,\"scores\":{}}");
         ScoreBookException e = assertThrows(ScoreBookException.class, () -> ScoreBook.load(file, 0.5));
         assertEquals("score file " + file + " has schema_version 2; this build reads version 1", e.getMessage());
+    }
+
+    @Test
+    void aSchemaVersionThatOverflowsAnIntIsNotReadAsOne() throws IOException {
+        Path file = dir.resolve("scores.json");
+        Files.writeString(file, "{\"schema_version\":4294967297,\"last_round\":1,\"scores\":{}}");
+        ScoreBookException e = assertThrows(ScoreBookException.class, () -> ScoreBook.load(file, 0.5));
+        assertEquals("score file " + file + " has schema_version 4294967297; this build reads version 1", e.getMessage());
     }
 
     @Test
