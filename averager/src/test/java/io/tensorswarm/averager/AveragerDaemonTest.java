@@ -142,7 +142,8 @@ class AveragerDaemonTest {
                     "--merge.delay-blocks", "0", "--start-round", Long.toString(startRound),
                     "--merge.fit-pages", "300", "--merge.check-pages", "300", "--merge.mixing-iterations", "6",
                     "--miner.pages", Integer.toString(SubnetFixture.MINER_PAGES), "--poll-seconds", "0.05",
-                    "--shutdown.grace", "PT" + GRACE.toSeconds() + "S", "--metrics.port", "0");
+                    "--shutdown.grace", "PT" + GRACE.toSeconds() + "S", "--metrics.port", "0",
+                    "--codec", "fp32"); // SubnetFixture's miners publish fp32
             return ChildJvm.start(Main.class, args, Map.of("TS_LOCATORS_ALLOW", "file"), tmp.resolve(logName));
         }
 

@@ -2,7 +2,6 @@ package io.tensorswarm.averager.merge;
 
 import io.tensorswarm.common.eval.Evaluator;
 import io.tensorswarm.common.model.GptModel;
-import io.tensorswarm.common.tensor.Deltas;
 import io.tensorswarm.common.tensor.NamedTensor;
 import io.tensorswarm.common.tensor.ParameterSet;
 import java.util.ArrayList;
@@ -14,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +40,15 @@ import org.slf4j.LoggerFactory;
  * if (r.accepted()) { publish(r.newWeights()); outer.accept(r.step()); } else { outer.restart(); }
  * outer.save(momentumFile);
  * }</pre>
+ *
+ * <p>Memory: a dense delta ({@link HotkeyDelta#HotkeyDelta(String, ParameterSet)}) is held whole, a
+ * sparse one ({@link HotkeyDelta#HotkeyDelta(String, io.tensorswarm.common.protocol.SparseDelta)}, as
+ * {@code topk} and {@code sparseloco} decode) as its kept entries only. Every mixed delta is summed
+ * into one dense accumulator per tensor ({@link WeightedSum}), loaded into the model or handed to the
+ * outer step tensor by tensor, so besides the deltas the host holds the base, the old and new
+ * velocity and the new weights, whatever G is. Sparse and dense forms of the same deltas give the
+ * same weights up to float rounding of the mixing fit's dot products (and, when those move α across
+ * a grid point, the α that follows).
  *
  * <p>A stop request ({@code stop} returning true) is honoured between the passes: the merge then
  * throws {@link CancellationException} and nothing has changed.
@@ -85,17 +94,17 @@ public final class Merger {
         List<HotkeyDelta> sorted = new ArrayList<>(deltas);
         sorted.sort(Comparator.comparing(HotkeyDelta::hotkey));
         Set<String> seen = new HashSet<>();
-        List<ParameterSet> sets = new ArrayList<>();
+        List<MergeDelta> terms = new ArrayList<>();
         for (HotkeyDelta d : sorted) {
             if (!seen.add(d.hotkey())) {
                 throw new IllegalArgumentException("hotkey " + d.hotkey() + " appears twice in the merge");
             }
-            Deltas.requireSameLayout(base, d.delta(), "delta of " + d.hotkey(), false);
-            sets.add(d.delta());
+            d.delta().requireLayout(base, "delta of " + d.hotkey());
+            terms.add(d.delta());
         }
 
-        float[] alphas = new MixingWeights(config.mixing()).fit(model, base, sets, fitPages, stop).alphas();
-        ParameterSet pseudoGradient = pseudoGradient(sets, alphas);
+        float[] alphas = new MixingWeights(config.mixing()).fit(model, base, terms, fitPages, stop).alphas();
+        Function<NamedTensor, float[]> pseudoGradient = b -> pseudoGradient(terms, b, alphas);
         OuterOptimizer.Step step = outer.propose(base, pseudoGradient);
 
         Evaluator evaluator = new Evaluator(config.evalBatchSize(), config.precision());
@@ -141,17 +150,24 @@ public final class Merger {
     }
 
     /**
-     * Returns {@code -Σ alphas_k deltas_k}: each tensor's weighted sum (as {@link
-     * Deltas#weightedSum}) negated in place, so the host holds one new copy of the weights, not two.
+     * Returns {@code -Σ alphas_k deltas_k} of one base tensor: its weighted sum ({@link WeightedSum})
+     * negated in place, a fresh array. The outer step asks for it one tensor at a time, so the host
+     * never holds the whole pseudo-gradient; the retry from zero velocity forms it again.
      */
+    static float[] pseudoGradient(List<MergeDelta> deltas, NamedTensor tensor, float[] alphas) {
+        float[] v = WeightedSum.of(deltas, tensor, alphas);
+        for (int i = 0; i < v.length; i++) {
+            v[i] = -v[i];
+        }
+        return v;
+    }
+
+    /** Returns {@code -Σ alphas_k deltas_k} of dense deltas as a whole set (tests compare against it). */
     static ParameterSet pseudoGradient(List<ParameterSet> deltas, float[] alphas) {
+        List<MergeDelta> terms = deltas.stream().map(MergeDelta::dense).toList();
         ParameterSet.Builder out = ParameterSet.builder();
         for (NamedTensor t : deltas.get(0)) {
-            float[] v = Deltas.weightedSum(deltas, t.name(), alphas);
-            for (int i = 0; i < v.length; i++) {
-                v[i] = -v[i];
-            }
-            out.add(NamedTensor.ofFloats(t.name(), t.shape(), v));
+            out.add(NamedTensor.ofFloats(t.name(), t.shape(), pseudoGradient(terms, t, alphas)));
         }
         return out.build();
     }

@@ -2,7 +2,6 @@ package io.tensorswarm.averager.merge;
 
 import io.tensorswarm.common.eval.LossGradient;
 import io.tensorswarm.common.model.GptModel;
-import io.tensorswarm.common.tensor.DeltaMath;
 import io.tensorswarm.common.tensor.Deltas;
 import io.tensorswarm.common.tensor.ParameterSet;
 import java.util.Arrays;
@@ -37,6 +36,7 @@ import org.slf4j.LoggerFactory;
  * parameters; callers reload what they need afterwards.
  *
  * <pre>{@code
+ * List<MergeDelta> deltas = List.of(MergeDelta.dense(a), MergeDelta.sparse(codec.decodeSparse(stored, base)));
  * MixingWeights.Fit fit = new MixingWeights(MixingConfig.defaults()).fit(model, base, deltas, pages);
  * float[] alphas = fit.alphas();
  * }</pre>
@@ -79,7 +79,7 @@ public final class MixingWeights {
      * @throws io.tensorswarm.common.tensor.DeltaMismatchException when a delta's layout differs
      *     from the base's
      */
-    public Fit fit(GptModel model, ParameterSet base, List<ParameterSet> deltas, List<int[]> pages) {
+    public Fit fit(GptModel model, ParameterSet base, List<MergeDelta> deltas, List<int[]> pages) {
         return fit(model, base, deltas, pages, () -> false);
     }
 
@@ -89,13 +89,13 @@ public final class MixingWeights {
      *
      * @throws CancellationException when {@code stop} returned true before the fit finished
      */
-    public Fit fit(GptModel model, ParameterSet base, List<ParameterSet> deltas, List<int[]> pages,
+    public Fit fit(GptModel model, ParameterSet base, List<MergeDelta> deltas, List<int[]> pages,
             BooleanSupplier stop) {
         if (deltas.isEmpty()) {
             throw new IllegalArgumentException("no deltas to mix");
         }
         for (int k = 0; k < deltas.size(); k++) {
-            Deltas.requireSameLayout(base, deltas.get(k), "delta " + k, false);
+            deltas.get(k).requireLayout(base, "delta " + k);
         }
         int g = deltas.size();
         if (g == 1) {
@@ -204,16 +204,17 @@ public final class MixingWeights {
      * pages} and {@code ∂L/∂α_i = <∇θ L, δ_i>}. The alphas need not lie on the simplex. Streams one
      * tensor at a time: the mixed weights go straight into the model and each gradient tensor is
      * folded into the dot products as it comes off the device, so the host never holds a full copy
-     * of either (a gpt2-medium merge fits a 24 GB machine because of it).
+     * of either (a gpt2-medium merge fits a 24 GB machine because of it). A sparse delta's dot
+     * product reads the gradient at its kept entries only.
      */
-    LossAndGradient lossAndGradient(GptModel model, ParameterSet base, List<ParameterSet> deltas, float[] alphas,
+    LossAndGradient lossAndGradient(GptModel model, ParameterSet base, List<MergeDelta> deltas, float[] alphas,
             List<int[]> pages) {
         double[] dots = new double[deltas.size()];
         LossGradient.Loss loss = new LossGradient(config.batchSize()).compute(model, base,
-                b -> Deltas.apply(b, Deltas.weightedSum(deltas, b.name(), alphas), 1f), pages,
+                b -> Deltas.apply(b, WeightedSum.of(deltas, b, alphas), 1f), pages,
                 (w, grad) -> {
                     for (int k = 0; k < dots.length; k++) {
-                        dots[k] += DeltaMath.dot(grad, deltas.get(k).require(w.name()).toFloats());
+                        dots[k] += deltas.get(k).dot(w.name(), grad);
                     }
                 });
         return new LossAndGradient(loss.meanLoss(), dots);

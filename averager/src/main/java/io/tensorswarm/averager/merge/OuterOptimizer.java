@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * The DiLoCo outer optimizer: SGD with Nesterov momentum on the pseudo-gradient, exactly as
@@ -189,6 +190,20 @@ public final class OuterOptimizer {
      * @throws DeltaMismatchException when the pseudo-gradient or the velocity does not fit the base
      */
     public Step propose(ParameterSet base, ParameterSet pseudoGradient) {
+        Deltas.requireSameLayout(base, pseudoGradient, "pseudo-gradient", false);
+        return propose(base, b -> pseudoGradient.require(b.name()).toFloats(), velocity);
+    }
+
+    /**
+     * Returns the outer step from {@code base} along a pseudo-gradient formed one tensor at a time:
+     * {@code pseudoGradient} is called once per tensor of {@code base}, in order, and returns a fresh
+     * array of that tensor's size (which this overwrites), so the host never holds the whole
+     * pseudo-gradient. Same arithmetic as {@link #propose(ParameterSet, ParameterSet)}.
+     *
+     * @throws DeltaMismatchException when a returned array has the wrong size or the velocity does
+     *     not fit the base
+     */
+    public Step propose(ParameterSet base, Function<NamedTensor, float[]> pseudoGradient) {
         return propose(base, pseudoGradient, velocity);
     }
 
@@ -199,20 +214,34 @@ public final class OuterOptimizer {
      * @throws DeltaMismatchException when the pseudo-gradient does not fit the base
      */
     public Step proposeFromRest(ParameterSet base, ParameterSet pseudoGradient) {
+        Deltas.requireSameLayout(base, pseudoGradient, "pseudo-gradient", false);
+        return propose(base, b -> pseudoGradient.require(b.name()).toFloats(), null);
+    }
+
+    /**
+     * Returns the step from zero velocity along a pseudo-gradient formed one tensor at a time, as
+     * {@link #propose(ParameterSet, Function)} takes it.
+     *
+     * @throws DeltaMismatchException when a returned array has the wrong size
+     */
+    public Step proposeFromRest(ParameterSet base, Function<NamedTensor, float[]> pseudoGradient) {
         return propose(base, pseudoGradient, null);
     }
 
-    private Step propose(ParameterSet base, ParameterSet pseudoGradient, ParameterSet velocity) {
-        Deltas.requireSameLayout(base, pseudoGradient, "pseudo-gradient", false);
+    private Step propose(ParameterSet base, Function<NamedTensor, float[]> pseudoGradient, ParameterSet velocity) {
         if (velocity != null) {
             Deltas.requireSameLayout(base, velocity, "velocity", false);
         }
         ParameterSet.Builder newVelocity = ParameterSet.builder().putMetadata(STEPS_KEY, Long.toString(steps + 1));
         ParameterSet.Builder weights = ParameterSet.builder().putAllMetadata(base.metadata());
         float mu = momentum;
-        // One tensor at a time: the host holds the new velocity and weights, never the update u whole.
+        // One tensor at a time: the host holds the new velocity and weights, never the update u or g whole.
         for (NamedTensor b : base) {
-            float[] g = pseudoGradient.require(b.name()).toFloats();
+            float[] g = pseudoGradient.apply(b);
+            if (g.length != b.elementCount()) {
+                throw new DeltaMismatchException(DeltaMismatchException.Kind.SHAPE, b.name(), "tensor " + b.name()
+                        + " has " + b.elementCount() + " elements, its pseudo-gradient " + g.length);
+            }
             float[] v = velocity == null ? new float[g.length] : velocity.require(b.name()).toFloats();
             for (int i = 0; i < g.length; i++) {
                 v[i] = mu * v[i] + g[i];

@@ -100,7 +100,7 @@ public final class AveragerRound {
         this.chain = chain;
         this.store = store;
         this.pages = pages;
-        this.fetcher = fetcher;
+        this.fetcher = fetcher.keepingSparseEncoded(); // sparse deltas are merged from their kept files
         this.settings = settings;
         this.metrics = metrics;
         this.stop = stop;
@@ -304,22 +304,24 @@ public final class AveragerRound {
             List<int[]> check, OuterOptimizer outer) {
         try (GptModel model = GptModel.fromParameters(config, target, settings.device())) {
             Merger merger = new Merger(settings.merge());
-            MergeResult all = merger.merge(model, target, load(cache, top), fit, check, outer, stop);
+            MergeResult all = merger.merge(model, target, load(cache, top, target), fit, check, outer, stop);
             if (all.accepted() || top.size() == 1) {
                 return all;
             }
             all = all.withoutWeights(); // free its weights and velocity before the second merge
             log.info("the merge of {} deltas was refused (loss {} -> {}); trying the best one alone", top.size(),
                     all.lossBefore(), all.lossAfter());
-            MergeResult best = merger.merge(model, target, load(cache, top.subList(0, 1)), fit, check, outer, stop);
+            MergeResult best = merger.merge(model, target, load(cache, top.subList(0, 1), target), fit, check, outer,
+                    stop);
             return best.accepted() ? best : all;
         }
     }
 
-    private static List<HotkeyDelta> load(Path cache, List<String> hotkeys) {
+    /** Reads the chosen deltas: sparse codecs' as their kept entries, dense ones whole ({@link FetchedDeltas}). */
+    private static List<HotkeyDelta> load(Path cache, List<String> hotkeys, ParameterSet layout) {
         List<HotkeyDelta> out = new ArrayList<>();
         for (String h : hotkeys) {
-            out.add(new HotkeyDelta(h, RoundScorer.readDelta(RoundScorer.cachedDelta(cache, h))));
+            out.add(FetchedDeltas.read(cache, h, layout));
         }
         return out;
     }

@@ -24,6 +24,10 @@ class MixingWeightsTest {
         f = MergeFixture.create(tmp);
     }
 
+    static List<MergeDelta> dense(ParameterSet... deltas) {
+        return java.util.Arrays.stream(deltas).map(MergeDelta::dense).toList();
+    }
+
     private static GptModel model() {
         return GptModel.fromParameters(TestModels.micro(), f.base, Device.cpu());
     }
@@ -31,7 +35,7 @@ class MixingWeightsTest {
     @Test
     void theAlphaGradientMatchesFiniteDifferencesOfTheLoss() {
         MixingWeights mw = new MixingWeights(MixingConfig.defaults());
-        List<ParameterSet> deltas = List.of(f.trainedA, f.noise);
+        List<MergeDelta> deltas = dense(f.trainedA, f.noise);
         try (GptModel model = model()) {
             MixingWeights.LossAndGradient at = mw.lossAndGradient(model, f.base, deltas, new float[] {0.5f, 0.5f},
                     f.fitPages);
@@ -56,7 +60,7 @@ class MixingWeightsTest {
     void learnedWeightsFavourTheHelpfulDeltaAndBeatUniform() {
         try (GptModel model = model()) {
             MixingWeights.Fit fit = new MixingWeights(MixingConfig.defaults())
-                    .fit(model, f.base, List.of(f.noise, f.trainedA), f.fitPages);
+                    .fit(model, f.base, dense(f.noise, f.trainedA), f.fitPages);
             float[] a = fit.alphas();
             assertEquals(1f, a[0] + a[1], 0f);
             assertTrue(a[1] > 0.8f, "weight of the trained delta: " + a[1]);
@@ -69,7 +73,7 @@ class MixingWeightsTest {
     void theSameInputsInAFreshModelGiveTheSameWeights() {
         float[] first;
         float[] second;
-        List<ParameterSet> deltas = List.of(f.trainedA, f.trainedB, f.noise);
+        List<MergeDelta> deltas = dense(f.trainedA, f.trainedB, f.noise);
         try (GptModel model = model()) {
             first = new MixingWeights(MixingConfig.defaults()).fit(model, f.base, deltas, f.fitPages).alphas();
         }
@@ -83,9 +87,9 @@ class MixingWeightsTest {
     void fittingLeavesNoArraysBehindInTheModel() {
         try (GptModel model = model()) {
             MixingWeights mw = new MixingWeights(MixingConfig.defaults().withIterations(1));
-            mw.fit(model, f.base, List.of(f.trainedA, f.noise), f.fitPages);
+            mw.fit(model, f.base, dense(f.trainedA, f.noise), f.fitPages);
             int settled = model.managedArrayCount();
-            mw.fit(model, f.base, List.of(f.trainedA, f.noise), f.fitPages);
+            mw.fit(model, f.base, dense(f.trainedA, f.noise), f.fitPages);
             assertEquals(settled, model.managedArrayCount());
         }
     }
@@ -94,7 +98,7 @@ class MixingWeightsTest {
     void oneDeltaTakesTheWholeWeightWithoutEvaluating() {
         try (GptModel model = model()) {
             MixingWeights.Fit fit = new MixingWeights(MixingConfig.defaults())
-                    .fit(model, f.base, List.of(f.noise), List.of());
+                    .fit(model, f.base, dense(f.noise), List.of());
             assertArrayEquals(new float[] {1f}, fit.alphas(), 0f);
             assertEquals(0, fit.evaluations());
             assertThrows(IllegalArgumentException.class,

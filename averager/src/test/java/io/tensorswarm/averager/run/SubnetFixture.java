@@ -17,6 +17,7 @@ import io.tensorswarm.common.model.ModelDirectory;
 import io.tensorswarm.common.model.TorchRuntime;
 import io.tensorswarm.common.ops.DaemonMetrics;
 import io.tensorswarm.common.protocol.CommitmentPayload;
+import io.tensorswarm.common.protocol.DeltaCodec;
 import io.tensorswarm.common.protocol.DeltaCodecs;
 import io.tensorswarm.common.protocol.DeltaManifest;
 import io.tensorswarm.common.protocol.LatestPointer;
@@ -200,10 +201,17 @@ public final class SubnetFixture {
      */
     public long commit(ObjectStore averagerStore, Sr25519KeyPair hotkey, long round, ParameterSet delta,
             Behaviour behaviour) throws IOException {
+        return commit(averagerStore, hotkey, round, delta, behaviour, DeltaCodecs.forName("fp32"));
+    }
+
+    /** Uploads and commits {@code delta} as {@link #commit(ObjectStore, Sr25519KeyPair, long, ParameterSet, Behaviour)} does, in {@code codec}. */
+    public long commit(ObjectStore averagerStore, Sr25519KeyPair hotkey, long round, ParameterSet delta,
+            Behaviour behaviour, DeltaCodec codec) throws IOException {
         String ss58 = hotkey.ss58Address();
         LatestPointer latest = roundBase(averagerStore, round);
         Path file = root.resolve("upload-" + round + "-" + ss58 + ".safetensors");
-        new SafetensorsWriter().write(DeltaCodecs.forName("fp32").encode(delta), file);
+        ParameterSet stored = codec.encode(delta);
+        new SafetensorsWriter().write(stored, file);
         String sha = Sha256.ofFile(file);
         Path minerRoot = root.resolve("miner-" + ss58.substring(0, 8));
         try (ObjectStore minerStore = ObjectStores.open(minerRoot.toUri().toString(), StorageOptions.defaults())) {
@@ -213,8 +221,8 @@ public final class SubnetFixture {
             }
             minerStore.put(PutRequest.ofBytes(StorageLayout.deltaKey(round, ss58), uploaded));
             Sr25519KeyPair signer = behaviour == Behaviour.FORGED_MANIFEST ? Sr25519KeyPair.fromUri("//Mallory") : hotkey;
-            DeltaManifest manifest = DeltaManifest.unsigned(ss58, NETUID, round, latest.revision(), "fp32", sha,
-                    Files.size(file), delta.size(), chain.currentBlock());
+            DeltaManifest manifest = DeltaManifest.unsigned(ss58, NETUID, round, latest.revision(), codec.name(), sha,
+                    Files.size(file), stored.size(), chain.currentBlock());
             byte[] json = behaviour == Behaviour.FORGED_MANIFEST
                     ? forgedJson(manifest, signer)
                     : manifest.sign(new Sr25519ManifestSigner(signer)).toJson();
