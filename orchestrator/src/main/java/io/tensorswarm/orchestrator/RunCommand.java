@@ -14,6 +14,7 @@ import io.tensorswarm.common.model.TorchRuntime;
 import io.tensorswarm.common.ops.LogIdentity;
 import io.tensorswarm.common.ops.Operations;
 import io.tensorswarm.common.ops.Shutdown;
+import io.tensorswarm.common.ops.http.HttpLimits;
 import io.tensorswarm.common.protocol.RoundClock;
 import io.tensorswarm.orchestrator.dashboard.ValidatorReports;
 import io.tensorswarm.orchestrator.history.History;
@@ -39,6 +40,7 @@ import io.tensorswarm.storage.StorageOptions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -58,8 +60,9 @@ import picocli.CommandLine.Option;
  * <p>Page assignments come from {@code --data} tokenized with the base model's tokenizer (as miners
  * and validators do), or from {@code --assign.fingerprint}/{@code --assign.page-count} when given.
  * SIGTERM (or Ctrl-C) stops the loop, closes the server and writes the roster and history before
- * the JVM exits, within {@code --shutdown.grace}; both files are written atomically after every
- * change, so {@code kill -9} loses nothing either.
+ * the JVM exits, within {@code --shutdown.grace}. The history is written atomically after every
+ * change; the roster's changes go to its journal once a second, so {@code kill -9} loses at most
+ * the last second of heartbeats and never a file.
  *
  * <pre>{@code
  * java -jar orchestrator.jar run --netuid 1 --local-chain.dir ./chain --local-chain.block-time 2s \
@@ -103,6 +106,20 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--http.max-body-bytes", defaultValue = "16384", paramLabel = "<n>",
             description = "Largest request body accepted (default: ${DEFAULT-VALUE}).")
     int maxBodyBytes;
+
+    @Option(names = "--http.public-host", split = ",", defaultValue = "${env:TS_HTTP_PUBLIC_HOST}",
+            paramLabel = "<host[:port]>",
+            description = "Host names (as clients put them in Host, port included unless 80/443) that signed requests "
+                    + "may name, comma-separated, e.g. orch.example.com behind a proxy; default: the --http.host "
+                    + "address with the port, plus localhost names and, for 0.0.0.0, every local address "
+                    + "(env TS_HTTP_PUBLIC_HOST).")
+    List<String> publicHosts;
+
+    @Option(names = "--http.requests-per-second", defaultValue = "${env:TS_HTTP_REQUESTS_PER_SECOND:-200}",
+            paramLabel = "<n>",
+            description = "Requests per second one client address may make, in bursts of twice that; more get 429 "
+                    + "(default: ${DEFAULT-VALUE}; env TS_HTTP_REQUESTS_PER_SECOND).")
+    double requestsPerSecond;
 
     @Option(names = "--round.blocks", defaultValue = "${env:TS_ROUND_BLOCKS:-" + io.tensorswarm.common.protocol.RoundTiming.DEFAULT_ROUND_BLOCKS + "}", paramLabel = "<n>",
             description = "Blocks per round, as every daemon of the subnet uses (default: ${DEFAULT-VALUE}; "
@@ -223,8 +240,8 @@ public final class RunCommand implements Callable<Integer> {
 
     private void run(RoundClock clock, OrchestratorMetrics metrics, Shutdown stop) {
         ObjectStore baseStore = openBaseStore(metrics);
-        try (Chain chain = openChain()) {
-            Roster roster = Roster.open(stateDir.resolve("roster.json"), Roster.DEFAULT_CAPACITY, Clock.systemUTC());
+        try (Chain chain = openChain();
+                Roster roster = Roster.open(stateDir.resolve("roster.json"), Roster.DEFAULT_CAPACITY, Clock.systemUTC())) {
             History history = History.open(stateDir.resolve("history.json"), Clock.systemUTC());
             BaseRevisionSource base = baseStore == null ? BaseRevisionSource.NONE
                     : new StoreBaseRevisionSource(baseStore, LATEST_MAX_AGE, Clock.systemUTC());
@@ -254,7 +271,7 @@ public final class RunCommand implements Callable<Integer> {
                 }
             }
             try (SubnetWatcher watcher = watch.build()) {
-                HttpSettings settings = HttpSettings.defaults().withAddress(httpHost, httpPort).withMaxBodyBytes(maxBodyBytes);
+                HttpSettings settings = httpSettings();
                 OrchestratorServer.Builder server = OrchestratorServer.builder().setChain(chain).setNetuid(netuid)
                         .setRoundClock(clock).setRoster(roster).optBaseRevisions(base).optAssignments(assignments)
                         .optSettings(settings).optMetrics(metrics).optHistory(history).optChainView(watcher::snapshot);
@@ -310,6 +327,18 @@ public final class RunCommand implements Callable<Integer> {
         return boundPort;
     }
 
+    private HttpSettings httpSettings() {
+        try {
+            HttpLimits limits = HttpLimits.api().toBuilder().optRequestsPerSecondPerAddress(requestsPerSecond)
+                    .optBurstPerAddress((int) Math.max(1, Math.min(1_000_000, Math.ceil(2 * requestsPerSecond)))).build();
+            return HttpSettings.defaults().withAddress(httpHost, httpPort).withMaxBodyBytes(maxBodyBytes)
+                    .withLimits(limits).withPublicHosts(publicHosts == null ? List.of() : publicHosts.stream()
+                            .map(String::strip).filter(h -> !h.isEmpty()).toList());
+        } catch (IllegalArgumentException e) {
+            throw new ExitException(ExitCodes.USAGE, "invalid --http settings: " + e.getMessage());
+        }
+    }
+
     private RoundClock roundClock() {
         if (roundBlocks < 1 || deadlineMargin < 0 || deadlineMargin >= roundBlocks) {
             throw new ExitException(ExitCodes.USAGE, "need --round.blocks >= 1 and 0 <= --round.deadline-margin < "
@@ -338,6 +367,7 @@ public final class RunCommand implements Callable<Integer> {
         if (datasetFingerprint != null) {
             fixedAssignments();
         }
+        httpSettings();
     }
 
     private SampledAssignments fixedAssignments() {

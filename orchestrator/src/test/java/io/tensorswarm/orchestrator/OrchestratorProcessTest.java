@@ -16,6 +16,8 @@ import io.tensorswarm.chain.model.Metagraph;
 import io.tensorswarm.common.testing.ChildJvm;
 import io.tensorswarm.common.testing.TestModels;
 import io.tensorswarm.orchestrator.http.TestClient;
+import io.tensorswarm.orchestrator.roster.Roster;
+import io.tensorswarm.orchestrator.roster.RosterEntry;
 import io.tensorswarm.orchestrator.http.TestClient.Reply;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -27,6 +29,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,8 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code orchestrator run} as a real process ({@link ChildJvm} running {@link Main}) hosting the
  * embedded chain: metrics and health on {@code --metrics.port}, derived assignments, SIGTERM within
- * the grace, and {@code kill -9} followed by a restart that finds the roster, the history and the
- * chain intact.
+ * the grace, and {@code kill -9} followed by a restart that finds the roster (less at most its last
+ * second), the history and the chain intact.
  */
 class OrchestratorProcessTest {
     private static final int NETUID = 2;
@@ -128,6 +131,7 @@ class OrchestratorProcessTest {
     @Test
     void servesMetricsSurvivesKillMinus9AndStopsOnSigtermWithinTheGrace() throws Exception {
         AtomicInteger acked = new AtomicInteger();
+        long ackedLongBeforeKill;
         long blockBefore;
         try (ChildJvm child = start("first.log")) {
             int api = port(child, API);
@@ -141,12 +145,12 @@ class OrchestratorProcessTest {
             assertEquals(32, assignment.json().get("pages").size(), "the miners' default --pages");
 
             // Refused requests are counted by kind.
-            RequestSigner bob = new RequestSigner(BOB);
+            RequestSigner bob = new RequestSigner(BOB, NETUID);
             byte[] body = HEARTBEAT.getBytes(StandardCharsets.UTF_8);
-            Map<String, String> once = bob.headers("POST", "/v1/heartbeat", body);
+            Map<String, String> once = bob.headers("POST", client.host(), "/v1/heartbeat", body);
             assertEquals(200, client.send("POST", "/v1/heartbeat", body, once).status());
             assertEquals(401, client.send("POST", "/v1/heartbeat", body, once).status(), "replayed");
-            Map<String, String> forged = bob.headers("POST", "/v1/heartbeat", "{}".getBytes(StandardCharsets.UTF_8));
+            Map<String, String> forged = bob.headers("POST", client.host(), "/v1/heartbeat", "{}".getBytes(StandardCharsets.UTF_8));
             assertEquals(401, client.send("POST", "/v1/heartbeat", body, forged).status(), "signed another body");
             acked.incrementAndGet();
 
@@ -169,7 +173,7 @@ class OrchestratorProcessTest {
             List<Thread> senders = new ArrayList<>();
             for (Sr25519KeyPair key : List.of(BOB, DAVE)) {
                 Thread t = new Thread(() -> {
-                    RequestSigner signer = new RequestSigner(key);
+                    RequestSigner signer = new RequestSigner(key, NETUID);
                     while (running.get()) {
                         try {
                             if (client.signed(signer, "POST", "/v1/heartbeat", HEARTBEAT).status() == 200) {
@@ -184,6 +188,9 @@ class OrchestratorProcessTest {
                 senders.add(t);
             }
             awaitTrue("heartbeats flowing", START, () -> acked.get() >= 20, child);
+            Thread.sleep(1500);
+            ackedLongBeforeKill = acked.get(); // acknowledged more than a flush interval before the kill
+            Thread.sleep(1500);
             child.sigkill();
             child.awaitExit(Duration.ofSeconds(10));
             running.set(false);
@@ -191,13 +198,17 @@ class OrchestratorProcessTest {
                 t.join(15_000);
             }
         }
-        // Atomic files: both parse, and every acknowledged heartbeat is in the roster.
-        JsonNode roster = JSON.readTree(dir.resolve("state/roster.json").toFile());
+        // The files are whole, and every heartbeat acknowledged more than a flush interval (1 s) before the
+        // kill is in the roster (snapshot plus journal).
         long onDisk = 0;
-        for (JsonNode e : roster.get("entries")) {
-            onDisk += e.get("heartbeats").asLong();
+        try (Roster roster = Roster.open(dir.resolve("state/roster.json"), Roster.DEFAULT_CAPACITY, Clock.systemUTC())) {
+            for (RosterEntry e : roster.entries()) {
+                onDisk += e.heartbeats();
+            }
         }
-        assertTrue(onDisk >= acked.get(), "every acknowledged heartbeat is on disk: " + onDisk + " < " + acked.get());
+        assertTrue(onDisk >= ackedLongBeforeKill, "heartbeats acknowledged over a second before the kill are on disk: "
+                + onDisk + " < " + ackedLongBeforeKill);
+        assertTrue(onDisk <= acked.get(), onDisk + " on disk, only " + acked.get() + " acknowledged");
         assertEquals(revision, JSON.readTree(dir.resolve("state/history.json").toFile()).get("revisions").get(0)
                 .get("revision").asText());
         try (LocalChain chain = LocalChain.open(dir.resolve("chain"))) {
@@ -211,7 +222,7 @@ class OrchestratorProcessTest {
             int api = port(again, API);
             TestClient client = new TestClient(api);
             assertTrue(client.get("/v1/round").json().get("block").asLong() >= blockBefore, "the chain went on");
-            Reply list = client.signed(new RequestSigner(CHARLIE), "GET", "/v1/roster", "");
+            Reply list = client.signed(new RequestSigner(CHARLIE, NETUID), "GET", "/v1/roster", "");
             assertEquals(200, list.status(), list.json().toString());
             assertEquals(2, list.json().get("entries").size());
             long served = 0;
@@ -220,7 +231,7 @@ class OrchestratorProcessTest {
             }
             assertEquals(onDisk, served, "the restarted orchestrator serves the roster it wrote");
             assertEquals(revision, client.get("/v1/dashboard").json().get("revisions").get(0).get("revision").asText());
-            assertEquals(200, client.signed(new RequestSigner(BOB), "POST", "/v1/heartbeat", HEARTBEAT).status());
+            assertEquals(200, client.signed(new RequestSigner(BOB, NETUID), "POST", "/v1/heartbeat", HEARTBEAT).status());
 
             long sent = System.nanoTime();
             again.sigterm();

@@ -1,35 +1,39 @@
 package io.tensorswarm.orchestrator.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import io.tensorswarm.chain.ChainException;
 import io.tensorswarm.chain.auth.HotkeyAuthorizer;
 import io.tensorswarm.chain.auth.RequestAuthException;
 import io.tensorswarm.chain.auth.RequestVerifier;
 import io.tensorswarm.chain.auth.SignedRequest;
+import io.tensorswarm.chain.auth.VerifiedRequest;
 import io.tensorswarm.common.TensorswarmException;
 import io.tensorswarm.orchestrator.ops.OrchestratorMetrics;
 import io.tensorswarm.orchestrator.roster.HeartbeatException;
 import io.tensorswarm.orchestrator.round.AssignmentsUnavailableException;
 import io.tensorswarm.orchestrator.round.BaseRevisionException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Adapts an {@link Endpoint} to the JDK server: exact path and method match, body size cap, query
- * parsing, signature check for signed endpoints, JSON out, and typed errors mapped to statuses with
- * a one-line {@code {"error":...}} body. Every answer is counted in the {@link OrchestratorMetrics}, and
+ * Adapts an {@link Endpoint} to the server: method match, body size cap (413 before reading when
+ * {@code Content-Length} says so, else while reading), query parsing, signature check for signed
+ * endpoints, JSON out, and typed errors mapped to statuses with a one-line {@code {"error":...}}
+ * body. The body is read without blocking a thread (a slow sender holds only its connection, until
+ * the server's request timeout). Every answer is counted in the {@link OrchestratorMetrics}, and
  * every refusal by its error kind.
  */
-final class EndpointHandler implements HttpHandler {
+final class EndpointHandler {
     private static final Logger log = LoggerFactory.getLogger(EndpointHandler.class);
     private static final int MAX_QUERY_PARAMS = 16;
 
@@ -53,69 +57,67 @@ final class EndpointHandler implements HttpHandler {
         this.authorizer = authorizer;
     }
 
-    /** Answers 404 for every request; for paths no endpoint owns. */
-    static void notFound(HttpExchange exchange, OrchestratorMetrics metrics) throws IOException {
+    /** Answers the request, completing {@code callback} when the response is written. */
+    void serve(Request request, Response response, Callback callback) {
         try {
-            metrics.request("other", 404);
-            send(exchange, 404, Map.of("error", "no such endpoint: " + printable(exchange.getRequestURI().getRawPath())));
-        } finally {
-            exchange.close();
-        }
-    }
-
-    @Override
-    public void handle(HttpExchange exchange) {
-        try {
-            Object response = answer(exchange);
-            metrics.request(path, 200);
-            send(exchange, 200, response);
-        } catch (IOException e) {
-            log.debug("{} {}: connection failed: {}", exchange.getRequestMethod(), path, e.getMessage());
-        } catch (RuntimeException e) {
-            respondToFailure(exchange, e);
-        } finally {
-            exchange.close();
-        }
-    }
-
-    private Object answer(HttpExchange exchange) throws IOException {
-        URI uri = exchange.getRequestURI();
-        if (!path.equals(uri.getPath())) {
-            throw new ApiException(404, "no such endpoint: " + printable(uri.getRawPath()));
-        }
-        if (!method.equals(exchange.getRequestMethod())) {
-            exchange.getResponseHeaders().set("Allow", method);
-            throw new ApiException(405, path + " accepts " + method + " only");
-        }
-        byte[] body = readBody(exchange);
-        Map<String, String> query = parseQuery(uri.getRawQuery());
-        String caller = null;
-        if (verifier != null) {
-            String target = SignedRequest.target(uri.getRawPath(), uri.getRawQuery());
-            caller = verifier.verify(method, target, exchange.getRequestHeaders()::getFirst, body, authorizer);
-        }
-        return endpoint.handle(new ApiRequest(method, path, query, body, caller));
-    }
-
-    private byte[] readBody(HttpExchange exchange) throws IOException {
-        String length = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (length != null) {
-            long declared;
-            try {
-                declared = Long.parseLong(length.strip());
-            } catch (NumberFormatException e) {
-                throw ApiException.badRequest("Content-Length is not a number");
+            if (!method.equals(request.getMethod())) {
+                response.getHeaders().put(HttpHeader.ALLOW, method);
+                throw new ApiException(405, path + " accepts " + method + " only");
             }
+            long declared = request.getLength();
             if (declared > maxBodyBytes) {
                 throw tooLarge();
             }
+        } catch (RuntimeException e) {
+            fail(request, response, callback, e);
+            return;
         }
-        try (InputStream in = exchange.getRequestBody()) {
-            byte[] body = in.readNBytes(maxBodyBytes + 1);
-            if (body.length > maxBodyBytes) {
-                throw tooLarge();
+        CompletableFuture<byte[]> body;
+        try {
+            body = Content.Source.asByteArrayAsync(request, maxBodyBytes);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            body = CompletableFuture.failedFuture(e); // Jetty's "max size exceeded"
+        }
+        if (body.isDone()) {
+            answer(request, response, callback, body);
+        } else {
+            CompletableFuture<byte[]> read = body;
+            read.whenCompleteAsync((bytes, error) -> answer(request, response, callback, read),
+                    request.getComponents().getExecutor());
+        }
+    }
+
+    private void answer(Request request, Response response, Callback callback, CompletableFuture<byte[]> read) {
+        byte[] body;
+        try {
+            body = read.join();
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof IllegalArgumentException || cause instanceof IllegalStateException) {
+                // Jetty's "max size exceeded" of a body without (or lying about) its length
+                fail(request, response, callback, tooLarge());
+            } else {
+                log.debug("{} {}: body not read: {}", request.getMethod(), path, cause.toString());
+                callback.failed(cause);
             }
-            return body;
+            return;
+        }
+        try {
+            String rawQuery = request.getHttpURI().getQuery();
+            Map<String, String> query = parseQuery(rawQuery);
+            VerifiedRequest signed = null;
+            if (verifier != null) {
+                String target = SignedRequest.target(request.getHttpURI().getPath(), rawQuery);
+                signed = verifier.check(method, request.getHeaders().get(HttpHeader.HOST), target,
+                        request.getHeaders()::get, body, authorizer);
+            }
+            ApiRequest api = new ApiRequest(method, path, query, body, signed);
+            Object value = endpoint.handle(api);
+            api.admit(); // an endpoint that acts on nothing may leave it to here; a replay is refused all the same
+            metrics.request(path, 200);
+            ApiResponses.json(request, response, callback, 200, value);
+        } catch (RuntimeException e) {
+            fail(request, response, callback, e);
         }
     }
 
@@ -143,13 +145,13 @@ final class EndpointHandler implements HttpHandler {
                 throw ApiException.badRequest("malformed query string");
             }
             if (out.put(key, value) != null) {
-                throw ApiException.badRequest("query parameter " + printable(key) + " given twice");
+                throw ApiException.badRequest("query parameter " + ApiResponses.printable(key) + " given twice");
             }
         }
         return out;
     }
 
-    private void respondToFailure(HttpExchange exchange, RuntimeException e) {
+    private void fail(Request request, Response response, Callback callback, RuntimeException e) {
         int status;
         String kind;
         String message = e.getMessage();
@@ -164,6 +166,9 @@ final class EndpointHandler implements HttpHandler {
         } else if (e instanceof RequestAuthException a) {
             status = a.httpStatus();
             kind = OrchestratorMetrics.kindOf(a.failure());
+            if (status == 429 || status == 503) {
+                response.getHeaders().put(HttpHeader.RETRY_AFTER, "10");
+            }
         } else if (e instanceof HeartbeatException) {
             status = 400;
             kind = "heartbeat_rejected";
@@ -185,39 +190,17 @@ final class EndpointHandler implements HttpHandler {
             status = 500;
             kind = "internal";
             message = "internal error";
-            log.error("{} {} failed", exchange.getRequestMethod(), path, e);
+            log.error("{} {} failed", request.getMethod(), path, e);
         }
         metrics.request(path, status);
         if (kind != null) {
             metrics.error(kind);
         }
         if (status >= 500) {
-            log.warn("{} {} -> {}: {}", exchange.getRequestMethod(), path, status, message);
+            log.warn("{} {} -> {}: {}", request.getMethod(), path, status, message);
         } else {
-            log.debug("{} {} -> {}: {}", exchange.getRequestMethod(), path, status, message);
+            log.debug("{} {} -> {}: {}", request.getMethod(), path, status, message);
         }
-        try {
-            send(exchange, status, Map.of("error", message == null ? "error" : message.replace('\n', ' ').replace('\r', ' ')));
-        } catch (IOException io) {
-            log.debug("{} {}: cannot send the {} response: {}", exchange.getRequestMethod(), path, status, io.getMessage());
-        }
-    }
-
-    private static void send(HttpExchange exchange, int status, Object value) throws IOException {
-        byte[] bytes = Json.write(value);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
-
-    private static String printable(String s) {
-        if (s == null) {
-            return "";
-        }
-        String cut = s.length() > 80 ? s.substring(0, 80) + "…" : s;
-        return cut.replaceAll("[\\p{Cntrl}]", "?");
+        ApiResponses.error(request, response, callback, status, message == null ? "error" : message);
     }
 }

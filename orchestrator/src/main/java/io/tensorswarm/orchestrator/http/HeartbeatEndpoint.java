@@ -5,7 +5,10 @@ import io.tensorswarm.orchestrator.roster.Heartbeat;
 import io.tensorswarm.orchestrator.roster.Roster;
 import io.tensorswarm.orchestrator.roster.RosterEntry;
 
-/** {@code POST /v1/heartbeat} (signed, registered hotkeys): records the caller's heartbeat and returns its roster entry. */
+/**
+ * {@code POST /v1/heartbeat} (signed, registered hotkeys): validates the heartbeat, admits the
+ * request (its nonce is remembered only now), records it and returns the caller's roster entry.
+ */
 final class HeartbeatEndpoint implements Endpoint {
     private final Roster roster;
     private final OrchestratorMetrics metrics;
@@ -18,6 +21,7 @@ final class HeartbeatEndpoint implements Endpoint {
     @Override
     public Object handle(ApiRequest request) {
         Heartbeat heartbeat = Heartbeat.fromJson(Json.parse(request.body()));
+        request.admit();
         RosterEntry entry = roster.record(request.caller(), heartbeat);
         metrics.heartbeat(heartbeat.role(), roster.size());
         return entry;

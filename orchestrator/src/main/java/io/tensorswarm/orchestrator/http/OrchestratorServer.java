@@ -1,9 +1,9 @@
 package io.tensorswarm.orchestrator.http;
 
-import com.sun.net.httpserver.HttpServer;
 import io.tensorswarm.chain.Chain;
 import io.tensorswarm.chain.auth.MetagraphCache;
 import io.tensorswarm.chain.auth.RequestVerifier;
+import io.tensorswarm.common.ops.http.GuardedHttpServer;
 import io.tensorswarm.common.protocol.RoundClock;
 import io.tensorswarm.orchestrator.dashboard.DashboardEndpoint;
 import io.tensorswarm.orchestrator.dashboard.ValidatorReports;
@@ -13,44 +13,44 @@ import io.tensorswarm.orchestrator.roster.Roster;
 import io.tensorswarm.orchestrator.round.AssignmentSource;
 import io.tensorswarm.orchestrator.round.BaseRevisionSource;
 import io.tensorswarm.orchestrator.round.RoundTracker;
+import io.tensorswarm.orchestrator.text.DisplayText;
 import io.tensorswarm.orchestrator.watch.ChainSnapshot;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The orchestrator's HTTP API, served by the JDK's {@link HttpServer}: the round clock, page
- * assignments, heartbeats, the roster, and the dashboard (an HTML page at {@code /} and {@code
- * /dashboard} fed by {@code /v1/dashboard}); endpoints in {@code docs/orchestrator.md}. Chain state
- * is read only through {@link Chain}; signed endpoints check requests with a {@link
- * RequestVerifier} and authorize hotkeys against the subnet's metagraph (read at most once a block).
- * Every answer and refusal is counted in the {@link OrchestratorMetrics}.
+ * The orchestrator's HTTP API, served by Jetty through a {@link GuardedHttpServer}: the round
+ * clock, page assignments, heartbeats, the roster, and the dashboard (an HTML page at {@code /} and
+ * {@code /dashboard} fed by {@code /v1/dashboard}, computed at most once a second); endpoints in
+ * {@code docs/orchestrator.md}. Chain state is read only through {@link Chain}; signed endpoints
+ * check requests with a {@link RequestVerifier} for this netuid and this server's host names
+ * ({@link HttpSettings#publicHosts()}), authorize hotkeys against the subnet's metagraph (read at
+ * most once a block), and remember a request's nonce only once the request is valid. Every answer
+ * and refusal is counted in the {@link OrchestratorMetrics}.
  *
- * <p>Limits: request bodies over {@link HttpSettings#maxBodyBytes()} get 413 before they are read;
- * a fixed pool of {@link HttpSettings#threads()} handles requests with a bounded queue (when it is
- * full, the accepting thread runs the request itself, which slows accepting new connections); the
- * JDK server's request and response times are capped at 30 s through the {@code
- * sun.net.httpserver.maxReqTime}/{@code maxRspTime} system properties unless they are set already
- * (they apply to every server of the JVM and are read once, before the first server starts).
+ * <p>Limits ({@link HttpSettings#limits()}): connections in all and per client address, the time to
+ * send a request head and to run a request, header size and count, requests per second per
+ * address; request bodies over {@link HttpSettings#maxBodyBytes()} get 413. Reading and writing
+ * never hold a thread, so slow clients hold only their own connections, and only for a while.
  *
  * <pre>{@code
  * try (OrchestratorServer server = OrchestratorServer.builder()
  *         .setChain(chain).setNetuid(1).setRoundClock(new RoundClock(100, 10))
  *         .setRoster(Roster.open(stateDir.resolve("roster.json"), Roster.DEFAULT_CAPACITY, Clock.systemUTC()))
- *         .optSettings(HttpSettings.defaults().withAddress("0.0.0.0", 8484))
+ *         .optSettings(HttpSettings.defaults().withAddress("0.0.0.0", 8484).withPublicHosts(List.of("orch.example.com")))
  *         .build().start()) {
  *     ...
  * }
@@ -59,25 +59,21 @@ import org.slf4j.LoggerFactory;
 public final class OrchestratorServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OrchestratorServer.class);
 
-    static {
-        System.setProperty("sun.net.httpserver.maxReqTime", System.getProperty("sun.net.httpserver.maxReqTime", "30"));
-        System.setProperty("sun.net.httpserver.maxRspTime", System.getProperty("sun.net.httpserver.maxRspTime", "30"));
-        System.setProperty("sun.net.httpserver.maxReqHeaders", System.getProperty("sun.net.httpserver.maxReqHeaders", "64"));
-    }
-
     private final HttpSettings settings;
     private final Chain chain;
     private final int netuid;
     private final RoundTracker rounds;
     private final Roster roster;
     private final MetagraphCache metagraph;
-    private final RequestVerifier verifier;
+    private final Duration maxSkew;
     private final AssignmentSource assignments;
     private final Clock clock;
     private final OrchestratorMetrics metrics;
     private final DashboardEndpoint dashboard;
-    private HttpServer server;
-    private ThreadPoolExecutor executor;
+    private final Endpoint dashboardView;
+    private GuardedHttpServer server;
+    private volatile Map<String, EndpointHandler> endpoints;
+    private List<String> acceptedHosts = List.of();
 
     private OrchestratorServer(Builder b) {
         this.settings = b.settings;
@@ -87,14 +83,15 @@ public final class OrchestratorServer implements AutoCloseable {
         this.roster = b.roster;
         this.clock = b.clock;
         this.metagraph = MetagraphCache.of(b.chain, b.netuid, MetagraphCache.DEFAULT_CHECK_INTERVAL, b.clock);
-        this.verifier = RequestVerifier.builder().optClock(b.clock).optMaxSkew(b.maxSkew)
-                .optAuthorizer(metagraph.registered()).build();
+        this.maxSkew = b.maxSkew;
         this.assignments = b.assignments;
         this.metrics = b.metrics;
         Supplier<Optional<ChainSnapshot>> chainView = b.chainView != null ? b.chainView
                 : () -> Optional.of(ChainSnapshot.read(b.chain, b.netuid));
         this.dashboard = new DashboardEndpoint(b.netuid, rounds, b.history, chainView, b.roster, () -> b.assignments,
                 b.validatorReports, b.clock);
+        this.dashboardView = new CachedEndpoint(r -> new JsonBytes(DisplayText.json(dashboard.view())),
+                Duration.ofSeconds(1), b.clock);
     }
 
     /** Returns a builder; the chain, netuid, round clock and roster are required. */
@@ -112,32 +109,59 @@ public final class OrchestratorServer implements AutoCloseable {
         if (server != null) {
             throw new IllegalStateException("server already started");
         }
-        HttpServer s;
-        try {
-            s = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 0);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
-        }
+        GuardedHttpServer s = GuardedHttpServer.builder().setName("orchestrator")
+                .setAddress(settings.host(), settings.port()).optLimits(settings.limits())
+                .setHandler(new ApiHandler()).optRefusalBody(ApiResponses.REFUSALS)
+                .optStopGraceMillis(settings.stopGraceSeconds() * 1000L)
+                .optEvents(kind -> metrics.error("http_" + kind)).build().start();
+        acceptedHosts = HostNames.accepted(settings.publicHosts(), settings.host(), s.port());
+        RequestVerifier verifier = RequestVerifier.builder().setNetuid(netuid).optHosts(acceptedHosts)
+                .optClock(clock).optMaxSkew(maxSkew).build();
         int cap = settings.maxBodyBytes();
-        s.createContext("/", new PageHandler(metrics));
-        s.createContext("/healthz", new EndpointHandler("/healthz", "GET", this::health, cap, null, null, metrics));
-        s.createContext("/v1/round", new EndpointHandler("/v1/round", "GET", r -> rounds.current(), cap, null, null,
-                metrics));
-        s.createContext("/v1/assignment", new EndpointHandler("/v1/assignment", "GET",
-                new AssignmentEndpoint(assignments, rounds), cap, null, null, metrics));
-        s.createContext("/v1/heartbeat", new EndpointHandler("/v1/heartbeat", "POST",
-                new HeartbeatEndpoint(roster, metrics), cap, verifier, metagraph.registered(), metrics));
-        s.createContext("/v1/roster", new EndpointHandler("/v1/roster", "GET",
-                new RosterEndpoint(roster, metagraph, clock), cap, verifier, metagraph.validatorsOnly(), metrics));
-        s.createContext("/v1/dashboard", new EndpointHandler("/v1/dashboard", "GET", r -> dashboard.view(), cap, null,
-                null, metrics));
-        executor = new ThreadPoolExecutor(settings.threads(), settings.threads(), 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(settings.queueCapacity()), daemonThreads(), new ThreadPoolExecutor.CallerRunsPolicy());
-        s.setExecutor(executor);
-        s.start();
+        Map<String, EndpointHandler> e = new LinkedHashMap<>();
+        e.put("/healthz", new EndpointHandler("/healthz", "GET", this::health, cap, null, null, metrics));
+        e.put("/v1/round", new EndpointHandler("/v1/round", "GET", r -> rounds.current(), cap, null, null, metrics));
+        e.put("/v1/assignment", new EndpointHandler("/v1/assignment", "GET", new AssignmentEndpoint(assignments, rounds),
+                cap, null, null, metrics));
+        e.put("/v1/heartbeat", new EndpointHandler("/v1/heartbeat", "POST", new HeartbeatEndpoint(roster, metrics), cap,
+                verifier, metagraph.registered(), metrics));
+        e.put("/v1/roster", new EndpointHandler("/v1/roster", "GET", new RosterEndpoint(roster, metagraph, clock), cap,
+                verifier, metagraph.validatorsOnly(), metrics));
+        e.put("/v1/dashboard", new EndpointHandler("/v1/dashboard", "GET", dashboardView, cap, null, null, metrics));
+        endpoints = Map.copyOf(e);
         server = s;
-        log.info("Orchestrator API listening on http://{}:{} (netuid {})", settings.host(), port(), netuid);
+        log.info("Orchestrator API listening on http://{}:{} (netuid {}); signed requests accepted for {}",
+                settings.host(), port(), netuid, acceptedHosts);
         return this;
+    }
+
+    /** Returns the {@code Host} values signed requests may name (lower case). */
+    public synchronized List<String> acceptedHosts() {
+        return acceptedHosts;
+    }
+
+    /** Routes each request by its exact path: the page, an endpoint, or 404. */
+    private final class ApiHandler extends Handler.Abstract {
+        private final PageHandler page = new PageHandler(metrics);
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            String path = request.getHttpURI().getPath();
+            if ("/".equals(path) || "/dashboard".equals(path)) {
+                page.serve(request, response, callback);
+                return true;
+            }
+            Map<String, EndpointHandler> routes = endpoints;
+            EndpointHandler endpoint = routes == null ? null : routes.get(path);
+            if (endpoint == null) {
+                metrics.request("other", routes == null ? 503 : 404);
+                ApiResponses.error(request, response, callback, routes == null ? 503 : 404, routes == null
+                        ? "starting" : "no such endpoint: " + ApiResponses.printable(path));
+                return true;
+            }
+            endpoint.serve(request, response, callback);
+            return true;
+        }
     }
 
     private Object health(ApiRequest request) {
@@ -149,7 +173,7 @@ public final class OrchestratorServer implements AutoCloseable {
         if (server == null) {
             throw new IllegalStateException("server not started");
         }
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     /** Returns the round tracker the {@code /v1/round} endpoint answers from. */
@@ -176,28 +200,10 @@ public final class OrchestratorServer implements AutoCloseable {
         if (server == null) {
             return;
         }
-        server.stop(settings.stopGraceSeconds());
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
-                executor.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            executor.shutdownNow();
-            Thread.currentThread().interrupt();
-        }
+        server.close();
         server = null;
         roster.persist();
         log.info("Orchestrator API stopped");
-    }
-
-    private static ThreadFactory daemonThreads() {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, "orchestrator-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** Configures an {@link OrchestratorServer}. */

@@ -24,6 +24,7 @@ final class RosterEndpoint implements Endpoint {
 
     @Override
     public Object handle(ApiRequest request) {
+        request.admit();
         Metagraph mg = metagraph.current();
         List<RosterView.Row> rows = new ArrayList<>();
         for (RosterEntry e : roster.entries()) {

@@ -21,10 +21,13 @@ import java.util.Objects;
  * </ul>
  *
  * <p>Error kinds counted in {@code tensorswarm_errors_total{kind}}: {@code auth_rejected} (missing,
- * malformed or wrong signature), {@code replay_rejected}, {@code stale_rejected}, {@code forbidden},
- * {@code auth_overloaded}, {@code heartbeat_rejected}, {@code body_too_large}, {@code bad_request},
- * {@code chain}, {@code base_revision}, {@code storage}, {@code dataset}, {@code base_eval},
- * {@code history}, {@code internal}. Thread-safe.
+ * malformed or wrong signature), {@code audience_rejected} (signed for another host or netuid),
+ * {@code replay_rejected}, {@code stale_rejected}, {@code forbidden}, {@code auth_rate_limited} (a
+ * hotkey past its share of nonces), {@code auth_overloaded}, {@code heartbeat_rejected}, {@code
+ * body_too_large}, {@code bad_request}, {@code chain}, {@code base_revision}, {@code storage},
+ * {@code dataset}, {@code base_eval}, {@code history}, {@code roster}, {@code internal}, and the
+ * HTTP guard's {@code http_connection_limited}, {@code http_header_timeout}, {@code
+ * http_request_timeout}, {@code http_rate_limited}, {@code http_too_many_headers}. Thread-safe.
  */
 public final class OrchestratorMetrics {
     private final DaemonMetrics daemon;
@@ -99,6 +102,8 @@ public final class OrchestratorMetrics {
             case STALE -> "stale_rejected";
             case FORBIDDEN -> "forbidden";
             case OVERLOADED -> "auth_overloaded";
+            case RATE_LIMITED -> "auth_rate_limited";
+            case WRONG_AUDIENCE -> "audience_rejected";
             case MISSING_HEADER, MALFORMED_HEADER, BAD_SIGNATURE -> "auth_rejected";
         };
     }

@@ -2,6 +2,7 @@ package io.tensorswarm.orchestrator.roster;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tensorswarm.orchestrator.text.DisplayText;
 import java.util.Iterator;
 import java.util.Set;
 
@@ -18,7 +19,8 @@ import java.util.Set;
  * @param step training or evaluation step, non-negative, or null
  * @param loss last loss, finite and non-negative, or null
  * @param tokensPerSecond throughput, finite and non-negative, or null
- * @param status free text up to {@link #MAX_STATUS_CHARS} characters without control characters, or null
+ * @param status free text up to {@link #MAX_STATUS_CHARS} characters without control, format (bidi overrides,
+ *     zero-width), separator, private-use or unassigned characters ({@link DisplayText#unsafe}), or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Heartbeat(String role, String version, Long step, Double loss, Double tokensPerSecond, String status) {
@@ -54,8 +56,9 @@ public record Heartbeat(String role, String version, Long step, Double loss, Dou
                 throw new HeartbeatException("heartbeat status is " + status.length() + " characters, more than "
                         + MAX_STATUS_CHARS);
             }
-            if (status.chars().anyMatch(Character::isISOControl)) {
-                throw new HeartbeatException("heartbeat status must not contain control characters");
+            if (DisplayText.hasUnsafe(status)) {
+                throw new HeartbeatException("heartbeat status must not contain control, format (bidi, zero-width) "
+                        + "or unassigned characters");
             }
         }
     }

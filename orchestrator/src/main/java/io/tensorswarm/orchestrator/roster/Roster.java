@@ -11,37 +11,54 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The hotkeys that sent heartbeats, with their last report, kept in memory and, when opened on a
- * file, written there atomically after every heartbeat (temporary file, fsync, atomic rename), so a
- * crash or restart loses nothing. At most {@code capacity} hotkeys are kept; a new one beyond that
- * replaces the one seen longest ago. Safe for concurrent use.
+ * file, persisted without rewriting everything on every heartbeat: a heartbeat only marks its
+ * hotkey changed; once per flush interval (1 s by default) a background thread appends the changed
+ * entries to a journal ({@code <file>.journal}, one checksummed line each) and fsyncs it, and when
+ * the journal has grown past twice the snapshot (at least 1 MiB) it writes the whole roster as a
+ * new snapshot ({@code <file>}, atomically: temporary file, fsync, rename) and empties the journal.
+ * A crash loses at most the heartbeats of the last flush interval, never the file: the snapshot is
+ * always whole, and a journal line cut short by the crash is skipped when the roster is opened
+ * again. At most {@code capacity} hotkeys are kept; a new one beyond that replaces the one seen
+ * longest ago. Safe for concurrent use; close it to write everything and stop its thread.
  *
- * <p>File form: {@code {"schema":1,"entries":[RosterEntry...]}}, entries sorted by hotkey.
+ * <p>Snapshot form: {@code {"schema":1,"entries":[RosterEntry...]}}, entries sorted by hotkey.
  *
  * <pre>{@code
- * Roster roster = Roster.open(stateDir.resolve("roster.json"), 4096, Clock.systemUTC());
- * roster.record(hotkey, heartbeat);
+ * try (Roster roster = Roster.open(stateDir.resolve("roster.json"), 4096, Clock.systemUTC())) {
+ *     roster.record(hotkey, heartbeat);
+ * }
  * }</pre>
  */
-public final class Roster {
+public final class Roster implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Roster.class);
 
     /** The schema version written and read. */
     public static final int SCHEMA = 1;
     /** Default number of hotkeys kept. */
     public static final int DEFAULT_CAPACITY = 4096;
+    /** Default time between two journal flushes: the most heartbeats a crash can lose. */
+    public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofSeconds(1);
     /** Roster files larger than this are refused before parsing. */
     static final long MAX_FILE_BYTES = 64L << 20;
+    /** The journal is folded into the snapshot once it is larger than this and twice the snapshot. */
+    static final long MIN_COMPACT_BYTES = 1L << 20;
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -53,48 +70,87 @@ public final class Roster {
     private final int capacity;
     private final Clock clock;
     private final Map<String, RosterEntry> byHotkey = new HashMap<>();
+    private final Set<String> changed = new LinkedHashSet<>();
+    private final Object io = new Object();
+    private final RosterJournal journal;
+    private final ScheduledExecutorService flusher;
+    private long snapshotBytes;
+    private boolean failing;
+    private boolean closed;
 
-    private Roster(Path file, int capacity, Clock clock) {
+    private Roster(Path file, int capacity, Clock clock, Duration flushInterval) {
         if (capacity < 1) {
             throw new IllegalArgumentException("roster capacity must be at least 1, got " + capacity);
         }
         this.file = file;
         this.capacity = capacity;
         this.clock = Objects.requireNonNull(clock, "clock");
+        if (file == null) {
+            journal = null;
+            flusher = null;
+            return;
+        }
+        if (flushInterval.isNegative() || flushInterval.isZero()) {
+            throw new IllegalArgumentException("flush interval must be positive, got " + flushInterval);
+        }
+        journal = new RosterJournal(journalOf(file));
+        flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "roster-flush");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Returns an empty roster kept only in memory. */
     public static Roster inMemory(int capacity, Clock clock) {
-        return new Roster(null, capacity, clock);
+        return new Roster(null, capacity, clock, DEFAULT_FLUSH_INTERVAL);
     }
 
     /**
-     * Opens the roster persisted in {@code file}, empty when the file does not exist yet.
+     * Opens the roster persisted in {@code file} (and its journal), empty when neither exists yet,
+     * flushing changes every {@link #DEFAULT_FLUSH_INTERVAL}.
      *
-     * @throws RosterException when the file exists but cannot be read or parsed
+     * @throws RosterException when the snapshot exists but cannot be read or parsed
      */
     public static Roster open(Path file, int capacity, Clock clock) {
-        Roster roster = new Roster(Objects.requireNonNull(file, "file"), capacity, clock);
-        roster.load();
+        return open(file, capacity, clock, DEFAULT_FLUSH_INTERVAL);
+    }
+
+    /**
+     * Opens the roster persisted in {@code file}, flushing changes every {@code flushInterval}.
+     *
+     * @throws RosterException when the snapshot exists but cannot be read or parsed
+     */
+    public static Roster open(Path file, int capacity, Clock clock, Duration flushInterval) {
+        Roster roster = new Roster(Objects.requireNonNull(file, "file"), capacity, clock, flushInterval);
+        try {
+            roster.load();
+        } catch (RuntimeException e) {
+            roster.flusher.shutdownNow();
+            throw e;
+        }
+        long ms = flushInterval.toMillis();
+        roster.flusher.scheduleWithFixedDelay(roster::flushQuietly, ms, ms, TimeUnit.MILLISECONDS);
         return roster;
     }
 
-    /** Records a heartbeat from {@code hotkeySs58} received now, persists the roster, and returns the new entry. */
+    /** Returns the journal file of a roster file. */
+    public static Path journalOf(Path file) {
+        return file.resolveSibling(file.getFileName() + ".journal");
+    }
+
+    /** Records a heartbeat from {@code hotkeySs58} received now and returns the new entry; it is on disk within a flush interval. */
     public synchronized RosterEntry record(String hotkeySs58, Heartbeat heartbeat) {
         long now = clock.millis();
         RosterEntry previous = byHotkey.get(hotkeySs58);
         RosterEntry entry = previous == null
                 ? new RosterEntry(hotkeySs58, heartbeat, now, now, 1)
                 : new RosterEntry(hotkeySs58, heartbeat, previous.firstSeenMillis(), now, previous.heartbeats() + 1);
-        if (previous == null && byHotkey.size() >= capacity) {
-            RosterEntry oldest = byHotkey.values().stream()
-                    .min(Comparator.comparingLong(RosterEntry::lastSeenMillis)).orElseThrow();
-            byHotkey.remove(oldest.hotkey());
-            log.info("Roster full ({} hotkeys): dropped {}, last seen at {}", capacity, oldest.hotkey(),
-                    oldest.lastSeenMillis());
-        }
         byHotkey.put(hotkeySs58, entry);
-        persist();
+        if (previous == null) {
+            evictBeyondCapacity();
+        }
+        changed.add(hotkeySs58);
         return entry;
     }
 
@@ -111,22 +167,125 @@ public final class Roster {
     }
 
     /**
-     * Writes the roster to its file (a no-op in memory); {@link #record} already does after every
-     * heartbeat.
+     * Appends the entries changed since the last flush to the journal and syncs it, folding the
+     * journal into a new snapshot when it has grown large; a no-op in memory. The flusher thread
+     * calls it every flush interval.
+     *
+     * @throws RosterException when writing fails (the changes stay pending for the next flush)
+     */
+    public void flush() {
+        flush(false);
+    }
+
+    /**
+     * Writes the whole roster as a new snapshot and empties the journal (a no-op in memory);
+     * {@link #close()} does.
      *
      * @throws RosterException when writing fails
      */
-    public synchronized void persist() {
+    public void persist() {
+        flush(true);
+    }
+
+    /** Stops the flusher and persists the roster. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        if (flusher != null) {
+            flusher.shutdown();
+            try {
+                flusher.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            try {
+                persist();
+            } finally {
+                try {
+                    journal.close();
+                } catch (IOException e) {
+                    log.debug("closing the roster journal: {}", e.getMessage());
+                }
+            }
+        }
+    }
+
+    private void flush(boolean compact) {
         if (file == null) {
             return;
         }
-        byte[] bytes;
-        try {
-            bytes = JSON.writeValueAsBytes(new FileForm(SCHEMA, entries()));
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot serialize the roster", e);
+        synchronized (io) {
+            List<RosterEntry> batch = new ArrayList<>();
+            List<RosterEntry> all = null;
+            synchronized (this) {
+                for (String hotkey : changed) {
+                    RosterEntry e = byHotkey.get(hotkey);
+                    if (e != null) {
+                        batch.add(e);
+                    }
+                }
+                changed.clear();
+                boolean large = journal.bytes() > Math.max(MIN_COMPACT_BYTES, 2 * snapshotBytes);
+                if (compact || large) {
+                    all = entries();
+                }
+            }
+            try {
+                if (all != null) {
+                    writeSnapshot(all);
+                    journal.reset();
+                } else if (!batch.isEmpty()) {
+                    journal.append(batch);
+                }
+                if (failing) {
+                    log.info("Roster {} is written again", file);
+                    failing = false;
+                }
+            } catch (IOException e) {
+                synchronized (this) {
+                    batch.forEach(b -> changed.add(b.hotkey()));
+                    if (all != null) {
+                        all.forEach(b -> changed.add(b.hotkey()));
+                    }
+                }
+                throw new RosterException("cannot write roster " + file + ": " + e.getMessage(), e);
+            }
         }
-        writeAtomically(file, bytes);
+    }
+
+    private void flushQuietly() {
+        try {
+            flush(false);
+        } catch (RuntimeException e) {
+            synchronized (io) {
+                if (!failing) {
+                    log.warn("{}; retrying every flush", e.getMessage());
+                }
+                failing = true;
+            }
+        }
+    }
+
+    private void writeSnapshot(List<RosterEntry> all) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(new FileForm(SCHEMA, all));
+        StateFile.write(file, bytes);
+        snapshotBytes = bytes.length;
+    }
+
+    private void evictBeyondCapacity() {
+        while (byHotkey.size() > capacity) {
+            RosterEntry oldest = byHotkey.values().stream()
+                    .min(Comparator.comparingLong(RosterEntry::lastSeenMillis)).orElseThrow();
+            byHotkey.remove(oldest.hotkey());
+            changed.remove(oldest.hotkey());
+            log.info("Roster full ({} hotkeys): dropped {}, last seen at {}", capacity, oldest.hotkey(),
+                    oldest.lastSeenMillis());
+        }
     }
 
     private void load() {
@@ -134,29 +293,59 @@ public final class Roster {
         try (InputStream in = Files.newInputStream(file)) {
             bytes = in.readNBytes((int) MAX_FILE_BYTES + 1);
         } catch (NoSuchFileException e) {
-            return;
+            bytes = null;
         } catch (IOException e) {
             throw new RosterException("cannot read roster " + file + ": " + e.getMessage(), e);
         }
-        if (bytes.length > MAX_FILE_BYTES) {
-            throw new RosterException("roster " + file + " is larger than " + MAX_FILE_BYTES + " bytes", null);
-        }
-        FileForm form;
-        try {
-            form = JSON.readValue(bytes, FileForm.class);
-        } catch (IOException e) {
-            throw new RosterException("roster " + file + " is not valid: " + oneLine(e), e);
-        }
-        if (form.schema() != SCHEMA || form.entries() == null) {
-            throw new RosterException("roster " + file + " has schema " + form.schema() + ", expected " + SCHEMA, null);
-        }
-        for (RosterEntry e : form.entries()) {
-            if (e == null) {
-                throw new RosterException("roster " + file + " has a null entry", null);
+        if (bytes != null) {
+            if (bytes.length > MAX_FILE_BYTES) {
+                throw new RosterException("roster " + file + " is larger than " + MAX_FILE_BYTES + " bytes", null);
             }
-            byHotkey.put(e.hotkey(), e);
+            FileForm form;
+            try {
+                form = JSON.readValue(bytes, FileForm.class);
+            } catch (IOException e) {
+                throw new RosterException("roster " + file + " is not valid: " + oneLine(e), e);
+            }
+            if (form.schema() != SCHEMA || form.entries() == null) {
+                throw new RosterException("roster " + file + " has schema " + form.schema() + ", expected " + SCHEMA, null);
+            }
+            for (RosterEntry e : form.entries()) {
+                if (e == null) {
+                    throw new RosterException("roster " + file + " has a null entry", null);
+                }
+                byHotkey.put(e.hotkey(), e);
+            }
+            snapshotBytes = bytes.length;
         }
-        log.info("Loaded {} roster entries from {}", byHotkey.size(), file);
+        RosterJournal.Contents journaled;
+        try {
+            journaled = RosterJournal.read(journalOf(file), MAX_FILE_BYTES);
+        } catch (IOException e) {
+            throw new RosterException("cannot read roster journal " + journalOf(file) + ": " + e.getMessage(), e);
+        }
+        for (RosterEntry e : journaled.entries()) {
+            RosterEntry known = byHotkey.get(e.hotkey());
+            if (known == null || e.lastSeenMillis() >= known.lastSeenMillis()) {
+                byHotkey.put(e.hotkey(), e);
+            }
+        }
+        evictBeyondCapacity();
+        changed.clear();
+        if (journaled.skippedLines() > 0) {
+            log.warn("Roster journal {}: skipped {} damaged line(s) (a write cut short by a crash)", journalOf(file),
+                    journaled.skippedLines());
+        }
+        if (journaled.bytes() > 0) {
+            try {
+                writeSnapshot(entries());
+                journal.reset();
+            } catch (IOException e) {
+                throw new RosterException("cannot write roster " + file + ": " + e.getMessage(), e);
+            }
+        }
+        log.info("Loaded {} roster entries from {} ({} from its journal)", byHotkey.size(), file,
+                journaled.entries().size());
     }
 
     private static String oneLine(IOException e) {
@@ -167,13 +356,5 @@ public final class Roster {
         String m = root instanceof TensorswarmException ? root.getMessage()
                 : e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
         return m == null ? e.getClass().getSimpleName() : m.replace('\n', ' ').replace('\r', ' ');
-    }
-
-    private static void writeAtomically(Path target, byte[] bytes) {
-        try {
-            StateFile.write(target, bytes);
-        } catch (IOException e) {
-            throw new RosterException("cannot write roster " + target + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -134,12 +134,12 @@ class OrchestratorServerTest {
     @Test
     void registeredHotkeyHeartbeatIsStoredAndListedToValidators() {
         TestClient c = client();
-        Reply hb = c.signed(new RequestSigner(BOB), "POST", "/v1/heartbeat", HEARTBEAT);
+        Reply hb = c.signed(new RequestSigner(BOB, netuid), "POST", "/v1/heartbeat", HEARTBEAT);
         assertEquals(200, hb.status(), hb.json().toString());
         assertEquals(BOB.ss58Address(), hb.json().get("hotkey").asText());
         assertEquals(1, hb.json().get("heartbeats").asLong());
 
-        Reply roster = c.signed(new RequestSigner(CHARLIE), "GET", "/v1/roster", "");
+        Reply roster = c.signed(new RequestSigner(CHARLIE, netuid), "GET", "/v1/roster", "");
         assertEquals(200, roster.status(), roster.json().toString());
         JsonNode entries = roster.json().get("entries");
         assertEquals(1, entries.size());
@@ -156,18 +156,18 @@ class OrchestratorServerTest {
     @Test
     void rosterIsForbiddenToMinersAndUnregisteredHotkeys() {
         TestClient c = client();
-        Reply miner = c.signed(new RequestSigner(BOB), "GET", "/v1/roster", "");
+        Reply miner = c.signed(new RequestSigner(BOB, netuid), "GET", "/v1/roster", "");
         assertEquals(403, miner.status());
         assertEquals("hotkey " + BOB.ss58Address() + " has no validator permit on netuid " + netuid,
                 miner.json().get("error").asText());
-        assertEquals(403, c.signed(new RequestSigner(DAVE), "GET", "/v1/roster", "").status());
+        assertEquals(403, c.signed(new RequestSigner(DAVE, netuid), "GET", "/v1/roster", "").status());
         assertEquals(401, c.get("/v1/roster").status());
     }
 
     @Test
     void heartbeatRefusesUnregisteredUnsignedTamperedReplayedAndStaleRequests() {
         TestClient c = client();
-        Reply unregistered = c.signed(new RequestSigner(DAVE), "POST", "/v1/heartbeat", HEARTBEAT);
+        Reply unregistered = c.signed(new RequestSigner(DAVE, netuid), "POST", "/v1/heartbeat", HEARTBEAT);
         assertEquals(403, unregistered.status());
         assertEquals("hotkey " + DAVE.ss58Address() + " is not registered on netuid " + netuid,
                 unregistered.json().get("error").asText());
@@ -175,22 +175,22 @@ class OrchestratorServerTest {
         byte[] body = HEARTBEAT.getBytes(StandardCharsets.UTF_8);
         assertEquals(401, c.send("POST", "/v1/heartbeat", body, Map.of()).status());
 
-        RequestSigner bob = new RequestSigner(BOB);
-        Map<String, String> forOtherBody = bob.headers("POST", "/v1/heartbeat", "{}".getBytes(StandardCharsets.UTF_8));
+        RequestSigner bob = new RequestSigner(BOB, netuid);
+        Map<String, String> forOtherBody = bob.headers("POST", c.host(), "/v1/heartbeat", "{}".getBytes(StandardCharsets.UTF_8));
         assertEquals(401, c.send("POST", "/v1/heartbeat", body, forOtherBody).status());
-        Map<String, String> forOtherPath = bob.headers("POST", "/v1/heartbeat?x=1", body);
+        Map<String, String> forOtherPath = bob.headers("POST", c.host(), "/v1/heartbeat?x=1", body);
         assertEquals(401, c.send("POST", "/v1/heartbeat", body, forOtherPath).status());
-        Map<String, String> shifted = new HashMap<>(bob.headers("POST", "/v1/heartbeat", body));
+        Map<String, String> shifted = new HashMap<>(bob.headers("POST", c.host(), "/v1/heartbeat", body));
         shifted.put(SignedRequest.TIMESTAMP_HEADER, Long.toString(Long.parseLong(shifted.get(SignedRequest.TIMESTAMP_HEADER)) - 1));
         assertEquals(401, c.send("POST", "/v1/heartbeat", body, shifted).status());
 
-        Map<String, String> once = bob.headers("POST", "/v1/heartbeat", body);
+        Map<String, String> once = bob.headers("POST", c.host(), "/v1/heartbeat", body);
         assertEquals(200, c.send("POST", "/v1/heartbeat", body, once).status());
         Reply replay = c.send("POST", "/v1/heartbeat", body, once);
         assertEquals(401, replay.status());
         assertEquals("nonce already used by hotkey " + BOB.ss58Address(), replay.json().get("error").asText());
 
-        RequestSigner late = new RequestSigner(BOB, Clock.offset(Clock.systemUTC(), Duration.ofSeconds(-120)));
+        RequestSigner late = new RequestSigner(BOB, netuid, Clock.offset(Clock.systemUTC(), Duration.ofSeconds(-120)));
         Reply stale = c.signed(late, "POST", "/v1/heartbeat", HEARTBEAT);
         assertEquals(401, stale.status());
         assertTrue(stale.json().get("error").asText().startsWith("request timestamp "), stale.json().toString());
@@ -199,7 +199,7 @@ class OrchestratorServerTest {
     @Test
     void heartbeatRefusesBadContentWith400() {
         TestClient c = client();
-        RequestSigner bob = new RequestSigner(BOB);
+        RequestSigner bob = new RequestSigner(BOB, netuid);
         assertEquals("heartbeat role must be \"miner\" or \"validator\"",
                 c.signed(bob, "POST", "/v1/heartbeat", "{\"role\":\"boss\",\"version\":\"1\"}").json().get("error").asText());
         assertEquals(400, c.signed(bob, "POST", "/v1/heartbeat", "{\"role\":\"miner\",\"version\":\"1\",\"x\":1}").status());
@@ -216,10 +216,10 @@ class OrchestratorServerTest {
         int port = start(HttpSettings.defaults().withAddress("127.0.0.1", 0).withStopGraceSeconds(0).withMaxBodyBytes(1024), true).port();
         TestClient c = new TestClient(port);
         String big = "{\"role\":\"miner\",\"version\":\"1\",\"status\":\"" + "x".repeat(2000) + "\"}";
-        Reply r = c.signed(new RequestSigner(BOB), "POST", "/v1/heartbeat", big);
+        Reply r = c.signed(new RequestSigner(BOB, netuid), "POST", "/v1/heartbeat", big);
         assertEquals(413, r.status());
         assertEquals("request body is larger than 1024 bytes", r.json().get("error").asText());
-        assertEquals(200, c.signed(new RequestSigner(BOB), "POST", "/v1/heartbeat", HEARTBEAT).status());
+        assertEquals(200, c.signed(new RequestSigner(BOB, netuid), "POST", "/v1/heartbeat", HEARTBEAT).status());
     }
 
     @Test
@@ -238,12 +238,12 @@ class OrchestratorServerTest {
     void rosterSurvivesAServerRestart() {
         HttpSettings settings = HttpSettings.defaults().withAddress("127.0.0.1", 0).withStopGraceSeconds(0);
         OrchestratorServer first = start(settings, true);
-        Reply hb = new TestClient(first.port()).signed(new RequestSigner(BOB), "POST", "/v1/heartbeat", HEARTBEAT);
+        Reply hb = new TestClient(first.port()).signed(new RequestSigner(BOB, netuid), "POST", "/v1/heartbeat", HEARTBEAT);
         assertEquals(200, hb.status());
         first.close();
 
         OrchestratorServer second = start(settings, true);
-        Reply roster = new TestClient(second.port()).signed(new RequestSigner(CHARLIE), "GET", "/v1/roster", "");
+        Reply roster = new TestClient(second.port()).signed(new RequestSigner(CHARLIE, netuid), "GET", "/v1/roster", "");
         assertEquals(200, roster.status());
         assertEquals(BOB.ss58Address(), roster.json().get("entries").get(0).get("hotkey").asText());
         assertEquals(hb.json().get("lastSeenMillis").asLong(), roster.json().get("entries").get(0).get("lastSeenMillis").asLong());

@@ -47,9 +47,14 @@ public final class TestClient {
         }
     }
 
+    /** Returns the {@code Host} header this client sends: {@code 127.0.0.1:<port>}. */
+    public String host() {
+        return "127.0.0.1:" + port;
+    }
+
     public Reply signed(RequestSigner signer, String method, String target, String body) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        return send(method, target, bytes, signer.headers(method, target, bytes));
+        return send(method, target, bytes, signer.headers(method, host(), target, bytes));
     }
 
     public Reply send(String method, String target, byte[] body, Map<String, String> headers) {
