@@ -18,7 +18,6 @@ import io.tensorswarm.common.ops.LogIdentity;
 import io.tensorswarm.common.protocol.CommitmentException;
 import io.tensorswarm.common.protocol.CommitmentPayload;
 import io.tensorswarm.common.protocol.DeltaCodec;
-import io.tensorswarm.common.protocol.DeltaCodecException;
 import io.tensorswarm.common.protocol.DeltaCodecs;
 import io.tensorswarm.common.protocol.LatestPointer;
 import io.tensorswarm.common.protocol.RoundClock;
@@ -96,9 +95,7 @@ public final class PublishCommand implements Callable<Integer> {
                     + "still be before its deadline).")
     Long round;
 
-    @Option(names = "--codec", defaultValue = "${env:TS_CODEC:-bf16}", paramLabel = "fp32|bf16|int8|topk|sparseloco",
-            description = "Delta codec, without error feedback (default: ${DEFAULT-VALUE}; env TS_CODEC).")
-    String codec;
+    @Mixin CodecOption codecOption;
 
     @Option(names = "--upload", defaultValue = "after-deadline", paramLabel = "after-deadline|never",
             converter = UploadConverter.class,
@@ -164,12 +161,8 @@ public final class PublishCommand implements Callable<Integer> {
         if (round != null && round < 0) {
             throw new ExitException(ExitCodes.USAGE, "--round " + round + " is negative");
         }
-        DeltaCodec deltaCodec;
-        try {
-            deltaCodec = DeltaCodecs.forName(codec);
-        } catch (DeltaCodecException e) {
-            throw new ExitException(ExitCodes.USAGE, "--codec: " + e.getMessage());
-        }
+        // A single delta: the sparse codecs keep no error-feedback residual here (miner run does, across rounds).
+        DeltaCodec deltaCodec = DeltaCodecs.forName(codecOption.name());
         try {
             CommitmentPayload.checkLocator(storageLocation);
         } catch (CommitmentException e) {

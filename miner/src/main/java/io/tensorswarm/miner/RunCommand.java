@@ -8,6 +8,7 @@ import io.tensorswarm.chain.cli.ChainOptions;
 import io.tensorswarm.chain.cli.OrchestratorOptions;
 import io.tensorswarm.chain.cli.WalletOptions;
 import io.tensorswarm.chain.crypto.Sr25519KeyPair;
+import io.tensorswarm.chain.local.LocalChain;
 import io.tensorswarm.chain.wallet.Wallet;
 import io.tensorswarm.common.cli.ExitCodes;
 import io.tensorswarm.common.cli.ExitException;
@@ -120,8 +121,8 @@ public final class RunCommand implements Callable<Integer> {
     Path tokenCache;
 
     @Option(names = "--state.dir", defaultValue = "${env:TS_STATE_DIR:-work/miner}", paramLabel = "<dir>",
-            description = "Persistent state: base model cache, error-feedback residual, round journal, work files "
-                    + "(default: ${DEFAULT-VALUE}; env TS_STATE_DIR).")
+            description = "Persistent state: base model cache, AdamW state, error-feedback residual, round journal, "
+                    + "work files (default: ${DEFAULT-VALUE}; env TS_STATE_DIR).")
     Path stateDir;
 
     @Mixin RoundOptions roundOptions;
@@ -130,9 +131,21 @@ public final class RunCommand implements Callable<Integer> {
             description = "Assigned pages per round (default: ${DEFAULT-VALUE}; env TS_PAGES).")
     int pages;
 
-    @Option(names = "--train.steps", defaultValue = "${env:TS_TRAIN_STEPS:-50}", paramLabel = "<n>",
-            description = "Inner optimizer steps per round (default: ${DEFAULT-VALUE}; env TS_TRAIN_STEPS).")
+    @Option(names = "--train.steps", defaultValue = "${env:TS_TRAIN_STEPS:-0}", paramLabel = "<n>",
+            description = "Most inner optimizer steps per round; 0 = no cap: train until the round's deadline leaves "
+                    + "just the time to encode and commit (default: ${DEFAULT-VALUE}; env TS_TRAIN_STEPS).")
     int steps;
+
+    @Option(names = "--train.warmup", defaultValue = "${env:TS_TRAIN_WARMUP:-100}", paramLabel = "<n>",
+            description = "Learning-rate warm-up over the miner's first n optimizer steps, counted across rounds and "
+                    + "restarts with the AdamW state in --state.dir (default: ${DEFAULT-VALUE}; env TS_TRAIN_WARMUP).")
+    int warmupSteps;
+
+    @Option(names = "--train.decay-steps", defaultValue = "${env:TS_TRAIN_DECAY_STEPS:-0}", paramLabel = "<n>",
+            description = "After warm-up, a cosine decay to 10% of --train.lr over the next n optimizer steps (counted "
+                    + "across rounds), then 10%; 0 = no decay, --train.lr for good (default: ${DEFAULT-VALUE}; env "
+                    + "TS_TRAIN_DECAY_STEPS).")
+    long decaySteps;
 
     @Option(names = "--train.batch-size", defaultValue = "${env:TS_TRAIN_BATCH_SIZE:-8}", paramLabel = "<n>",
             description = "Pages per step (default: ${DEFAULT-VALUE}; env TS_TRAIN_BATCH_SIZE).")
@@ -149,10 +162,7 @@ public final class RunCommand implements Callable<Integer> {
             description = "Peak learning rate (default: ${DEFAULT-VALUE}; env TS_TRAIN_LR).")
     double learningRate;
 
-    @Option(names = "--codec", defaultValue = "${env:TS_CODEC:-" + io.tensorswarm.common.protocol.DeltaCodecs.DEFAULT + "}", paramLabel = "fp32|bf16|int8|topk|sparseloco",
-            description = "Delta codec; the sparse ones (topk, sparseloco) keep an error-feedback residual in "
-                    + "--state.dir (default: ${DEFAULT-VALUE}; env TS_CODEC).")
-    String codec;
+    @Mixin CodecOption codecOption;
 
     @Option(names = "--worker", defaultValue = "${env:TS_WORKER:-child}", paramLabel = "child|in-process",
             converter = WorkerModeConverter.class,
@@ -209,11 +219,13 @@ public final class RunCommand implements Callable<Integer> {
         requireFlag(baseLocation, "--base.location", "TS_BASE_LOCATION");
         requireFlag(data, "--data", "TS_DATA");
         RoundClock clock = roundOptions.clock();
+        String codec = codecOption.name();
+        if (steps < 0 || warmupSteps < 0 || decaySteps < 0) {
+            throw new ExitException(ExitCodes.USAGE, "--train.steps, --train.warmup and --train.decay-steps must not be "
+                    + "negative");
+        }
         TorchRuntime.device(device);
         Path dataPath = DataSources.resolve(data, dataCache);
-        MinerSettings settings = new MinerSettings(netuid, storageLocation, clock,
-                dataPath, textField, tokenCache, device,
-                pages, steps, batchSize, gradAccum, precisionOption.get(), learningRate, codec, stateDir, once ? 1 : rounds, poll, maxModelBytes);
         Sr25519KeyPair hotkey = Wallet.at(walletOptions.paths()).hotkey();
         StorageOptions storageOptions = StorageOptions.fromEnvironment(System.getenv());
         OrchestratorClient orchestrator = orchestratorOptions.client(hotkey, netuid);
@@ -227,6 +239,11 @@ public final class RunCommand implements Callable<Integer> {
                     ObjectStore base = new MeteredObjectStore(ObjectStores.open(baseLocation, storageOptions), ops.metrics());
                     ObjectStore own = new MeteredObjectStore(ObjectStores.open(storageLocation, storageOptions),
                             ops.metrics())) {
+                // The embedded chain knows its block time; on another the miner assumes Bittensor's until it has measured.
+                Duration blockTime = chain instanceof LocalChain local ? local.blockTime() : MinerSettings.DEFAULT_BLOCK_TIME;
+                MinerSettings settings = new MinerSettings(netuid, storageLocation, clock, dataPath, textField, tokenCache,
+                        device, pages, steps, batchSize, gradAccum, precisionOption.get(), learningRate, warmupSteps,
+                        decaySteps, codec, stateDir, once ? 1 : rounds, poll, maxModelBytes, blockTime);
                 // After a commitment the upload window is waited for on the real clock: a stop does not cut it short.
                 new MinerLoop(settings, chain, hotkey, base, ownStoreDecorator.apply(own), runner, sleeper, Sleeper.SYSTEM,
                         ops, heartbeats).run();

@@ -295,7 +295,8 @@ class MinerProcessTest {
         assertEquals(Optional.empty(), own.stat(StorageLayout.deltaKey(round, hotkey)), "no partial object at the key");
         assertEquals(List.of(), own.list(""), "nothing visible in the store");
         assertTrue(Files.notExists(state.resolve(MinerSettings.RESIDUAL_FILE)), "residual not moved forward");
-        assertTrue(Files.notExists(state.resolve(MinerState.FILE)), "the round is not recorded as published");
+        assertTrue(new MinerState(state).lastPublishedRound().isEmpty(), "the round is not recorded as published");
+        assertEquals(1, new MinerState(state).recentFinishSeconds().size(), "its finish time is: it was committed");
 
         ChildJvm second = miner(4, "in-process", "second.log");
         assertPublishedByRestart(second);

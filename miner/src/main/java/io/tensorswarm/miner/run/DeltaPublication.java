@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one way a miner publishes an encoded delta, shared by {@code miner run} and {@code miner
- * publish}: sign the manifest, commit the delta's binding ({@link CommitmentPayload#forDelta}) in
+ * publish}: sign the manifest (recording the steps and tokens the delta's {@link DeltaMetadata#STEPS}
+ * and {@link DeltaMetadata#TOKENS} metadata name, when it names both), commit the delta's binding ({@link CommitmentPayload#forDelta}) in
  * {@code [start(r), deadline(r))}, wait until the chain reaches the round's upload window ({@link
  * RoundClock#uploadOpenBlock}), then upload delta and manifest to the miner's store. Nothing is
  * uploaded before the deadline, so no delta of a round is readable while its commitments are open.
@@ -142,7 +143,7 @@ public final class DeltaPublication {
                     + " is not before its deadline block " + clock.deadlineBlock(round));
         }
         DeltaManifest manifest = DeltaManifest.unsigned(hotkeySs58, netuid, round, baseRevision, codec, sha, size,
-                header.size(), block).sign(new Sr25519ManifestSigner(hotkey));
+                header.size(), block).withTraining(training(header)).sign(new Sr25519ManifestSigner(hotkey));
         byte[] payload = CommitmentPayload.forDelta(netuid, round, hotkeySs58, sha, locator).encode();
         TxReceipt receipt = chain.setCommitment(netuid, hotkey, payload);
         if (!clock.isBeforeDeadline(round, receipt.blockNumber())) {
@@ -153,6 +154,19 @@ public final class DeltaPublication {
         log.info("{} committed delta {} in block {}; uploading from block {} (the deadline)", prefix, shortHash(sha),
                 receipt.blockNumber(), clock.uploadOpenBlock(round));
         return new Committed(round, baseRevision, codec, encodedDelta, sha, size, manifest, receipt.blockNumber());
+    }
+
+    /**
+     * Returns the steps and tokens the delta's metadata names, or {@code null} when it does not name both
+     * as decimal integers (a delta trained elsewhere: its metadata is not kept).
+     */
+    static DeltaManifest.Training training(SafetensorsHeader header) {
+        String steps = header.metadata().get(DeltaMetadata.STEPS);
+        String tokens = header.metadata().get(DeltaMetadata.TOKENS);
+        if (steps == null || tokens == null || !steps.matches("[0-9]{1,15}") || !tokens.matches("[0-9]{1,15}")) {
+            return null;
+        }
+        return new DeltaManifest.Training(Long.parseLong(steps), Long.parseLong(tokens));
     }
 
     /**

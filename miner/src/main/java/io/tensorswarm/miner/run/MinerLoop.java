@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -31,6 +32,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,12 +46,21 @@ import org.slf4j.LoggerFactory;
  * miner's store; then wait for the next round. A round that fails is logged and the loop moves on to
  * the next one.
  *
+ * <p><b>Training time.</b> A round trains until its deadline leaves just the time the miner needs
+ * after training to encode and commit ({@link TrainingBudget}: the deadline block's start on the wall
+ * clock, from the block times this loop observes with {@link BlockTimer}, less a reserve learned from
+ * its last rounds and kept in {@link MinerState}), or for {@link MinerSettings#maxSteps()} steps when
+ * that comes first. The AdamW state (moments and global step) carries over from round to round in
+ * {@code <state.dir>/}{@value MinerSettings#OPTIMIZER_FILE}: the job writes the new state into the
+ * round's work folder and the loop renames it into place once the job succeeded.
+ *
  * <p><b>Stopping.</b> When the {@link Shutdown} is requested (SIGTERM), a running training worker is
  * killed and the loop returns at its next safe point: while waiting, at once; while training, without
  * committing anything; after the commitment, only once the upload window has opened and the delta
  * and manifest are uploaded (the commitment is public, so the delta must follow). The error-feedback
- * residual and the round journal ({@link MinerState}) only move forward after an upload, by atomic
- * renames, so a stop or a crash at any point leaves the last complete state. Unfinished work files of a killed run are removed at start.
+ * residual and the round journal ({@link MinerState}) only move forward after an upload, the
+ * optimizer state after a successful training job, all by atomic renames, so a stop or a crash at
+ * any point leaves the last complete state. Unfinished work files of a killed run are removed at start.
  *
  * <p><b>Metrics</b> ({@link DaemonMetrics}): round, train step, train loss, tokens/s, rounds completed
  * (published), errors by kind ({@code worker}, {@code chain}, {@code deadline_missed}, {@code
@@ -81,6 +92,10 @@ public final class MinerLoop {
     /** Step, loss and tokens/s last reported by training; sent with every heartbeat. */
     private volatile Numbers numbers = Numbers.NONE;
     private volatile WorkerProtocol.Summary lastSummary;
+    /** {@link System#nanoTime()} when the last summary arrived: the delta file was written then. */
+    private volatile long summaryNanos;
+    private final LongSupplier wallMillis;
+    private final BlockTimer blocks;
     private long lastDeltaBytes;
     private boolean chainDown;
 
@@ -124,6 +139,19 @@ public final class MinerLoop {
     public MinerLoop(MinerSettings settings, Chain chain, Sr25519KeyPair hotkey, ObjectStore baseStore,
             ObjectStore ownStore, TrainingRunner runner, Sleeper sleeper, Sleeper windowSleeper, Operations ops,
             HeartbeatReporter heartbeats) {
+        this(settings, chain, hotkey, baseStore, ownStore, runner, sleeper, windowSleeper, ops, heartbeats,
+                System::currentTimeMillis);
+    }
+
+    /**
+     * Creates the loop, reading the wall clock that the chain's blocks are timed against from {@code
+     * wallMillis} (tests: the clock of a chain whose time they move).
+     */
+    public MinerLoop(MinerSettings settings, Chain chain, Sr25519KeyPair hotkey, ObjectStore baseStore,
+            ObjectStore ownStore, TrainingRunner runner, Sleeper sleeper, Sleeper windowSleeper, Operations ops,
+            HeartbeatReporter heartbeats, LongSupplier wallMillis) {
+        this.wallMillis = wallMillis;
+        this.blocks = new BlockTimer(settings.blockTime());
         this.heartbeats = heartbeats;
         this.settings = settings;
         this.chain = chain;
@@ -268,10 +296,22 @@ public final class MinerLoop {
         Path work = settings.workDir(round);
         try {
             Files.createDirectories(work);
-            TrainJob job = job(round, revision, baseDir, work);
-            log.info("{} training base {} for {} steps on {} pages", prefix, shortHash(revision), settings.steps(),
-                    settings.pages());
-            waitingHeartbeat(prefix + " training base " + shortHash(revision) + " for " + settings.steps() + " steps");
+            currentBlock(); // a fresh sighting for the estimate
+            TrainingBudget.Plan plan = TrainingBudget.plan(clock, blocks, round, wallMillis.getAsLong(),
+                    state.recentFinishSeconds());
+            TrainJob job = job(round, revision, baseDir, work,
+                    Instant.ofEpochMilli(System.currentTimeMillis() + plan.trainMillis()));
+            String steps = settings.maxSteps() > 0 ? "at most " + settings.maxSteps() + " steps, " : "";
+            log.info("{} training base {} on {} pages for {}up to {} s (the deadline in {} s, {} s kept to encode and "
+                    + "commit; blocks of {} s)", prefix, shortHash(revision), settings.pages(), steps,
+                    seconds(plan.trainMillis()), seconds(plan.untilDeadlineMillis()), seconds(plan.reserveMillis()),
+                    seconds(plan.blockMillis()));
+            if (plan.trainMillis() <= 0) {
+                log.warn("{} no time left to train before the deadline; the worker takes one step and the round will "
+                        + "likely be missed", prefix);
+            }
+            waitingHeartbeat(prefix + " training base " + shortHash(revision) + " for " + steps + "up to "
+                    + seconds(plan.trainMillis()) + " s");
             TrainingWatch watch = new TrainingWatch(round, () -> pastDeadline(round), shutdown::requested,
                     new Progress(prefix));
             TrainingOutcome trained;
@@ -290,6 +330,7 @@ public final class MinerLoop {
                     metrics.error("deadline_missed");
                     log.warn("{} training did not finish before the deadline block {}; skipping the round", prefix,
                             clock.deadlineBlock(round));
+                    learnFinish(prefix, missedFinish(plan, 0));
                     return RoundResult.Outcome.TOO_LATE;
                 }
                 case FAILED -> {
@@ -297,7 +338,8 @@ public final class MinerLoop {
                     return RoundResult.Outcome.FAILED;
                 }
                 case DONE -> {
-                    return publish(round, revision, job);
+                    installOptimizerState(job);
+                    return publish(round, revision, job, plan);
                 }
                 default -> throw new IllegalStateException("unknown training outcome " + trained);
             }
@@ -314,7 +356,8 @@ public final class MinerLoop {
         }
     }
 
-    private RoundResult.Outcome publish(long round, String revision, TrainJob job) throws IOException, InterruptedException {
+    private RoundResult.Outcome publish(long round, String revision, TrainJob job, TrainingBudget.Plan plan)
+            throws IOException, InterruptedException {
         String prefix = "r=" + round;
         if (shutdown.requested()) {
             log.info("{} stop requested; not committing the trained delta (the round is abandoned)", prefix);
@@ -326,8 +369,10 @@ public final class MinerLoop {
         } catch (DeadlinePassedException e) {
             metrics.error("deadline_missed");
             log.warn("{} {}; skipping the round", prefix, e.getMessage());
+            learnFinish(prefix, missedFinish(plan, finishSeconds()));
             return RoundResult.Outcome.TOO_LATE;
         }
+        learnFinish(prefix, finishSeconds());
         // The commitment is public now: the delta follows it, in the upload window, even when a stop
         // was requested meanwhile.
         String waiting = prefix + " committed delta " + DeltaPublication.shortHash(committed.deltaSha256())
@@ -349,12 +394,55 @@ public final class MinerLoop {
         return RoundResult.Outcome.PUBLISHED;
     }
 
-    private TrainJob job(long round, String revision, Path baseDir, Path work) {
+    private TrainJob job(long round, String revision, Path baseDir, Path work, Instant trainUntil) {
         Path residual = settings.usesErrorFeedback() ? settings.stateDir().resolve(MinerSettings.RESIDUAL_FILE) : null;
         return new TrainJob(baseDir, revision, settings.data(), settings.textField(), settings.tokenCache(),
-                settings.device(), round, hotkeySs58, settings.pages(), settings.steps(), settings.batchSize(),
-                settings.gradAccum(), settings.precision(), settings.learningRate(), settings.codec(), residual, residual == null ? null : work.resolve("residual.safetensors"),
+                settings.device(), round, hotkeySs58, settings.pages(), settings.maxSteps(), trainUntil,
+                settings.batchSize(), settings.gradAccum(), settings.precision(), settings.learningRate(),
+                settings.warmupSteps(), settings.decaySteps(), settings.codec(),
+                residual, residual == null ? null : work.resolve("residual.safetensors"),
+                settings.stateDir().resolve(MinerSettings.OPTIMIZER_FILE), work.resolve(MinerSettings.OPTIMIZER_FILE),
                 work.resolve("delta.safetensors"));
+    }
+
+    /** Moves the AdamW state the successful job wrote into the state directory, for the next round. */
+    private static void installOptimizerState(TrainJob job) throws IOException {
+        if (job.keepsOptimizerState() && Files.isRegularFile(job.optimizerOut())) {
+            MinerState.moveAtomically(job.optimizerOut(), job.optimizerIn());
+        }
+    }
+
+    /**
+     * Returns the seconds from the end of the training loop to now: the worker's part (delta, encoding,
+     * files) plus the loop's since the summary arrived (worker exit, hashing, commitment); 0 without a summary.
+     */
+    private double finishSeconds() {
+        WorkerProtocol.Summary s = lastSummary;
+        return s == null ? 0 : s.finishSeconds() + (System.nanoTime() - summaryNanos) / 1e9;
+    }
+
+    /**
+     * Returns the finish time to remember after a round missed its deadline: at least twice the reserve it
+     * had, so the next rounds keep more (at most the whole submission window).
+     */
+    private double missedFinish(TrainingBudget.Plan plan, double measured) {
+        double window = (clock.roundBlocks() - clock.deadlineMarginBlocks()) * plan.blockMillis() / 1000.0;
+        return Math.min(window, Math.max(measured, 2 * plan.reserveMillis() / 1000.0));
+    }
+
+    /** Remembers a round's finish time in the journal (a failure to write it costs the round nothing). */
+    private void learnFinish(String prefix, double seconds) {
+        try {
+            state.recordFinish(seconds);
+            log.debug("{} {} s from the end of training to the commitment", prefix, String.format(Locale.ROOT, "%.2f",
+                    seconds));
+        } catch (IOException | IllegalArgumentException e) {
+            log.warn("{} cannot record the round's finish time in {}: {}", prefix, state.file(), e.getMessage());
+        }
+    }
+
+    private static String seconds(long millis) {
+        return String.format(Locale.ROOT, "%.1f", millis / 1000.0);
     }
 
     /** Reports training progress as metrics; the summary also as one log line. */
@@ -372,7 +460,7 @@ public final class MinerLoop {
             metrics.tokensPerSecond(m.tokensPerSecond());
             numbers = new Numbers((long) m.step(), (double) m.loss(), m.tokensPerSecond());
             // On the worker's report reader (or, in process, the training) thread; at most one per interval.
-            waitingHeartbeat(prefix + " training step " + m.step() + "/" + m.totalSteps());
+            waitingHeartbeat(prefix + " training step " + m.step() + (m.totalSteps() > 0 ? "/" + m.totalSteps() : ""));
             log.debug("{} step {}/{} loss {} ({} tokens/s)", prefix, m.step(), m.totalSteps(), m.loss(),
                     Math.round(m.tokensPerSecond()));
         }
@@ -382,10 +470,11 @@ public final class MinerLoop {
             metrics.loss("train", s.finalLoss());
             metrics.tokensPerSecond(s.tokensPerSecond());
             numbers = new Numbers((long) s.steps(), s.finalLoss(), s.tokensPerSecond());
+            summaryNanos = System.nanoTime();
             lastSummary = s;
-            log.info("{} trained {} steps in {} s: loss {} -> {}, {} tokens/s", prefix, s.steps(),
+            log.info("{} trained {} steps in {} s: loss {} -> {}, {} tokens/s; global step {}", prefix, s.steps(),
                     String.format(Locale.ROOT, "%.1f", s.seconds()), String.format(Locale.ROOT, "%.4f", s.firstLoss()),
-                    String.format(Locale.ROOT, "%.4f", s.finalLoss()), Math.round(s.tokensPerSecond()));
+                    String.format(Locale.ROOT, "%.4f", s.finalLoss()), Math.round(s.tokensPerSecond()), s.globalStep());
         }
     }
 
@@ -416,6 +505,7 @@ public final class MinerLoop {
     private OptionalLong currentBlock() {
         try {
             long block = chain.currentBlock();
+            blocks.observe(block, wallMillis.getAsLong());
             if (chainDown) {
                 chainDown = false;
                 log.info("the chain answers again (block {})", block);

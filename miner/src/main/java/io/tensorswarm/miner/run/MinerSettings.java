@@ -19,16 +19,20 @@ import java.util.Objects;
  * @param tokenCache token cache folder, or {@code null}
  * @param device {@code cpu}, {@code cuda}, {@code cuda:N}
  * @param pages assigned pages per round
- * @param steps inner optimizer steps per round
+ * @param maxSteps most inner optimizer steps per round, 0 for no cap: train until the deadline leaves
+ *     just the time to encode and commit ({@code --train.steps})
  * @param batchSize pages per micro-batch
  * @param gradAccum micro-batches per optimizer step ({@code --train.grad-accum})
  * @param precision what training computes in ({@code --precision})
  * @param learningRate peak learning rate
+ * @param warmupSteps global steps of the learning-rate warm-up, once over the miner's life ({@code --train.warmup})
+ * @param decaySteps global steps of a cosine decay after warm-up, 0 for none ({@code --train.decay-steps})
  * @param codec delta codec name
- * @param stateDir persistent state: model cache, error-feedback residual, work files
+ * @param stateDir persistent state: model cache, error-feedback residual, optimizer state, journal, work files
  * @param maxRounds rounds to handle before returning, 0 = forever
  * @param pollInterval wait between chain polls
  * @param maxModelBytes the largest base model file accepted
+ * @param blockTime the chain's block time to assume until the miner has measured it
  */
 public record MinerSettings(
         int netuid,
@@ -39,19 +43,26 @@ public record MinerSettings(
         Path tokenCache,
         String device,
         int pages,
-        int steps,
+        int maxSteps,
         int batchSize,
         int gradAccum,
         Precision precision,
         double learningRate,
+        int warmupSteps,
+        long decaySteps,
         String codec,
         Path stateDir,
         long maxRounds,
         Duration pollInterval,
-        long maxModelBytes) {
+        long maxModelBytes,
+        Duration blockTime) {
 
-    /** File under the state directory holding the top-k error-feedback residual. */
+    /** File under the state directory holding the sparse codecs' error-feedback residual. */
     public static final String RESIDUAL_FILE = "error-feedback.safetensors";
+    /** File under the state directory holding the AdamW state (moments and global step) between rounds. */
+    public static final String OPTIMIZER_FILE = "optimizer.safetensors";
+    /** The block time assumed on a chain that does not say (Bittensor's). */
+    public static final Duration DEFAULT_BLOCK_TIME = Duration.ofSeconds(12);
 
     /**
      * Validates the settings.
@@ -65,10 +76,17 @@ public record MinerSettings(
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(pollInterval, "pollInterval");
         Objects.requireNonNull(precision, "precision");
+        Objects.requireNonNull(blockTime, "blockTime");
         CommitmentPayload.checkLocator(locator);
         DeltaCodecs.forName(codec);
-        if (pages < 1 || steps < 1 || batchSize < 1 || gradAccum < 1 || !(learningRate > 0) || maxRounds < 0) {
-            throw new IllegalArgumentException("pages, steps, batch size, grad accumulation and learning rate must be positive");
+        if (pages < 1 || batchSize < 1 || gradAccum < 1 || !(learningRate > 0) || maxRounds < 0) {
+            throw new IllegalArgumentException("pages, batch size, grad accumulation and learning rate must be positive");
+        }
+        if (maxSteps < 0 || warmupSteps < 0 || decaySteps < 0) {
+            throw new IllegalArgumentException("train steps, warm-up and decay steps must not be negative");
+        }
+        if (blockTime.isZero() || blockTime.isNegative()) {
+            throw new IllegalArgumentException("block time must be positive, got " + blockTime);
         }
     }
 

@@ -4,7 +4,6 @@ import io.tensorswarm.common.cli.UserFacingException;
 import io.tensorswarm.common.model.TorchRuntime;
 import io.tensorswarm.common.ops.LogFormat;
 import io.tensorswarm.common.ops.LogIdentity;
-import io.tensorswarm.common.train.TrainResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -51,8 +50,8 @@ public final class TrainWorker {
         TorchRuntime.configure();
         PrintStream out = System.out;
         try {
-            TrainResult result = DeltaProducer.produce(job, m -> report(out, WorkerProtocol.format(m)));
-            report(out, WorkerProtocol.format(WorkerProtocol.Summary.of(result)));
+            WorkerProtocol.Summary summary = DeltaProducer.run(job, m -> report(out, WorkerProtocol.format(m))).summary();
+            report(out, WorkerProtocol.format(summary));
         } catch (RuntimeException e) {
             System.err.println("train worker: " + (e instanceof UserFacingException ? e.getMessage() : e.toString()));
             System.exit(EXIT_FAILED);

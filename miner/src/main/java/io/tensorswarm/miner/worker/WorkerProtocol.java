@@ -13,8 +13,10 @@ import java.util.Map;
  *
  * <pre>{@code
  * @ts step=3 total=50 loss=5.1234 lr=0.0003 tps=10240.5
- * @ts done steps=50 tokens=204800 seconds=20.125 first_loss=5.54 final_loss=4.21
+ * @ts done steps=50 tokens=204800 seconds=20.125 first_loss=5.54 final_loss=4.21 finish_seconds=0.412 global_step=150
  * }</pre>
+ *
+ * <p>{@code total=0}: the run has no step cap, only its deadline ends it.
  */
 public final class WorkerProtocol {
     /** Every protocol line starts with this. */
@@ -37,12 +39,17 @@ public final class WorkerProtocol {
      * @param seconds wall time of the training loop
      * @param firstLoss the first step's loss
      * @param finalLoss the mean loss of the last (up to) 10 steps
+     * @param finishSeconds wall time from the end of the training loop to the delta file written (the
+     *     delta, its encoding, the optimizer state and residual): part of what the miner must leave
+     *     itself before the deadline
+     * @param globalStep the optimizer's step count after the run, over every round of this miner
      */
-    public record Summary(int steps, long tokens, double seconds, double firstLoss, double finalLoss) {
-        /** Returns the summary of {@code result}. */
-        public static Summary of(TrainResult result) {
+    public record Summary(int steps, long tokens, double seconds, double firstLoss, double finalLoss,
+            double finishSeconds, long globalStep) {
+        /** Returns the summary of {@code result}, finished in {@code finishSeconds}, ending at {@code globalStep}. */
+        public static Summary of(TrainResult result, double finishSeconds, long globalStep) {
             return new Summary(result.steps(), result.tokens(), result.seconds(), result.firstLoss(),
-                    result.meanOfLast(Math.min(10, result.steps())));
+                    result.meanOfLast(Math.min(10, result.steps())), finishSeconds, globalStep);
         }
 
         /** Returns input tokens per second of wall time (0 when no time was measured). */
@@ -61,8 +68,10 @@ public final class WorkerProtocol {
 
     /** Returns the line reporting {@code s}. */
     public static String format(Summary s) {
-        return String.format(Locale.ROOT, "%sdone steps=%d tokens=%d seconds=%.3f first_loss=%s final_loss=%s", PREFIX,
-                s.steps(), s.tokens(), s.seconds(), Double.toString(s.firstLoss()), Double.toString(s.finalLoss()));
+        return String.format(Locale.ROOT,
+                "%sdone steps=%d tokens=%d seconds=%.3f first_loss=%s final_loss=%s finish_seconds=%.3f global_step=%d",
+                PREFIX, s.steps(), s.tokens(), s.seconds(), Double.toString(s.firstLoss()), Double.toString(s.finalLoss()),
+                s.finishSeconds(), s.globalStep());
     }
 
     /**
@@ -88,7 +97,8 @@ public final class WorkerProtocol {
             if (done) {
                 sink.finished(new Summary(Integer.parseInt(fields.get("steps")), Long.parseLong(fields.get("tokens")),
                         Double.parseDouble(fields.get("seconds")), Double.parseDouble(fields.get("first_loss")),
-                        Double.parseDouble(fields.get("final_loss"))));
+                        Double.parseDouble(fields.get("final_loss")), Double.parseDouble(fields.get("finish_seconds")),
+                        Long.parseLong(fields.get("global_step"))));
             } else {
                 sink.step(new StepMetrics(Integer.parseInt(fields.get("step")), Integer.parseInt(fields.get("total")),
                         Float.parseFloat(fields.get("loss")), Double.parseDouble(fields.get("lr")),

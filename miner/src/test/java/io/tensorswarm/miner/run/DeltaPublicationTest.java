@@ -2,14 +2,17 @@ package io.tensorswarm.miner.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tensorswarm.chain.crypto.Sr25519KeyPair;
+import io.tensorswarm.chain.crypto.Sr25519SignatureVerifier;
 import io.tensorswarm.chain.local.LocalChain;
 import io.tensorswarm.chain.local.LocalSubnetConfig;
 import io.tensorswarm.chain.local.MockTime;
 import io.tensorswarm.common.protocol.CommitmentPayload;
+import io.tensorswarm.common.protocol.DeltaManifest;
 import io.tensorswarm.common.protocol.DeltaMetadata;
 import io.tensorswarm.common.protocol.Fp32Codec;
 import io.tensorswarm.common.protocol.RoundClock;
@@ -125,5 +128,24 @@ class DeltaPublicationTest {
         DeltaPublication.Uploaded up = publication.upload(publication.commit(0, "ab".repeat(32), delta), () -> {});
         assertFalse(up.late(), up.toString());
         assertEquals(CLOCK.uploadOpenBlock(0), up.endBlock());
+    }
+
+    @Test
+    void theManifestRecordsTheStepsAndTokensTheDeltaNamesAndNothingWhenItNamesNotBoth() throws Exception {
+        ParameterSet trained = ParameterSet.builder().putMetadata(DeltaMetadata.KIND, DeltaMetadata.KIND_DELTA)
+                .putMetadata(DeltaMetadata.STEPS, "57").putMetadata(DeltaMetadata.TOKENS, "116736")
+                .add(NamedTensor.ofFloats("w", new long[] {2, 2}, new float[] {1e-3f, -2e-3f, 0, 5e-4f})).build();
+        Path withNumbers = tmp.resolve("trained.safetensors");
+        new SafetensorsWriter().write(new Fp32Codec().encode(trained), withNumbers);
+        DeltaPublication.Committed c = publication(store).commit(0, "ab".repeat(32), withNumbers);
+        assertEquals(new DeltaManifest.Training(57, 116736), c.manifest().training());
+        c.manifest().verify(new Sr25519SignatureVerifier());
+        assertEquals(c.manifest(), DeltaManifest.parse(c.manifest().toJson()));
+
+        assertNull(publication(store).commit(0, "ab".repeat(32), delta).manifest().training(), "no numbers, no fields");
+        ParameterSet half = trained.toBuilder().putMetadata(DeltaMetadata.TOKENS, "many").build();
+        Path halfFile = tmp.resolve("half.safetensors");
+        new SafetensorsWriter().write(new Fp32Codec().encode(half), halfFile);
+        assertNull(publication(store).commit(0, "ab".repeat(32), halfFile).manifest().training());
     }
 }

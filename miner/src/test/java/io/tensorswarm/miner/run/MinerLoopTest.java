@@ -14,6 +14,7 @@ import io.tensorswarm.chain.local.LocalSubnetConfig;
 import io.tensorswarm.chain.local.MockTime;
 import io.tensorswarm.chain.model.Commitment;
 import io.tensorswarm.common.model.ModelDirectory;
+import io.tensorswarm.common.model.Precision;
 import io.tensorswarm.common.ops.DaemonMetrics;
 import io.tensorswarm.common.ops.Health;
 import io.tensorswarm.common.ops.Operations;
@@ -28,7 +29,13 @@ import io.tensorswarm.common.protocol.RoundClock;
 import io.tensorswarm.common.protocol.Sha256;
 import io.tensorswarm.common.protocol.StorageLayout;
 import io.tensorswarm.common.testing.TestModels;
+import io.tensorswarm.common.safetensors.SafetensorsReader;
+import io.tensorswarm.common.train.AdamWStateFile;
+import io.tensorswarm.common.train.TrainingListener.StepMetrics;
+import io.tensorswarm.miner.worker.DeltaProducer;
+import io.tensorswarm.miner.worker.TrainJob;
 import io.tensorswarm.miner.worker.TrainWorker;
+import io.tensorswarm.miner.worker.WorkerProtocol;
 import io.tensorswarm.protocol.BaseHistory;
 import io.tensorswarm.storage.ForwardingObjectStore;
 import io.tensorswarm.storage.GetRequest;
@@ -115,12 +122,19 @@ class MinerLoopTest {
     }
 
     private MinerSettings settings(String codec, long rounds) {
-        return new MinerSettings(netuid, minerLocator, CLOCK, text, "text", tmp.resolve("token-cache"), "cpu", 4, 2, 2, 1,
-                io.tensorswarm.common.model.Precision.FP32, 1e-3, codec, tmp.resolve("state"), rounds, Duration.ofMillis(BLOCK_MILLIS), 1L << 30);
+        return settings(codec, rounds, 2);
+    }
+
+    /** Settings of at most {@code maxSteps} steps a round (0: until the deadline), warm-up over the first 4 global steps. */
+    private MinerSettings settings(String codec, long rounds, int maxSteps) {
+        return new MinerSettings(netuid, minerLocator, CLOCK, text, "text", tmp.resolve("token-cache"), "cpu", 4, maxSteps,
+                2, 1, Precision.FP32, 1e-3, 4, 0, codec, tmp.resolve("state"), rounds, Duration.ofMillis(BLOCK_MILLIS),
+                1L << 30, Duration.ofMillis(BLOCK_MILLIS));
     }
 
     private MinerLoop loop(MinerSettings settings, TrainingRunner runner, Sleeper loopSleeper) {
-        return new MinerLoop(settings, chain, hotkey, baseStore, minerStore, runner, loopSleeper, ops);
+        return new MinerLoop(settings, chain, hotkey, baseStore, minerStore, runner, loopSleeper, loopSleeper, ops,
+                HeartbeatReporter.off(), time::milliseconds);
     }
 
     private void assertPublished(long round, String revision) throws Exception {
@@ -368,7 +382,7 @@ class MinerLoopTest {
         try (RecordingOrchestrator orchestrator = new RecordingOrchestrator(chain, netuid, time::milliseconds);
                 HeartbeatReporter heartbeats = heartbeats(orchestrator.url(), Duration.ofSeconds(5), time::milliseconds)) {
             List<RoundResult> results = new MinerLoop(settings("bf16", 2), chain, hotkey, baseStore, minerStore,
-                    new InProcessRunner(), sleeper, ops, heartbeats).run();
+                    new InProcessRunner(), sleeper, sleeper, ops, heartbeats, time::milliseconds).run();
 
             assertEquals(List.of(new RoundResult(0, RoundResult.Outcome.PUBLISHED),
                     new RoundResult(1, RoundResult.Outcome.PUBLISHED)), results);
@@ -410,8 +424,8 @@ class MinerLoopTest {
         try (RecordingOrchestrator orchestrator = new RecordingOrchestrator(chain, netuid, time::milliseconds);
                 HeartbeatReporter heartbeats = heartbeats(orchestrator.url(), Duration.ofSeconds(5),
                         intervalPassesAtEveryLook)) {
-            new MinerLoop(settings("fp32", 1), chain, hotkey, baseStore, minerStore, new InProcessRunner(), sleeper, ops,
-                    heartbeats).run();
+            new MinerLoop(settings("fp32", 1), chain, hotkey, baseStore, minerStore,
+                    new InProcessRunner(), sleeper, sleeper, ops, heartbeats, time::milliseconds).run();
 
             RecordingOrchestrator.Beat step = orchestrator.accepted.stream()
                     .filter(b -> b.status().equals("r=0 training step 1/2")).findFirst()
@@ -434,7 +448,7 @@ class MinerLoopTest {
                         Duration.ofMillis(200), time::milliseconds)) {
             long wallStart = System.nanoTime();
             List<RoundResult> results = new MinerLoop(settings("fp32", 2), chain, hotkey, baseStore, minerStore,
-                    new InProcessRunner(), sleeper, ops, heartbeats).run();
+                    new InProcessRunner(), sleeper, sleeper, ops, heartbeats, time::milliseconds).run();
             long wallMillis = (System.nanoTime() - wallStart) / 1_000_000;
 
             assertEquals(List.of(new RoundResult(0, RoundResult.Outcome.PUBLISHED),
@@ -469,7 +483,7 @@ class MinerLoopTest {
         ObjectStore meteredBase = new MeteredObjectStore(baseStore, ops.metrics());
         ObjectStore meteredOwn = new MeteredObjectStore(minerStore, ops.metrics());
         List<RoundResult> results = new MinerLoop(settings("fp32", 2), chain, hotkey, meteredBase, meteredOwn,
-                new InProcessRunner(), sleeper, ops).run();
+                new InProcessRunner(), sleeper, sleeper, ops, HeartbeatReporter.off(), time::milliseconds).run();
         assertEquals(List.of(new RoundResult(0, RoundResult.Outcome.PUBLISHED),
                 new RoundResult(1, RoundResult.Outcome.PUBLISHED)), results);
 
@@ -533,7 +547,7 @@ class MinerLoopTest {
         byte[][] residualAfterRoundZero = new byte[1][];
         byte[][] journalAfterRoundZero = new byte[1][];
         Sleeper snapshotting = millis -> {
-            if (residualAfterRoundZero[0] == null && Files.exists(state.resolve(MinerState.FILE))) {
+            if (residualAfterRoundZero[0] == null && new MinerState(state).lastPublishedRound().isPresent()) {
                 try {
                     residualAfterRoundZero[0] = Files.readAllBytes(state.resolve(MinerSettings.RESIDUAL_FILE));
                     journalAfterRoundZero[0] = Files.readAllBytes(state.resolve(MinerState.FILE));
@@ -603,6 +617,175 @@ class MinerLoopTest {
         assertPublished(0, revision);
         assertTrue(Files.notExists(stale.getParent()), "stale work removed");
         assertEquals(0, new MinerState(state).lastPublishedRound().orElseThrow(), "journal rewritten whole");
+    }
+
+    /** Passes each job to {@code inner}, recording every step's metrics and every summary by round. */
+    private static final class Recording implements TrainingRunner {
+        final TrainingRunner inner;
+        final Map<Long, List<StepMetrics>> steps = new java.util.concurrent.ConcurrentHashMap<>();
+        final Map<Long, WorkerProtocol.Summary> summaries = new java.util.concurrent.ConcurrentHashMap<>();
+        final List<TrainJob> jobs = new ArrayList<>();
+
+        Recording(TrainingRunner inner) {
+            this.inner = inner;
+        }
+
+        List<Double> rates(long round) {
+            return steps.get(round).stream().map(StepMetrics::learningRate).toList();
+        }
+
+        @Override
+        public TrainingOutcome train(TrainJob job, TrainingWatch watch) {
+            jobs.add(job);
+            steps.put(job.round(), new java.util.concurrent.CopyOnWriteArrayList<>());
+            return inner.train(job, new TrainingWatch(job.round(), watch::pastDeadline, watch::stopRequested,
+                    new WorkerProtocol.Sink() {
+                        @Override
+                        public void step(StepMetrics m) {
+                            steps.get(job.round()).add(m);
+                            watch.step(m);
+                        }
+
+                        @Override
+                        public void finished(WorkerProtocol.Summary summary) {
+                            summaries.put(job.round(), summary);
+                            watch.finished(summary);
+                        }
+                    }));
+        }
+    }
+
+    private static String optimizerStep(Path file) throws Exception {
+        return new SafetensorsReader().readHeader(file).metadata().get(AdamWStateFile.STEP_KEY);
+    }
+
+    private static List<Double> rounded(List<Double> rates) {
+        return rates.stream().map(r -> Math.round(r * 1e9) / 1e9).toList();
+    }
+
+    @Test
+    void aRestartedMinerContinuesItsAdamWMomentsGlobalStepAndWarmUp() throws Exception {
+        String revision = publishBase(3);
+        Path optimizer = tmp.resolve("state").resolve(MinerSettings.OPTIMIZER_FILE);
+        Recording first = new Recording(new InProcessRunner());
+        assertEquals(List.of(new RoundResult(0, RoundResult.Outcome.PUBLISHED)), loop(settings("fp32", 1), first, sleeper).run());
+        assertEquals("2", optimizerStep(optimizer), "two steps taken, saved with the state");
+        byte[] afterRoundZero = Files.readAllBytes(optimizer);
+
+        Recording restarted = new Recording(new InProcessRunner()); // a new loop: what a restarted miner builds
+        assertEquals(List.of(new RoundResult(1, RoundResult.Outcome.PUBLISHED)),
+                loop(settings("fp32", 1), restarted, sleeper).run());
+        assertPublished(1, revision);
+        assertEquals("4", optimizerStep(optimizer));
+        assertFalse(java.util.Arrays.equals(afterRoundZero, Files.readAllBytes(optimizer)), "the moments moved on");
+        assertEquals(List.of(0.25e-3, 0.5e-3), rounded(first.rates(0)), "warm-up over the first 4 global steps");
+        assertEquals(List.of(0.75e-3, 1e-3), rounded(restarted.rates(1)), "the restart continued the warm-up, not restarted it");
+        assertEquals(4, restarted.summaries.get(1L).globalStep());
+    }
+
+    @Test
+    @Timeout(180)
+    void aChildWorkerContinuesTheOptimizerStateAnInProcessRoundSaved() throws Exception {
+        publishBase(3);
+        Path optimizer = tmp.resolve("state").resolve(MinerSettings.OPTIMIZER_FILE);
+        loop(settings("bf16", 1), new InProcessRunner(), sleeper).run();
+        Recording child = new Recording(ChildProcessRunner.forCurrentJvm(List.of("-Xmx512m", "-Dai.djl.offline=true"),
+                Map.of(), 1, Duration.ofSeconds(1), sleeper));
+
+        assertEquals(List.of(new RoundResult(1, RoundResult.Outcome.PUBLISHED)), loop(settings("bf16", 1), child, sleeper).run());
+
+        assertEquals("4", optimizerStep(optimizer), "the worker JVM read the state by its arguments and wrote the next");
+        assertEquals(List.of(0.75e-3, 1e-3), rounded(child.rates(1)), "reported over the worker's stdout");
+        assertEquals(4, child.summaries.get(1L).globalStep());
+    }
+
+    @Test
+    void anUnusableOptimizerStateIsSetAsideAndTheMinerTrainsOnWithFreshMoments() throws Exception {
+        String revision = publishBase(3);
+        Path optimizer = tmp.resolve("state").resolve(MinerSettings.OPTIMIZER_FILE);
+        Files.createDirectories(optimizer.getParent());
+        byte[] torn = "{\"truncated safetensors".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Files.write(optimizer, torn);
+        Recording runner = new Recording(new InProcessRunner());
+
+        assertEquals(List.of(new RoundResult(0, RoundResult.Outcome.PUBLISHED)), loop(settings("fp32", 1), runner, sleeper).run());
+
+        assertPublished(0, revision);
+        assertArrayEquals(torn, Files.readAllBytes(optimizer.resolveSibling(MinerSettings.OPTIMIZER_FILE
+                + DeltaProducer.UNUSABLE_SUFFIX)), "kept for inspection");
+        assertEquals("2", optimizerStep(optimizer), "a fresh state after this round's two steps");
+        assertEquals(List.of(0.25e-3, 0.5e-3), rounded(runner.rates(0)), "fresh moments warm up from the start");
+    }
+
+    @Test
+    void aFailedJobOrAKilledRunLeavesTheSavedOptimizerStateAsItWas() throws Exception {
+        publishBase(3);
+        Path state = tmp.resolve("state");
+        Path optimizer = state.resolve(MinerSettings.OPTIMIZER_FILE);
+        loop(settings("fp32", 1), new InProcessRunner(), sleeper).run();
+        byte[] saved = Files.readAllBytes(optimizer);
+        List<Path> workFiles = new ArrayList<>();
+        TrainingRunner trainsThenFails = (job, watch) -> {
+            new InProcessRunner().train(job, watch); // writes the round's files, then the worker "dies"
+            workFiles.add(job.optimizerOut());
+            assertTrue(Files.isRegularFile(job.optimizerOut()), "the job wrote its next state into the work folder");
+            return TrainingOutcome.FAILED;
+        };
+
+        assertEquals(List.of(new RoundResult(1, RoundResult.Outcome.FAILED)),
+                loop(settings("fp32", 1), trainsThenFails, sleeper).run());
+        assertArrayEquals(saved, Files.readAllBytes(optimizer), "only a successful job moves the state forward");
+        assertTrue(Files.notExists(workFiles.get(0)));
+
+        // kill -9 after the job wrote its state and before the rename: the restart drops the work folder
+        Path left = settings("fp32", 1).workDir(1).resolve(MinerSettings.OPTIMIZER_FILE);
+        Files.createDirectories(left.getParent());
+        Files.write(left, new byte[] {1, 2, 3});
+        time.sleep(CLOCK.roundBlocks() * BLOCK_MILLIS);
+        assertEquals(List.of(new RoundResult(2, RoundResult.Outcome.PUBLISHED)),
+                loop(settings("fp32", 1), new InProcessRunner(), sleeper).run());
+        assertTrue(Files.notExists(left.getParent()), "the killed run's work folder is gone");
+        assertEquals("4", optimizerStep(optimizer), "round 2 continued from round 0's state");
+    }
+
+    @Test
+    void withoutAStepCapAMinerTrainsUntilItsDeadlineLeavesItsReserveAndLearnsHowLongItsFinishTakes() throws Exception {
+        publishBase(3);
+        Duration block = Duration.ofMillis(250);
+        try (LocalChain fast = LocalChain.builder().setDirectory(tmp.resolve("fast-chain")).optTime(time)
+                .optBlockTime(block).build()) {
+            int fastNetuid = fast.createSubnet(LocalSubnetConfig.defaults());
+            fast.burnedRegister(fastNetuid, Sr25519KeyPair.fromUri("//Alice"), hotkey.ss58Address());
+            MinerSettings uncapped = new MinerSettings(fastNetuid, minerLocator, CLOCK, text, "text",
+                    tmp.resolve("token-cache"), "cpu", 4, 0, 2, 1, Precision.FP32, 1e-3, 4, 0, "fp32", tmp.resolve("state"),
+                    2, block, 1L << 30, block);
+            Recording runner = new Recording(new InProcessRunner());
+
+            List<RoundResult> results = new MinerLoop(uncapped, fast, hotkey, baseStore, minerStore, runner, sleeper,
+                    sleeper, ops, HeartbeatReporter.off(), time::milliseconds).run();
+
+            assertEquals(List.of(new RoundResult(0, RoundResult.Outcome.PUBLISHED),
+                    new RoundResult(1, RoundResult.Outcome.PUBLISHED)), results);
+            // Round 0: deadline block 18 at the earliest 4.25 s away (block 0 may have begun a block before it was
+            // seen), less the first guess of a reserve, a quarter of the 4.5 s submission window: 3.125 s to train.
+            TrainJob first = runner.jobs.get(0);
+            assertEquals(0, first.maxSteps());
+            WorkerProtocol.Summary r0 = runner.summaries.get(0L);
+            assertTrue(r0.steps() > 2 && r0.seconds() > 1.0 && r0.seconds() < 3.125 + 0.2,
+                    "trained until its budget: " + r0);
+            for (long round = 0; round < 2; round++) {
+                DeltaManifest manifest = DeltaManifest.parse(minerStore.getBytes(GetRequest.of(
+                        StorageLayout.manifestKey(round, hotkey.ss58Address()), DeltaManifest.MAX_BYTES)));
+                WorkerProtocol.Summary s = runner.summaries.get(round);
+                assertEquals(new DeltaManifest.Training(s.steps(), s.tokens()), manifest.training(),
+                        "the manifest records the steps and tokens trained");
+            }
+            List<Double> finishes = new MinerState(tmp.resolve("state")).recentFinishSeconds();
+            assertEquals(2, finishes.size(), "one finish time per committed round, kept for a restart: " + finishes);
+            assertTrue(finishes.stream().allMatch(f -> f >= 0 && f < 2), finishes.toString());
+            long reserve1 = TrainingBudget.reserveMillis(finishes.subList(0, 1), block.toMillis(), 18 * block.toMillis());
+            assertTrue(reserve1 < 1_125, "round 1 kept what round 0 needed, not the first guess: " + reserve1 + " ms");
+        }
     }
 
     /** The miner's real store, remembering each put, the chain's block and the miner's on-chain commitment at that moment. */

@@ -8,7 +8,9 @@ import io.tensorswarm.common.train.TrainingListener.StepMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(10)
 class WorkerProtocolTest {
     /** Remembers what it was told. */
     private static final class Recorder implements WorkerProtocol.Sink {
@@ -38,7 +40,7 @@ class WorkerProtocolTest {
 
     @Test
     void theSummaryLineRoundTripsAndGivesTokensPerSecond() {
-        WorkerProtocol.Summary summary = new WorkerProtocol.Summary(50, 204800, 20.0, 5.54, 4.21);
+        WorkerProtocol.Summary summary = new WorkerProtocol.Summary(50, 204800, 20.0, 5.54, 4.21, 0.412, 150);
         Recorder r = new Recorder();
         assertTrue(WorkerProtocol.dispatch(WorkerProtocol.format(summary), r));
         assertEquals(List.of(summary), r.summaries);
@@ -49,7 +51,8 @@ class WorkerProtocolTest {
     void otherOrMalformedLinesAreNotProtocolLines() {
         Recorder r = new Recorder();
         for (String line : new String[] {"", "step=3 total=50", "WARNING: native library loaded", "@ts step=3",
-            "@ts step=x total=50 loss=1 lr=1 tps=1", "@ts done steps=1", "@ts step=3 total=50 loss=1 lr=1 tps"}) {
+            "@ts step=x total=50 loss=1 lr=1 tps=1", "@ts done steps=1", "@ts step=3 total=50 loss=1 lr=1 tps",
+            "@ts done steps=50 tokens=204800 seconds=20.000 first_loss=5.54 final_loss=4.21 global_step=150"}) {
             assertFalse(WorkerProtocol.dispatch(line, r), line);
         }
         assertTrue(r.steps.isEmpty() && r.summaries.isEmpty());
