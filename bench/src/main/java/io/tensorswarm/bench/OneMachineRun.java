@@ -17,9 +17,10 @@ import java.util.Map;
  * The baseline: one machine trains the same initial weights on the same pages as {@code k} miners,
  * with the miner's batch, learning rate and schedule shape, taking the {@code k x S} steps of a swarm
  * round per round: the same tokens, one after the other. Its optimizer (the same AdamW, from the
- * trainer every miner uses) keeps its moments for the whole run, as one machine would; its warm-up
- * and cosine schedule restart each round, as each miner's does, over the round's {@code k x S} steps.
- * The loss on the same held-out pages is measured after each round, so the two curves share their
+ * trainer every miner uses) keeps its moments for the whole run, as one machine would, on the
+ * miner's schedule by global step (warm-up once over the same number of steps, then the same rate
+ * or decay); with {@code --fresh-optimizer} the schedule restarts each round, as such a miner's does,
+ * over the round's {@code k x S} steps. The loss on the same held-out pages is measured after each round, so the two curves share their
  * token counts.
  */
 final class OneMachineRun {
@@ -36,13 +37,15 @@ final class OneMachineRun {
     RunResult run(int k) {
         long started = System.nanoTime();
         int roundSteps = k * settings.steps();
-        // The miner's training job: TrainConfig defaults, its batch and peak rate, warm-up 10% capped at 100.
+        // The miner's training job: TrainConfig defaults, its batch, peak rate and schedule.
         TrainConfig config = TrainConfig.defaults()
                 .withSteps(roundSteps)
                 .withBatchSize(settings.batchSize())
                 .withLearningRate(settings.learningRate())
-                .withWarmupSteps(Math.min(100, roundSteps / 10))
                 .withSeed(settings.initSeed());
+        config = settings.keepOptimizer()
+                ? config.withWarmupSteps(settings.warmupSteps()).withDecaySteps(settings.decaySteps())
+                : config.withWarmupSteps(Math.min(100, roundSteps / 10)).withDecaySteps(TrainConfig.DECAY_PER_RUN);
         List<RunResult.Point> points = new ArrayList<>();
         points.add(new RunResult.Point(0, 0, data.initialLoss()));
         long tokens = 0;

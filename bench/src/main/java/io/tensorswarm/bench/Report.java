@@ -25,6 +25,7 @@ final class Report {
         out.append(String.format(Locale.ROOT, "#### Swarm: %s (%,d parameters), K = %d miners, %d rounds x %d steps"
                         + " x batch %d x %d tokens, inner lr %s, top-G %d%n%n", s.modelName(), s.model().parameterCount(),
                 k, s.rounds(), s.steps(), s.batchSize(), s.model().nPositions(), fmt(s.learningRate()), s.topGFor(k)));
+        out.append("Miners: " + s.schedule() + "; one machine the same per step.\n\n");
         out.append(String.format(Locale.ROOT, "%,d tokens per round (all miners), %,d in all; %d assigned pages per"
                         + " miner per round; %d held-out pages (initial loss %.4f); scoring on %d pages; merge fit %d,"
                         + " check %d pages, %d mixing iterations%n%n", roundTokens, roundTokens * s.rounds(), s.pages(),

@@ -181,6 +181,9 @@ public final class SwarmBench {
               --batch N                pages per step (default 4)
               --pages N                assigned pages per miner per round (default steps x batch: each once)
               --lr X                   inner peak learning rate (default 2e-3 tiny, 1e-3 small, 6e-4 others)
+              --warmup N               miner warm-up, global steps (default: steps, one round, as local-subnet.sh)
+              --decay-steps N          miner cosine decay after warm-up, global steps (default 0: none, as miner run)
+              --fresh-optimizer        miners start a fresh AdamW and schedule each round (the miner before it kept them)
               --codecs LIST            swarm codecs, or all / none (default all: fp32,bf16,int8,topk,sparseloco)
               --outer-lr LIST          averager outer learning rates (default: the averager's, %s)
               --outer-momentum LIST    averager outer momenta (default: the averager's, %s)
@@ -200,8 +203,8 @@ public final class SwarmBench {
               --plot FILE              the PNG (default <out>/swarm-<preset>-<time>.png)
             """.formatted(OuterOptimizer.DEFAULT_LEARNING_RATE, OuterOptimizer.DEFAULT_MOMENTUM);
 
-    private static final List<String> FLAGS = List.of("help", "no-one-machine");
-    private static final List<String> KEYS = List.of("preset", "miners", "rounds", "steps", "batch", "pages", "lr",
+    private static final List<String> FLAGS = List.of("help", "no-one-machine", "fresh-optimizer");
+    private static final List<String> KEYS = List.of("preset", "miners", "rounds", "steps", "batch", "pages", "lr", "warmup", "decay-steps",
             "codecs", "outer-lr", "outer-momentum", "top-g", "held-out", "score-pages", "fit-pages", "check-pages",
             "mixing-iterations", "eval-batch", "seed", "data", "token-cache", "work", "out", "plot");
 
@@ -257,7 +260,8 @@ public final class SwarmBench {
         return new SwarmSettings(preset, model, integer(o, "seed", 1), Path.of(o.getOrDefault("data", "data/brown")),
                 tokenCache, work, list(o.getOrDefault("miners", "3,8"), Integer::parseInt), integer(o, "rounds", 20),
                 steps, batch, integer(o, "pages", steps * batch), Double.parseDouble(o.getOrDefault("lr",
-                        Double.toString(defaultLr))), codecList,
+                        Double.toString(defaultLr))), integer(o, "warmup", steps), integer(o, "decay-steps", 0),
+                !o.containsKey("fresh-optimizer"), codecList,
                 list(o.getOrDefault("outer-lr", Float.toString(OuterOptimizer.DEFAULT_LEARNING_RATE)), Float::parseFloat),
                 list(o.getOrDefault("outer-momentum", Float.toString(OuterOptimizer.DEFAULT_MOMENTUM)), Float::parseFloat),
                 integer(o, "top-g", 0), integer(o, "held-out", 64), integer(o, "score-pages", 8),

@@ -63,16 +63,18 @@ import java.util.TreeMap;
  * <ol>
  *   <li>every miner trains the round's base on its assigned pages ({@code TokenPages.pagesFor(round,
  *       hotkey, pages)}) with the miner's own training job ({@link DeltaProducer}, as {@code miner
- *       run --worker in-process} runs it), which encodes the delta with the codec, through the
- *       miner's error-feedback residual for the sparse codecs; the residual moves forward after the
- *       upload, as the miner's does;
+ *       run --worker in-process} runs it, for S steps rather than until a deadline), which keeps the
+ *       miner's AdamW state across rounds and encodes the delta with the codec, through the miner's
+ *       error-feedback residual for the sparse codecs; residual and optimizer state move forward
+ *       after the upload, as the miner's do;
  *   <li>the miner signs a manifest and uploads delta and manifest to its own {@code file://} store,
  *       and its commitment payload ({@link CommitmentPayload#forDelta}) is what counts for the
  *       round (no chain: commitments are listed in miner order, one block apart);
  *   <li>the averager scores the round with the validators' {@link RoundScorer} (fetch, verify and
  *       decode with {@link DeltaFetcher}; screen; progress check; evaluation on unassigned and
  *       assigned pages; {@link Scorer}), keeping its {@link ScoringHistory} across rounds;
- *   <li>it merges the best {@code G} positive scores with {@link Merger} (mixing weights, Nesterov
+ *   <li>it reads those deltas as the averager does (sparse codecs' as their kept entries) and
+ *       merges the best {@code G} positive scores with {@link Merger} (mixing weights, Nesterov
  *       outer step, check-loss gate, restart from zero velocity), merging the best delta alone when
  *       the merge of all is refused, and accepts or restarts its {@link OuterOptimizer} as {@code
  *       averager run} does; the merged model is the next round's base (a synchronous merge: the
@@ -97,7 +99,7 @@ final class SwarmRun {
 
     /** A miner: its hotkey, its store and the paths of its residual. */
     private record Miner(int uid, Sr25519KeyPair key, String hotkey, Path storeDir, String locator, Path residual,
-            Path residualNext, Path out) {}
+            Path residualNext, Path optimizer, Path optimizerNext, Path out) {}
 
     /**
      * Runs the swarm with {@code k} miners publishing in {@code codec} and the averager stepping with
@@ -118,14 +120,18 @@ final class SwarmRun {
             Path work = Files.createDirectories(dir.resolve("w" + i));
             miners.add(new Miner(i, key, key.ss58Address(), store, locator,
                     feedback ? work.resolve("error-feedback.safetensors") : null,
-                    feedback ? work.resolve("residual-next.safetensors") : null, work.resolve("delta.safetensors")));
+                    feedback ? work.resolve("residual-next.safetensors") : null,
+                    settings.keepOptimizer() ? work.resolve("optimizer.safetensors") : null,
+                    settings.keepOptimizer() ? work.resolve("optimizer-next.safetensors") : null,
+                    work.resolve("delta.safetensors")));
         }
         DeltaFetcher fetcher = DeltaFetcher.builder()
                 .setStoreOpener(loc -> ObjectStores.open(loc, StorageOptions.defaults()))
                 .setVerifier(new Sr25519SignatureVerifier())
                 .setMaxDeltaBytes(64L << 30)
                 .optAllowedSchemes(LocatorSchemes.of(List.of("file")))
-                .build();
+                .build()
+                .keepingSparseEncoded(); // as the averager's: sparse codecs' files kept for the sparse merge
         RoundScorer.Settings scoring = new RoundScorer.Settings(NETUID, settings.pages(), settings.scorePages(),
                 settings.evalBatch(), Scorer.DEFAULT_BONUS_FRACTION, RoundScorer.Policy.SCORE, false,
                 ScreenConfig.defaults(), Precision.FP32);
@@ -158,10 +164,17 @@ final class SwarmRun {
                 List<RoundCommitments.Counted> counted = new ArrayList<>();
                 long roundBytes = 0;
                 for (Miner m : miners) {
-                    TrainJob job = new TrainJob(baseDir, revision, settings.data(), BenchData.TEXT_FIELD,
-                            settings.tokenCache(), "cpu", r, m.hotkey(), settings.pages(), settings.steps(),
-                            settings.batchSize(), 1, Precision.FP32, settings.learningRate(), codec, m.residual(),
-                            m.residualNext(), m.out());
+                    TrainJob job = settings.keepOptimizer()
+                            // miner run's job, with S steps instead of a deadline
+                            ? new TrainJob(baseDir, revision, settings.data(), BenchData.TEXT_FIELD,
+                                    settings.tokenCache(), "cpu", r, m.hotkey(), settings.pages(), settings.steps(),
+                                    null, settings.batchSize(), 1, Precision.FP32, settings.learningRate(),
+                                    settings.warmupSteps(), settings.decaySteps(), codec, m.residual(), m.residualNext(),
+                                    m.optimizer(), m.optimizerNext(), m.out())
+                            : new TrainJob(baseDir, revision, settings.data(), BenchData.TEXT_FIELD,
+                                    settings.tokenCache(), "cpu", r, m.hotkey(), settings.pages(), settings.steps(),
+                                    settings.batchSize(), 1, Precision.FP32, settings.learningRate(), codec,
+                                    m.residual(), m.residualNext(), m.out());
                     TrainResult trained = DeltaProducer.produce(job, TrainingListener.NONE);
                     tokens += trained.tokens();
                     steps += trained.steps();
@@ -171,9 +184,13 @@ final class SwarmRun {
                         fp32Bytes = fp32FileBytes(m.out(), baseDir, dir);
                     }
                     counted.add(publish(m, r, revision, codec));
+                    // The miner moves its residual and optimizer state forward once the round is published.
                     if (feedback) {
-                        // The miner moves its residual forward only once the round is published.
                         Files.move(m.residualNext(), m.residual(), StandardCopyOption.REPLACE_EXISTING,
+                                StandardCopyOption.ATOMIC_MOVE);
+                    }
+                    if (m.optimizerNext() != null && Files.isRegularFile(m.optimizerNext())) {
+                        Files.move(m.optimizerNext(), m.optimizer(), StandardCopyOption.REPLACE_EXISTING,
                                 StandardCopyOption.ATOMIC_MOVE);
                     }
                 }
@@ -287,21 +304,55 @@ final class SwarmRun {
      */
     private static MergeResult merge(Merger merger, GptModel model, ParameterSet base, Path cache, List<String> top,
             List<int[]> fit, List<int[]> check, OuterOptimizer outer) {
-        MergeResult all = merger.merge(model, base, load(cache, top), fit, check, outer);
+        MergeResult all = merger.merge(model, base, load(cache, top, base), fit, check, outer);
         if (all.accepted() || top.size() == 1) {
             return all;
         }
         all = all.withoutWeights();
-        MergeResult best = merger.merge(model, base, load(cache, top.subList(0, 1)), fit, check, outer);
+        MergeResult best = merger.merge(model, base, load(cache, top.subList(0, 1), base), fit, check, outer);
         return best.accepted() ? best : all;
     }
 
-    private static List<HotkeyDelta> load(Path cache, List<String> hotkeys) {
+    /**
+     * Reads the chosen deltas as {@code averager run} does: sparse codecs' as their kept entries,
+     * dense ones whole, through the averager's own {@code FetchedDeltas.read}.
+     */
+    private static List<HotkeyDelta> load(Path cache, List<String> hotkeys, ParameterSet layout) {
         List<HotkeyDelta> out = new ArrayList<>();
         for (String h : hotkeys) {
-            out.add(new HotkeyDelta(h, RoundScorer.readDelta(RoundScorer.cachedDelta(cache, h))));
+            out.add(FETCHED_DELTAS.read(cache, h, layout));
         }
         return out;
+    }
+
+    /** {@code io.tensorswarm.averager.run.FetchedDeltas.read}, which is package-private. */
+    private static final FetchedDeltasRead FETCHED_DELTAS = FetchedDeltasRead.find();
+
+    /** Calls the averager's package-private {@code FetchedDeltas.read(Path, String, ParameterSet)}. */
+    private record FetchedDeltasRead(java.lang.reflect.Method method) {
+        static FetchedDeltasRead find() {
+            try {
+                java.lang.reflect.Method m = Class.forName("io.tensorswarm.averager.run.FetchedDeltas")
+                        .getDeclaredMethod("read", Path.class, String.class, ParameterSet.class);
+                m.setAccessible(true);
+                return new FetchedDeltasRead(m);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("the averager has no FetchedDeltas.read(Path, String, ParameterSet)", e);
+            }
+        }
+
+        HotkeyDelta read(Path cache, String hotkey, ParameterSet layout) {
+            try {
+                return (HotkeyDelta) method.invoke(null, cache, hotkey, layout);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new IllegalStateException(e.getCause());
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     /**

@@ -23,6 +23,11 @@ import java.util.Objects;
  * @param batchSize pages per step
  * @param pages assigned pages per miner per round ({@code --pages} of {@code miner run})
  * @param learningRate the inner (miner) peak learning rate
+ * @param warmupSteps the miner's {@code --train.warmup}: global steps of warm-up, once
+ * @param decaySteps the miner's {@code --train.decay-steps}: global steps of cosine decay after the
+ *     warm-up (0: the peak rate for good)
+ * @param keepOptimizer whether miners keep their AdamW state across rounds ({@code miner run} does);
+ *     false: the earlier miner, fresh AdamW and a warm-up plus cosine of its own every round
  * @param codecs the codecs the swarm is run with
  * @param outerLearningRates the averager's outer learning rates
  * @param outerMomenta the averager's outer Nesterov momenta
@@ -48,6 +53,9 @@ public record SwarmSettings(
         int batchSize,
         int pages,
         double learningRate,
+        int warmupSteps,
+        long decaySteps,
+        boolean keepOptimizer,
         List<String> codecs,
         List<Float> outerLearningRates,
         List<Float> outerMomenta,
@@ -87,6 +95,9 @@ public record SwarmSettings(
         if (rounds < 1 || steps < 1 || batchSize < 1 || pages < 1 || !(learningRate > 0)) {
             throw new IllegalArgumentException("rounds, steps, batch size, pages and learning rate must be positive");
         }
+        if (warmupSteps < 0 || decaySteps < 0) {
+            throw new IllegalArgumentException("warm-up and decay steps must not be negative");
+        }
         if (topG < 0 || heldOutPages < 1 || scorePages < 1 || fitPages < 1 || checkPages < 1
                 || mixingIterations < 0 || evalBatch < 1) {
             throw new IllegalArgumentException("bad page counts, top-G, mixing iterations or evaluation batch");
@@ -104,6 +115,15 @@ public record SwarmSettings(
     /** Returns the largest miner count (the held-out pages avoid every page any of them is assigned). */
     public int maxMiners() {
         return minerCounts.stream().mapToInt(Integer::intValue).max().orElseThrow();
+    }
+
+    /** Returns the miner's schedule in words, for reports. */
+    public String schedule() {
+        if (!keepOptimizer) {
+            return "fresh AdamW every round, warm-up " + Math.min(100, steps / 10) + " + cosine per round";
+        }
+        return "AdamW kept across rounds, warm-up " + warmupSteps + " global steps, then "
+                + (decaySteps == 0 ? "the peak rate" : "a cosine over " + decaySteps + " steps");
     }
 
     /** Returns whether the outer settings form a grid larger than one point (labels then name them). */

@@ -33,7 +33,7 @@ class SwarmBenchTest {
         Path text = TestModels.writeEnglishSample(tmp.resolve("data").resolve("english.txt"));
         SwarmSettings s = new SwarmSettings("micro", TestModels.micro(), 1, text, tmp.resolve("tokens"),
                 Files.createDirectories(tmp.resolve("work")), List.of(2), 2, 4, 4, 8, 1e-2,
-                List.of("fp32", "sparseloco"), List.of(0.7f), List.of(0.9f), 0, 8, 8, 8, 8, 2, 8, true);
+                4, 0, true, List.of("fp32", "sparseloco"), List.of(0.7f), List.of(0.9f), 0, 8, 8, 8, 8, 2, 8, true);
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         List<String> tables = new ArrayList<>();
         List<RunResult> finished = new ArrayList<>();
