@@ -8,4 +8,12 @@ package io.tensorswarm.orchestrator.http;
 public interface Endpoint {
     /** Returns the response body, serialized to JSON by the server. */
     Object handle(ApiRequest request);
+
+    /**
+     * Refuses a request whose content is invalid whoever signed it, before its signature is checked
+     * (a request without a {@link ApiRequest#signed()} is passed): a flood of malformed bodies then
+     * costs a parse, not a signature verification. By default nothing is refused here.
+     */
+    default void precheck(ApiRequest unsigned) {
+    }
 }

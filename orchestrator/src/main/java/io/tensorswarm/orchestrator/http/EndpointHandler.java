@@ -107,6 +107,7 @@ final class EndpointHandler {
             Map<String, String> query = parseQuery(rawQuery);
             VerifiedRequest signed = null;
             if (verifier != null) {
+                endpoint.precheck(new ApiRequest(method, path, query, body, null));
                 String target = SignedRequest.target(request.getHttpURI().getPath(), rawQuery);
                 signed = verifier.check(method, request.getHeaders().get(HttpHeader.HOST), target,
                         request.getHeaders()::get, body, authorizer);

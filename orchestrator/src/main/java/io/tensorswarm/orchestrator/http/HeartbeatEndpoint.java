@@ -6,8 +6,9 @@ import io.tensorswarm.orchestrator.roster.Roster;
 import io.tensorswarm.orchestrator.roster.RosterEntry;
 
 /**
- * {@code POST /v1/heartbeat} (signed, registered hotkeys): validates the heartbeat, admits the
- * request (its nonce is remembered only now), records it and returns the caller's roster entry.
+ * {@code POST /v1/heartbeat} (signed, registered hotkeys): validates the heartbeat (before the
+ * signature is verified too, so malformed bodies cost no verification), admits the request (its
+ * nonce is remembered only now), records it and returns the caller's roster entry.
  */
 final class HeartbeatEndpoint implements Endpoint {
     private final Roster roster;
@@ -16,6 +17,12 @@ final class HeartbeatEndpoint implements Endpoint {
     HeartbeatEndpoint(Roster roster, OrchestratorMetrics metrics) {
         this.roster = roster;
         this.metrics = metrics;
+    }
+
+    /** Refuses a body that is no heartbeat before the signature is verified. */
+    @Override
+    public void precheck(ApiRequest unsigned) {
+        Heartbeat.fromJson(Json.parse(unsigned.body()));
     }
 
     @Override

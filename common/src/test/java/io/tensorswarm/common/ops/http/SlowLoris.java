@@ -1,10 +1,9 @@
 package io.tensorswarm.common.ops.http;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,38 +15,39 @@ import java.util.concurrent.TimeUnit;
  * An adversary for the HTTP servers' tests and benchmark: opens connections from given local
  * addresses (any of 127.0.0.0/8, so per-address limits can be told apart from the honest client's
  * 127.0.0.1), sends a request line and a {@code Host} header, then one more header byte every
- * {@code trickleMillis}, never finishing the head. Counts the connections the server closed.
- * Bounded: it holds at most the connections asked for and stops when closed.
+ * {@code trickleMillis}, never finishing the head. Counts the connections the server closed (or
+ * answered, which it does only to refuse). Bounded: it holds at most the connections asked for and
+ * stops when closed.
  */
 public final class SlowLoris implements AutoCloseable {
-    private final List<Socket> sockets = new ArrayList<>();
+    private final List<SocketChannel> channels = new ArrayList<>();
+    private final boolean[] gone;
     private final ScheduledExecutorService trickle;
     private final String path;
+    private int failedToConnect;
 
-    /**
-     * Opens {@code perAddress} connections from each of {@code localAddresses} to {@code port} on
-     * 127.0.0.1; a connection the server refuses outright counts as closed.
-     */
+    /** Opens {@code perAddress} connections from each of {@code localAddresses} to {@code port} on 127.0.0.1. */
     public SlowLoris(int port, List<String> localAddresses, int perAddress, String path, long trickleMillis)
             throws IOException {
         this.path = path;
+        byte[] head = ("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nX-Slow: ")
+                .getBytes(StandardCharsets.US_ASCII);
         for (String local : localAddresses) {
             for (int i = 0; i < perAddress; i++) {
-                Socket s = new Socket();
-                s.bind(new InetSocketAddress(local, 0));
-                s.setSoTimeout(50);
+                SocketChannel ch = SocketChannel.open();
                 try {
-                    s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-                    OutputStream out = s.getOutputStream();
-                    out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nX-Slow: ")
-                            .getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
+                    ch.bind(new InetSocketAddress(local, 0));
+                    ch.socket().connect(new InetSocketAddress("127.0.0.1", port), 5000);
+                    ch.write(ByteBuffer.wrap(head));
+                    ch.configureBlocking(false);
                 } catch (IOException e) {
-                    s.close();
+                    failedToConnect++;
+                    ch.close();
                 }
-                sockets.add(s);
+                channels.add(ch);
             }
         }
+        gone = new boolean[channels.size()];
         trickle = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "slowloris");
             t.setDaemon(true);
@@ -62,54 +62,54 @@ public final class SlowLoris implements AutoCloseable {
     }
 
     private synchronized void trickle() {
-        for (Socket s : sockets) {
-            if (!s.isClosed()) {
+        for (SocketChannel ch : channels) {
+            if (ch.isOpen()) {
                 try {
-                    s.getOutputStream().write('a');
+                    ch.write(ByteBuffer.wrap(new byte[] {'a'}));
                 } catch (IOException e) {
-                    closeQuietly(s);
+                    // the server closed it; counted by closedByServer
                 }
             }
         }
     }
 
-    /** Returns how many connections the server has closed (or refused) so far. */
+    /** Returns how many connections the server has closed, answered or refused so far (a quick, non-blocking look). */
     public synchronized int closedByServer() {
+        ByteBuffer buf = ByteBuffer.allocate(4096);
         int closed = 0;
-        for (Socket s : sockets) {
-            if (s.isClosed()) {
-                closed++;
-                continue;
-            }
-            try {
-                InputStream in = s.getInputStream();
-                int b = in.read();
-                if (b < 0) {
-                    closeQuietly(s);
-                    closed++;
-                } else {
-                    // the server answered (an error page): it will close; drain and count it closed
-                    closeQuietly(s);
-                    closed++;
+        for (int i = 0; i < channels.size(); i++) {
+            SocketChannel ch = channels.get(i);
+            if (!gone[i]) {
+                try {
+                    buf.clear();
+                    if (!ch.isOpen() || ch.read(buf) != 0) {
+                        gone[i] = true; // end of stream, or an answer (the server only answers to refuse)
+                    }
+                } catch (IOException e) {
+                    gone[i] = true;
                 }
-            } catch (java.net.SocketTimeoutException e) {
-                // still open
-            } catch (IOException e) {
-                closeQuietly(s);
-                closed++;
+                if (gone[i]) {
+                    closeQuietly(ch);
+                }
             }
+            closed += gone[i] ? 1 : 0;
         }
         return closed;
     }
 
-    /** Returns how many connections this adversary opened or tried. */
-    public int size() {
-        return sockets.size();
+    /** Returns how many connections could not even be opened. */
+    public synchronized int failedToConnect() {
+        return failedToConnect;
     }
 
-    private static void closeQuietly(Socket s) {
+    /** Returns how many connections this adversary opened or tried. */
+    public int size() {
+        return channels.size();
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
         try {
-            s.close();
+            ch.close();
         } catch (IOException e) {
             // gone already
         }
@@ -118,6 +118,6 @@ public final class SlowLoris implements AutoCloseable {
     @Override
     public synchronized void close() {
         trickle.shutdownNow();
-        sockets.forEach(SlowLoris::closeQuietly);
+        channels.forEach(SlowLoris::closeQuietly);
     }
 }
