@@ -45,7 +45,7 @@ import okhttp3.Response;
  * so the load client's signing does not compete with the server), a validator reads the
  * signed roster twice a second and Prometheus scrapes {@code /metrics} five times a second, while,
  * phase by phase, attackers run a nonce flood (a registered miner's signed heartbeats with the body
- * {@code x}), 200 slow-header connections, a dashboard flood, and all three at once. Prints one
+ * {@code x}, over 8 connections from 8 addresses), 200 slow-header connections, a dashboard flood, and all three at once. Prints one
  * Markdown table: for each phase, the honest heartbeats per second and their p50/p99, the roster
  * read's and the scrape's p99 and worst case, non-200 answers to honest callers, and what the
  * attackers got through.
@@ -81,6 +81,9 @@ public final class OrchestratorAttackBench {
     }
 
     public static void main(String[] args) throws Exception {
+        // Only the table goes to stdout: the servers' INFO lines would drown it.
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 6;
         int connections = args.length > 1 ? Integer.parseInt(args[1]) : 16;
         int hotkeys = args.length > 2 ? Integer.parseInt(args[2]) : 256;
@@ -215,7 +218,7 @@ public final class OrchestratorAttackBench {
         // Attackers.
         if (phase.nonceFlood()) {
             RequestSigner flooder = new RequestSigner(FLOODER, netuid);
-            for (int a = 0; a < 4; a++) {
+            for (int a = 0; a < 8; a++) {
                 OkHttpClient flood = client("127.0.0." + (50 + a), null, 1);
                 clients.add(flood);
                 List<Request> presigned = new ArrayList<>();
