@@ -68,6 +68,6 @@ final class OneMachineRun {
             }
         }
         return new RunResult("one machine", null, k, Double.NaN, Double.NaN, points, steps,
-                (System.nanoTime() - started) / 1e9, trainSeconds, 0, 0, 0, 0, 0, Map.of(), 0, 0, 0);
+                (System.nanoTime() - started) / 1e9, trainSeconds, 0, 0, 0, 0, 0, 0, Map.of(), 0, 0, 0);
     }
 }

@@ -32,23 +32,23 @@ final class Report {
                 s.heldOutPages(), runs.isEmpty() ? Double.NaN : runs.get(0).initialLoss(), s.scorePages(),
                 s.fitPages(), s.checkPages(), s.mixingIterations()));
         out.append("| configuration | outer lr / momentum | final held-out loss | loss reduction | x one machine"
-                + " | bytes per delta | x smaller than fp32 | bytes per round | own-page loss raised | rejected"
-                + " | merges accepted / refused (restarts) | wall s (train s) |\n");
-        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|\n");
+                + " | bytes per delta | x smaller than fp32 | bytes per round | own-page loss raised | scored 0 | rejected"
+                + " | rounds merged / refused / idle (restarts) | wall s (train s) |\n");
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|\n");
         for (RunResult r : runs) {
             String ratio = one == null ? "-" : String.format(Locale.ROOT, "%.3f", r.reduction() / one.reduction());
             if (r.isOneMachine()) {
                 out.append(String.format(Locale.ROOT, "| one machine (%,d steps) | - | %.4f | %.4f | 1.000 | - | - | -"
-                                + " | - | - | - | %.0f (%.0f) |%n", r.steps(), r.finalLoss(), r.reduction(), r.wallSeconds(),
+                                + " | - | - | - | - | %.0f (%.0f) |%n", r.steps(), r.finalLoss(), r.reduction(), r.wallSeconds(),
                         r.trainSeconds()));
                 continue;
             }
             out.append(String.format(Locale.ROOT, "| %s | %s / %s | %.4f | %.4f | %s | %,.0f | %.1fx | %,.0f | %d of %d"
-                            + " | %s | %d / %d (%d) | %.0f (%.0f) |%n", r.label(), fmt(r.outerLearningRate()),
+                            + " | %d | %s | %d / %d / %d (%d) | %.0f (%.0f) |%n", r.label(), fmt(r.outerLearningRate()),
                     fmt(r.outerMomentum()), r.finalLoss(), r.reduction(), ratio, r.deltaBytes(),
                     r.fp32Bytes() / r.deltaBytes(), r.bytesPerRound(), r.raisedOwnLoss(), r.evaluated(),
-                    rejected(r.rejected()), r.mergesAccepted(), r.mergesRefused(), r.restarts(), r.wallSeconds(),
-                    r.trainSeconds()));
+                    r.zeroScores(), rejected(r.rejected()), r.mergesAccepted(), r.mergesRefused(), r.idleRounds(),
+                    r.restarts(), r.wallSeconds(), r.trainSeconds()));
         }
         out.append('\n');
         out.append(verdicts(one, runs));

@@ -20,9 +20,11 @@ import java.util.Map;
  * @param deltas deltas published
  * @param evaluated deltas the scorer evaluated (the others were rejected before evaluation)
  * @param raisedOwnLoss evaluated deltas that raised the loss on their own miner's assigned pages
+ * @param zeroScores evaluated deltas that scored 0 (no improvement on the round's evaluation pages)
  * @param rejected deltas rejected before evaluation, by reason
  * @param mergesAccepted rounds whose merge passed the averager's check-loss gate
- * @param mergesRefused rounds whose merge was refused (or that had nothing to merge)
+ * @param mergesRefused rounds whose merge was refused by the check-loss gate (the others of the
+ *     {@code points().size() - 1} rounds had nothing to merge: no delta scored above 0)
  * @param restarts accepted or refused merges whose step with momentum was rejected first
  */
 record RunResult(
@@ -40,6 +42,7 @@ record RunResult(
         int deltas,
         int evaluated,
         int raisedOwnLoss,
+        int zeroScores,
         Map<String, Integer> rejected,
         int mergesAccepted,
         int mergesRefused,
@@ -72,6 +75,11 @@ record RunResult(
     /** Initial minus final held-out loss. */
     double reduction() {
         return initialLoss() - finalLoss();
+    }
+
+    /** Rounds in which no delta scored above 0, so nothing was merged. */
+    int idleRounds() {
+        return points.size() - 1 - mergesAccepted - mergesRefused;
     }
 
     /** Delta bytes per round, all miners together. */

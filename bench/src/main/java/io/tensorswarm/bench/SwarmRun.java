@@ -153,6 +153,7 @@ final class SwarmRun {
         int deltas = 0;
         int evaluated = 0;
         int raised = 0;
+        int zero = 0;
         int accepted = 0;
         int refused = 0;
         int restarts = 0;
@@ -205,6 +206,7 @@ final class SwarmRun {
                 String mergeNote;
                 double score;
                 double merge;
+                int positive;
                 try (GptModel model = ModelDirectory.load(baseDir, Device.cpu())) {
                     ParameterSet baseWeights = model.parameters();
                     RoundScorer.Scores scores = scorer.score(r, model, baseWeights, revision, data.pages(), counted,
@@ -218,8 +220,12 @@ final class SwarmRun {
                             if (res.assignedImprovement() < 0) {
                                 raised++;
                             }
+                            if (!(res.score() > 0)) {
+                                zero++;
+                            }
                         }
                     }
+                    positive = scores.positive().size();
                     List<String> top = scores.positive().stream().limit(topG).map(MinerResult::hotkey).toList();
                     score = seconds(t1);
 
@@ -247,8 +253,8 @@ final class SwarmRun {
                                 result.alphas().size(), k, result.restarted() ? " from rest" : "",
                                 result.lossBefore(), result.lossAfter());
                     } else {
-                        refused++;
                         if (result != null) {
+                            refused++;
                             restarts += result.restarted() ? 1 : 0;
                             outer.restart();
                         }
@@ -264,17 +270,17 @@ final class SwarmRun {
                 points.add(new RunResult.Point(r + 1, tokens, loss));
                 RunResult.Point reference = oneMachine == null || oneMachine.points().size() <= r + 1 ? null
                         : oneMachine.points().get(r + 1);
-                progress.printf(Locale.ROOT, "swarm %s K=%d %s r=%d/%d: %,d tokens, held-out %.4f%s; %s;"
-                        + " %.0f B/delta; train %.1f s, score %.1f s, merge %.1f s%n", settings.modelName(), k, label,
-                        r + 1, settings.rounds(), tokens, loss,
+                progress.printf(Locale.ROOT, "swarm %s K=%d %s r=%d/%d: %,d tokens, held-out %.4f%s; %d of %d scored"
+                        + " above 0, %s; %.0f B/delta; train %.1f s, score %.1f s, merge %.1f s%n", settings.modelName(), k,
+                        label, r + 1, settings.rounds(), tokens, loss,
                         reference == null ? "" : String.format(Locale.ROOT, " (one machine %.4f)", reference.loss()),
-                        mergeNote, (double) roundBytes / miners.size(), train, score, merge);
+                        positive, k, mergeNote, (double) roundBytes / miners.size(), train, score, merge);
             }
         } finally {
             deleteTree(dir);
         }
         return new RunResult(label, codec, k, outerLr, momentum, points, steps, seconds(started), trainSeconds,
-                deltas == 0 ? 0 : (double) deltaBytes / deltas, fp32Bytes, deltas, evaluated, raised, rejected,
+                deltas == 0 ? 0 : (double) deltaBytes / deltas, fp32Bytes, deltas, evaluated, raised, zero, rejected,
                 accepted, refused, restarts);
     }
 
