@@ -45,8 +45,8 @@ import okhttp3.Response;
  * so the load client's signing does not compete with the server), a validator reads the
  * signed roster twice a second and Prometheus scrapes {@code /metrics} five times a second, while,
  * phase by phase, attackers run a nonce flood (a registered miner's signed heartbeats with the body
- * {@code x}, over 8 connections from 8 addresses), 200 slow-header connections, a dashboard flood, and all three at once. Prints one
- * Markdown table: for each phase, the honest heartbeats per second and their p50/p99, the roster
+ * {@code x}, over 8 connections from 8 addresses), 200 slow-header connections, a dashboard flood,
+ * and all three at once. Prints one Markdown table: for each phase, the honest heartbeats per second and their p50/p99, the roster
  * read's and the scrape's p99 and worst case, non-200 answers to honest callers, and what the
  * attackers got through.
  *
