@@ -46,9 +46,9 @@ import okhttp3.Response;
  * signed roster twice a second and Prometheus scrapes {@code /metrics} five times a second, while,
  * phase by phase, attackers run a nonce flood (a registered miner's signed heartbeats with the body
  * {@code x}, over 8 connections from 8 addresses), 200 slow-header connections, a dashboard flood,
- * and all three at once. Prints one Markdown table: for each phase, the honest heartbeats per second and their p50/p99, the roster
- * read's and the scrape's p99 and worst case, non-200 answers to honest callers, and what the
- * attackers got through.
+ * and all three at once. Prints one Markdown table: for each phase, the honest heartbeats per
+ * second and their p50/p99, the roster read's and the scrape's p99 and worst case, non-200 answers
+ * to honest callers, and what the attackers got through.
  *
  * <p>Arguments: {@code [seconds per phase (6)] [honest callers (16)] [hotkeys (256)]}. Attackers
  * use 127.0.0.50 and up, honest callers 127.0.1.x, so per-address limits do not mix them up.
