@@ -95,9 +95,9 @@ public final class HeartbeatReporter implements AutoCloseable {
         return client != null;
     }
 
-    /** Returns the orchestrator's URL, or null when {@link #off()}. */
+    /** Returns the orchestrator's URL as logs show it (no credentials), or null when {@link #off()}. */
     public String target() {
-        return client == null ? null : client.baseUrl();
+        return client == null ? null : client.shownUrl();
     }
 
     /**
@@ -170,9 +170,9 @@ public final class HeartbeatReporter implements AutoCloseable {
             }
             if (failure == null) {
                 if (wasDown) {
-                    log.info("the orchestrator {} accepts heartbeats again", client.baseUrl());
+                    log.info("the orchestrator {} accepts heartbeats again", client.shownUrl());
                 } else {
-                    log.debug("heartbeat sent to {}: {}", client.baseUrl(), heartbeat.status());
+                    log.debug("heartbeat sent to {}: {}", client.shownUrl(), heartbeat.status());
                 }
                 return true;
             }

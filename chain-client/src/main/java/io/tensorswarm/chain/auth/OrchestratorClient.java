@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tensorswarm.chain.crypto.Sr25519KeyPair;
+import io.tensorswarm.common.RedactedUrl;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -147,6 +148,11 @@ public final class OrchestratorClient implements AutoCloseable {
         return base.toString();
     }
 
+    /** Returns the base URL as logs and errors show it: without credentials ({@link RedactedUrl}). */
+    public String shownUrl() {
+        return RedactedUrl.of(base.toString());
+    }
+
     /** Returns the subnet this client serves. */
     public int netuid() {
         return netuid;
@@ -200,17 +206,17 @@ public final class OrchestratorClient implements AutoCloseable {
         try (Response response = http.newCall(request).execute()) {
             byte[] body = read(response.body());
             if (response.code() != 200) {
-                throw new OrchestratorException(response.code(), "orchestrator " + baseUrl() + " answered "
+                throw new OrchestratorException(response.code(), "orchestrator " + shownUrl() + " answered "
                         + response.code() + " to " + what + ": " + reason(body) + hint(response.code()), null);
             }
             try {
                 return JSON.readTree(body);
             } catch (IOException e) {
-                throw new OrchestratorException(response.code(), "orchestrator " + baseUrl() + " answered " + what
+                throw new OrchestratorException(response.code(), "orchestrator " + shownUrl() + " answered " + what
                         + " with a body that is not JSON", e);
             }
         } catch (IOException e) {
-            throw new OrchestratorException(0, "orchestrator " + baseUrl() + ": " + what + " got no answer: "
+            throw new OrchestratorException(0, "orchestrator " + shownUrl() + ": " + what + " got no answer: "
                     + oneLine(String.valueOf(e.getMessage())) + " (calls time out after " + timeout.toMillis() + " ms)", e);
         }
     }
@@ -219,7 +225,7 @@ public final class OrchestratorClient implements AutoCloseable {
         try {
             return JSON.treeToValue(node, type);
         } catch (IOException | IllegalArgumentException e) {
-            throw new OrchestratorException(200, "orchestrator " + baseUrl() + " answered with an unexpected "
+            throw new OrchestratorException(200, "orchestrator " + shownUrl() + " answered with an unexpected "
                     + type.getSimpleName() + ": " + oneLine(String.valueOf(e.getMessage())), e);
         }
     }

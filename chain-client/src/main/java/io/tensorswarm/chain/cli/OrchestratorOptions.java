@@ -49,7 +49,7 @@ public final class OrchestratorOptions {
         if (orchestrator == null) {
             return HeartbeatReporter.off();
         }
-        log.info("heartbeats go to {} (every {} s while waiting)", io.tensorswarm.common.RedactedUrl.of(orchestrator.baseUrl()),
+        log.info("heartbeats go to {} (every {} s while waiting)", orchestrator.shownUrl(),
                 HeartbeatReporter.DEFAULT_INTERVAL.toSeconds());
         return new HeartbeatReporter(orchestrator, HeartbeatReporter.DEFAULT_INTERVAL, HeartbeatReporter::monotonicMillis,
                 () -> metrics.error("orchestrator"));

@@ -191,6 +191,21 @@ class OrchestratorClientTest {
     }
 
     @Test
+    void credentialsInTheUrlNeverReachItsErrorsOrLogs() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        try (OrchestratorClient client = client("http://op:hunter2@127.0.0.1:" + port + "/", Duration.ofSeconds(5))) {
+            OrchestratorException e = assertThrows(OrchestratorException.class,
+                    () -> client.heartbeat(HeartbeatStats.of("miner", null)));
+            assertTrue(e.getMessage().startsWith("orchestrator http://***@127.0.0.1:" + port + "/"), e.getMessage());
+            assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+            assertEquals("http://***@127.0.0.1:" + port + "/", client.shownUrl());
+        }
+    }
+
+    @Test
     void refusesUrlsItCannotSignFor() {
         assertThrows(IllegalArgumentException.class, () -> new OrchestratorClient("127.0.0.1:8484", DAVE, 1));
         assertThrows(IllegalArgumentException.class, () -> new OrchestratorClient("ftp://host/", DAVE, 1));
