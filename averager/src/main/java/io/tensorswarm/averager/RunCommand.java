@@ -1,6 +1,7 @@
 package io.tensorswarm.averager;
 
 import io.tensorswarm.averager.merge.MergeConfig;
+import io.tensorswarm.averager.merge.MergeStateException;
 import io.tensorswarm.averager.merge.MixingConfig;
 import io.tensorswarm.averager.merge.OuterOptimizer;
 import io.tensorswarm.averager.run.AveragerRound;
@@ -261,6 +262,11 @@ public final class RunCommand implements Callable<Integer> {
                     } catch (PublishException e) {
                         metrics.error("publish");
                         failed(e, round, limit);
+                    } catch (MergeStateException e) {
+                        // The averager's own state (momentum) is unusable: every later round would fail the
+                        // same way, so stop and say which file, rather than skip rounds forever.
+                        metrics.error("state");
+                        throw e;
                     } catch (TensorswarmException e) {
                         metrics.error("round");
                         failed(e, round, limit);

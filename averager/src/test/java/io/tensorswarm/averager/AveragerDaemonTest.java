@@ -162,6 +162,24 @@ class AveragerDaemonTest {
     }
 
     @Test
+    void anUnreadableMomentumFileStopsTheDaemonNamingItInsteadOfSkippingRoundsForever() throws Exception {
+        try (Subnet s = new Subnet()) {
+            Path momentum = s.state.resolve(MomentumStore.FILE);
+            byte[] garbage = "not a safetensors file".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            Files.write(momentum, garbage);
+            try (ChildJvm averager = s.start(s.round, "bad-momentum.log")) {
+                int exit = averager.awaitExit(START);
+                String out = averager.output();
+                assertTrue(exit != 0, "exit " + exit + ": " + out);
+                assertTrue(out.contains(momentum.toString()), out);
+                assertFalse(out.contains("round failed"), "it stopped at once: " + out);
+            }
+            assertArrayEquals(garbage, Files.readAllBytes(momentum), "the file is left for the operator");
+            assertEquals(s.seeded, s.latest());
+        }
+    }
+
+    @Test
     void sigtermDuringAMergeAbandonsItBeforePublishingAndExits143WithinTheGrace() throws Exception {
         try (Subnet s = new Subnet()) {
             byte[] momentumBefore = Files.readAllBytes(s.state.resolve(MomentumStore.FILE));
