@@ -94,6 +94,8 @@ public final class MinerLoop {
     private volatile WorkerProtocol.Summary lastSummary;
     /** {@link System#nanoTime()} when the last summary arrived: the delta file was written then. */
     private volatile long summaryNanos;
+    /** {@link System#currentTimeMillis()} when the last summary arrived, to compare with the job's {@code trainUntil}. */
+    private volatile long summaryEpochMillis;
     private final LongSupplier wallMillis;
     private final BlockTimer blocks;
     private long lastDeltaBytes;
@@ -330,7 +332,7 @@ public final class MinerLoop {
                     metrics.error("deadline_missed");
                     log.warn("{} training did not finish before the deadline block {}; skipping the round", prefix,
                             clock.deadlineBlock(round));
-                    learnFinish(prefix, missedFinish(plan, 0));
+                    // Training overran its time (or started too late): nothing to learn about the finish.
                     return RoundResult.Outcome.TOO_LATE;
                 }
                 case FAILED -> {
@@ -369,10 +371,15 @@ public final class MinerLoop {
         } catch (DeadlinePassedException e) {
             metrics.error("deadline_missed");
             log.warn("{} {}; skipping the round", prefix, e.getMessage());
-            learnFinish(prefix, missedFinish(plan, finishSeconds()));
+            if (lastSummary != null) {
+                learnFinish(prefix, TrainingBudget.afterMiss(plan, finishSeconds(), trainingKeptItsTime(job),
+                        (clock.roundBlocks() - clock.deadlineMarginBlocks()) * plan.blockMillis()));
+            }
             return RoundResult.Outcome.TOO_LATE;
         }
-        learnFinish(prefix, finishSeconds());
+        if (lastSummary != null) {
+            learnFinish(prefix, finishSeconds());
+        }
         // The commitment is public now: the delta follows it, in the upload window, even when a stop
         // was requested meanwhile.
         String waiting = prefix + " committed delta " + DeltaPublication.shortHash(committed.deltaSha256())
@@ -421,13 +428,11 @@ public final class MinerLoop {
         return s == null ? 0 : s.finishSeconds() + (System.nanoTime() - summaryNanos) / 1e9;
     }
 
-    /**
-     * Returns the finish time to remember after a round missed its deadline: at least twice the reserve it
-     * had, so the next rounds keep more (at most the whole submission window).
-     */
-    private double missedFinish(TrainingBudget.Plan plan, double measured) {
-        double window = (clock.roundBlocks() - clock.deadlineMarginBlocks()) * plan.blockMillis() / 1000.0;
-        return Math.min(window, Math.max(measured, 2 * plan.reserveMillis() / 1000.0));
+    /** Returns whether the last training ended by its job's {@code trainUntil} (a quarter second of slack). */
+    private boolean trainingKeptItsTime(TrainJob job) {
+        WorkerProtocol.Summary s = lastSummary;
+        long trainingEnd = summaryEpochMillis - Math.round(s.finishSeconds() * 1000);
+        return job.trainUntil() != null && trainingEnd <= job.trainUntil().toEpochMilli() + 250;
     }
 
     /** Remembers a round's finish time in the journal (a failure to write it costs the round nothing). */
@@ -471,6 +476,7 @@ public final class MinerLoop {
             metrics.tokensPerSecond(s.tokensPerSecond());
             numbers = new Numbers((long) s.steps(), s.finalLoss(), s.tokensPerSecond());
             summaryNanos = System.nanoTime();
+            summaryEpochMillis = System.currentTimeMillis();
             lastSummary = s;
             log.info("{} trained {} steps in {} s: loss {} -> {}, {} tokens/s; global step {}", prefix, s.steps(),
                     String.format(Locale.ROOT, "%.1f", s.seconds()), String.format(Locale.ROOT, "%.4f", s.firstLoss()),

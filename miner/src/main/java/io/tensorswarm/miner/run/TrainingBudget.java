@@ -12,7 +12,8 @@ import java.util.List;
  * <p>The reserve is learned from the miner's own last rounds ({@link MinerState#recentFinishSeconds()}):
  * {@value #SAFETY} times the longest recent finish, plus one block (a commitment lands at a block
  * boundary). With no history it is a conservative first guess: a quarter of the round's submission
- * window, at least {@value #FIRST_GUESS_BLOCKS} blocks.
+ * window, at least {@value #FIRST_GUESS_BLOCKS} blocks. A round whose commitment came too late although
+ * its training kept to its time teaches more than its measured finish ({@link #afterMiss}).
  */
 final class TrainingBudget {
     static final double SAFETY = 1.5;
@@ -39,6 +40,20 @@ final class TrainingBudget {
         long window = (clock.roundBlocks() - clock.deadlineMarginBlocks()) * block;
         long reserve = reserveMillis(recentFinishSeconds, block, window);
         return new Plan(untilDeadline - reserve, reserve, untilDeadline, block);
+    }
+
+    /**
+     * Returns the finish time to remember after a round trained, then committed too late: what it measured,
+     * and when the training had kept to its time (so the reserve itself fell short) at least twice the
+     * reserve it had, so the next rounds keep more; at most the whole submission window. A training that
+     * overran its time (a late start, a forced first step) says nothing against the reserve.
+     *
+     * @param measuredSeconds from the end of training to the failed commitment
+     * @param trainingKeptItsTime whether the training ended by the time it was given
+     */
+    static double afterMiss(Plan plan, double measuredSeconds, boolean trainingKeptItsTime, long windowMillis) {
+        double grown = trainingKeptItsTime ? Math.max(measuredSeconds, 2 * plan.reserveMillis() / 1000.0) : measuredSeconds;
+        return Math.min(windowMillis / 1000.0, grown);
     }
 
     /** Returns the reserve for finishes of {@code recentFinishSeconds} (none: the first guess); see the class doc. */

@@ -312,6 +312,11 @@ class MinerLoopTest {
                 new RoundResult(1, RoundResult.Outcome.PUBLISHED)), results);
         assertPublished(1, revision);
         assertEquals(Optional.empty(), minerStore.stat(StorageLayout.deltaKey(0, hotkey.ss58Address())));
+        List<Double> finishes = new MinerState(tmp.resolve("state")).recentFinishSeconds();
+        assertEquals(2, finishes.size(), finishes.toString());
+        assertTrue(finishes.get(0) >= 2 * 54, "training kept its time and the commitment was late: twice the first "
+                + "guess of 54 s is remembered, so the next rounds keep more: " + finishes);
+        assertTrue(finishes.get(1) < 54, "round 1 measured its own finish: " + finishes);
     }
 
     @Test
@@ -531,6 +536,8 @@ class MinerLoopTest {
             assertEquals(1.0, metric(text, "tensorswarm_errors_total{kind=\"worker\"}"));
             assertEquals(0.0, metric(text, "tensorswarm_rounds_completed_total"));
         }
+        assertEquals(List.of(), new MinerState(tmp.resolve("state")).recentFinishSeconds(),
+                "a worker killed at the deadline or failed says nothing about the time to encode and commit");
     }
 
     @Test

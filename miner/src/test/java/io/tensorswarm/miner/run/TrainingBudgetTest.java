@@ -66,4 +66,13 @@ class TrainingBudgetTest {
         TrainingBudget.Plan late = TrainingBudget.plan(CLOCK, timer, 1, 117_000, List.of(2.0));
         assertEquals(700 - 4_000, late.trainMillis(), "too late to train: the worker still takes its one step");
     }
+
+    @Test
+    void aMissAfterTrainingThatKeptItsTimeDoublesTheReserveAndAnOverrunTeachesOnlyWhatItMeasured() {
+        TrainingBudget.Plan plan = new TrainingBudget.Plan(100_000, 20_000, 120_000, 12_000);
+        assertEquals(40.0, TrainingBudget.afterMiss(plan, 3.0, true, 216_000), "the reserve fell short: twice it");
+        assertEquals(55.0, TrainingBudget.afterMiss(plan, 55.0, true, 216_000), "or what it measured, if more");
+        assertEquals(3.0, TrainingBudget.afterMiss(plan, 3.0, false, 216_000), "training overran: not the reserve's fault");
+        assertEquals(30.0, TrainingBudget.afterMiss(plan, 3.0, true, 30_000), "never more than the whole window");
+    }
 }
