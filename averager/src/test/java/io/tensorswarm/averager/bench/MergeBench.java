@@ -16,6 +16,7 @@ import io.tensorswarm.common.protocol.DeltaCodec;
 import io.tensorswarm.common.protocol.DeltaCodecs;
 import io.tensorswarm.common.protocol.SparseDelta;
 import io.tensorswarm.common.protocol.SparseTensor;
+import io.tensorswarm.common.tensor.Deltas;
 import io.tensorswarm.common.tensor.NamedTensor;
 import io.tensorswarm.common.tensor.ParameterSet;
 import java.util.ArrayList;
@@ -29,15 +30,19 @@ import java.util.SplittableRandom;
  * model, as {@code averager run} does it every round.
  *
  * <p>Usage: {@code MergeBench [preset=gpt2] [deltas=2] [fitPages=2] [checkPages=2] [iterations=3]
- * [precision=fp32] [batch=1] [codec=fp32] [form]} (batch: {@code --merge.batch-size}, pages per
- * forward/backward pass). Deltas are small Gaussian perturbations (their values do not change the
+ * [precision=fp32] [batch=1] [codec=fp32] [form=sparse] [reps=1]} (batch: {@code --merge.batch-size},
+ * pages per forward/backward pass; reps: merges timed, the fastest reported). Deltas are small Gaussian perturbations (their values do not change the
  * memory); with {@code codec} {@code fp32} they are merged dense, as every dense codec's are; with a
  * sparse codec ({@code sparseloco}, {@code topk}) each is encoded at the codec's defaults and decoded
  * in {@code form} {@code sparse} (the default: {@link DeltaCodec#decodeSparse}, what the averager
  * merges now) or {@code dense} ({@link DeltaCodec#decode}, what it merged before). Deltas are built
  * one tensor at a time, so building them leaves little garbage. Pages are random tokens of the
  * model's full context. Prints the process's peak resident set (VmHWM, heap and libtorch together),
- * the bytes the deltas hold and the heap in use once they are built, against the F32 model size.
+ * the bytes the deltas hold and the heap in use once they are built, against the F32 model size, the
+ * merge's wall time, and the host arithmetic of one mixing pass alone (every tensor's mixed delta
+ * {@code Σ α_i δ_i} and the G dot products with a gradient-sized array, as the merge forms them: {@link
+ * Deltas#weightedSum} when all deltas are dense, else one accumulator per tensor), which is what G
+ * and the deltas' form change; the rest is libtorch's forward and backward passes.
  */
 public final class MergeBench {
     private MergeBench() {}
@@ -53,20 +58,28 @@ public final class MergeBench {
         DeltaCodec codec = DeltaCodecs.forName(args.length > 7 ? args[7] : "fp32");
         boolean sparse = codec.decodesSparse() && !(args.length > 8 && args[8].equals("dense"));
         String form = codec.name() + (codec.decodesSparse() ? (sparse ? " sparse" : " decoded dense") : " dense");
+        int reps = Integer.parseInt(args.length > 9 ? args[9] : "1");
         TorchRuntime.configure();
         GptConfig config = GptConfig.preset(preset).withDropout(0);
         double modelMib = config.parameterCount() * 4.0 / (1 << 20);
-        long start = System.nanoTime();
-        MergeResult result;
+        MergeResult result = null;
         double deltaMib;
         double liveMib;
+        double seconds = Double.POSITIVE_INFINITY;
+        double hostSeconds = Double.POSITIVE_INFINITY;
         try (GptModel model = GptModel.create(config, 0, Device.cpu())) {
             ParameterSet base = model.parameters();
             System.err.printf(Locale.ROOT, "bench: building %d %s deltas (%s)%n", deltas, preset, form);
             List<HotkeyDelta> list = new ArrayList<>();
+            List<ParameterSet> dense = sparse ? null : new ArrayList<>(); // the same sets, for the host pass
             long deltaBytes = 0;
             for (int i = 0; i < deltas; i++) {
-                HotkeyDelta d = delta("miner-" + i, base, codec, sparse, i);
+                ParameterSet set = sparse ? null : denseDelta(base, codec, i);
+                HotkeyDelta d = sparse ? new HotkeyDelta("miner-" + i, sparseDelta(base, codec, i))
+                        : new HotkeyDelta("miner-" + i, set);
+                if (!sparse) {
+                    dense.add(set);
+                }
                 deltaBytes += d.delta().heapBytes();
                 list.add(d);
             }
@@ -75,17 +88,24 @@ public final class MergeBench {
             List<int[]> pages = randomPages(config, fit + check);
             System.err.printf(Locale.ROOT, "bench: merging %d %s deltas (%d fit, %d check pages, %d iterations, %s, %s)%n",
                     deltas, preset, fit, check, iterations, precision, form);
-            long mergeStart = System.nanoTime();
-            result = new Merger(new MergeConfig(MixingConfig.defaults().withIterations(iterations).withBatchSize(batch), batch,
-                    precision))
-                    .merge(model, base, list, pages.subList(0, fit), pages.subList(fit, fit + check),
-                            new OuterOptimizer(0.7f, 0.9f));
-            start = mergeStart;
+            Merger merger = new Merger(new MergeConfig(MixingConfig.defaults().withIterations(iterations)
+                    .withBatchSize(batch), batch, precision));
+            for (int r = 0; r < reps; r++) {
+                long mergeStart = System.nanoTime();
+                result = merger.merge(model, base, list, pages.subList(0, fit), pages.subList(fit, fit + check),
+                        new OuterOptimizer(0.7f, 0.9f));
+                seconds = Math.min(seconds, (System.nanoTime() - mergeStart) / 1e9);
+                result = result.accepted() ? result : result.withoutWeights();
+            }
+            for (int r = 0; r < Math.max(3, reps); r++) {
+                hostSeconds = Math.min(hostSeconds, hostPassSeconds(base, list, dense));
+            }
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
         Runtime rt = Runtime.getRuntime();
         double heapMib = (rt.totalMemory() - rt.freeMemory()) / (double) (1 << 20);
         double peakMib = PeakMemory.residentMib();
+        System.err.printf(Locale.ROOT, "heap in use after the merge: %.0f MiB%n", heapMib);
+        System.err.flush();
         System.out.printf(Locale.ROOT, "### One averager merge: %s, %d deltas (%s), %d fit + %d check pages of %d tokens, "
                 + "%d mixing iterations, batch %d, %s%n%n", preset, deltas, form, fit, check, config.nPositions(), iterations,
                 batch, precision);
@@ -98,41 +118,80 @@ public final class MergeBench {
         System.out.printf(Locale.ROOT, "| peak resident MiB (process) | %,.0f | %.2fx |%n", peakMib, peakMib / modelMib);
         System.out.printf(Locale.ROOT, "| -Xmx MiB | %,.0f | %.2fx |%n", rt.maxMemory() / (double) (1 << 20),
                 rt.maxMemory() / (double) (1 << 20) / modelMib);
-        System.out.printf(Locale.ROOT, "| merge wall time s | %.2f | |%n", seconds);
+        System.out.printf(Locale.ROOT, "| merge wall time s (fastest of %d) | %.2f | |%n", reps, seconds);
+        System.out.printf(Locale.ROOT, "| host arithmetic of one mixing pass s | %.4f | |%n", hostSeconds);
         System.out.printf(Locale.ROOT, "%naccepted %s, check loss %.4f -> %.4f%n", result.accepted(),
                 result.lossBefore(), result.lossAfter());
-        System.out.printf(Locale.ROOT, "tsv\t%s\t%d\t%s\t%.1f\t%.0f\t%.0f\t%.2f%n", preset, deltas, form, deltaMib, liveMib,
-                peakMib, seconds);
-        System.err.printf(Locale.ROOT, "heap in use after the merge: %.0f MiB%n", heapMib);
+        System.out.printf(Locale.ROOT, "tsv\t%s\t%d\t%s\t%.1f\t%.0f\t%.0f\t%.2f\t%.4f%n", preset, deltas, form, deltaMib,
+                liveMib, peakMib, seconds, hostSeconds);
     }
 
     /**
-     * Returns miner {@code seed}'s delta: a Gaussian perturbation, dense for a dense codec, else
-     * encoded and decoded one tensor at a time, kept sparse or decoded dense.
+     * Returns the seconds of one mixing pass's host arithmetic: per tensor, the mixed delta as the
+     * merge forms it ({@link Deltas#weightedSum} of {@code dense} when every delta is dense, else
+     * one accumulator each delta adds into) and each delta's dot product with a gradient-sized array.
      */
-    private static HotkeyDelta delta(String hotkey, ParameterSet like, DeltaCodec codec, boolean sparse, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        ParameterSet.Builder dense = ParameterSet.builder();
-        List<SparseTensor> kept = new ArrayList<>();
-        for (NamedTensor t : like) {
-            float[] v = new float[(int) t.elementCount()];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = (float) (rnd.nextGaussian() * 1e-3);
-            }
-            NamedTensor x = NamedTensor.ofFloats(t.name(), t.shape(), v);
-            if (!codec.decodesSparse()) {
-                dense.add(x);
-                continue;
-            }
-            ParameterSet one = ParameterSet.builder().add(x).build();
-            ParameterSet stored = codec.encode(one);
-            if (sparse) {
-                kept.add(codec.decodeSparse(stored, one).require(t.name()));
+    private static double hostPassSeconds(ParameterSet base, List<HotkeyDelta> deltas, List<ParameterSet> dense) {
+        float[] alphas = new float[deltas.size()];
+        java.util.Arrays.fill(alphas, 1f / deltas.size());
+        long start = System.nanoTime();
+        double sink = 0;
+        for (NamedTensor t : base) {
+            float[] mixed;
+            if (dense != null) {
+                mixed = Deltas.weightedSum(dense, t.name(), alphas);
             } else {
-                dense.add(codec.decode(stored, one).require(t.name()));
+                mixed = new float[(int) t.elementCount()];
+                for (int k = 0; k < deltas.size(); k++) {
+                    deltas.get(k).delta().addScaled(t.name(), alphas[k], mixed);
+                }
+            }
+            for (HotkeyDelta d : deltas) {
+                sink += d.delta().dot(t.name(), mixed);
             }
         }
-        return sparse ? new HotkeyDelta(hotkey, new SparseDelta(kept)) : new HotkeyDelta(hotkey, dense.build());
+        if (Double.isNaN(sink)) {
+            System.err.println("bench: NaN dot product");
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** Returns a Gaussian perturbation of {@code t}'s shape (seeded per miner and tensor). */
+    private static NamedTensor perturbation(NamedTensor t, SplittableRandom rnd) {
+        float[] v = new float[(int) t.elementCount()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (rnd.nextGaussian() * 1e-3);
+        }
+        return NamedTensor.ofFloats(t.name(), t.shape(), v);
+    }
+
+    /**
+     * Returns miner {@code seed}'s dense delta: a perturbation, or for a sparse codec its encoding
+     * decoded dense (what the averager merged before), built one tensor at a time.
+     */
+    private static ParameterSet denseDelta(ParameterSet like, DeltaCodec codec, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        ParameterSet.Builder out = ParameterSet.builder();
+        for (NamedTensor t : like) {
+            NamedTensor x = perturbation(t, rnd);
+            if (codec.decodesSparse()) {
+                ParameterSet one = ParameterSet.builder().add(x).build();
+                x = codec.decode(codec.encode(one), one).require(t.name());
+            }
+            out.add(x);
+        }
+        return out.build();
+    }
+
+    /** Returns miner {@code seed}'s perturbation encoded in {@code codec} and decoded sparse, a tensor at a time. */
+    private static SparseDelta sparseDelta(ParameterSet like, DeltaCodec codec, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        List<SparseTensor> kept = new ArrayList<>();
+        for (NamedTensor t : like) {
+            ParameterSet one = ParameterSet.builder().add(perturbation(t, rnd)).build();
+            kept.add(codec.decodeSparse(codec.encode(one), one).require(t.name()));
+        }
+        return new SparseDelta(kept);
     }
 
     /** Returns the heap in use after a full collection, in MiB. */

@@ -149,6 +149,14 @@ class HostileSparseDeltaTest {
     }
 
     @Test
+    void topkRefusesAFractionThatIsNotAPlainDecimalOnOneLine() {
+        for (String bad : new String[] {"0.5\nx", "5e-1", "1.0000000001", "0"}) {
+            ParameterSet stored = topk().toBuilder().putMetadata(TopKCodec.FRACTION_KEY, bad).build();
+            refusedByBothPaths(new TopKCodec(), stored, LAYOUT, Kind.BAD_PARAMETER, null);
+        }
+    }
+
+    @Test
     void topkRefusesAHeaderClaimingHugeTensorsBeforeAnyDataIsRead() {
         long huge = 1L << 40;
         SafetensorsHeader claim = SafetensorsHeader.builder().add("w.__idx", DType.I64, new long[] {huge})
@@ -215,7 +223,8 @@ class HostileSparseDeltaTest {
         DeltaCodecException e = assertThrows(DeltaCodecException.class,
                 () -> new SparseLocoCodec().checkHeader(claim, ONE_CHUNK));
         assertEquals(Kind.SHAPE, e.kind());
-        for (String[] parameters : new String[][] {{"1073741824", "4"}, {"64", "65"}, {"64", "0"}, {"64", "4e0"}}) {
+        for (String[] parameters : new String[][] {{"1073741824", "4"}, {"64", "65"}, {"64", "0"}, {"64", "4e0"},
+            {"64\n", "4"}}) {
             ParameterSet bad = valid.toBuilder().putMetadata(SparseLocoCodec.CHUNK_KEY, parameters[0])
                     .putMetadata(SparseLocoCodec.KEEP_KEY, parameters[1]).build();
             refusedByBothPaths(new SparseLocoCodec(), bad, ONE_CHUNK, Kind.BAD_PARAMETER, null);
