@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.LongPredicate;
+import java.util.function.LongSupplier;
 
 /**
  * Picks page indices deterministically from a seed, so that anyone can recompute a miner's
@@ -112,6 +113,36 @@ public final class PageSampler {
             }
         }
         return out;
+    }
+
+    /**
+     * Returns the outputs of {@link #sample(byte[], long, int)} one at a time, for as many as are asked:
+     * the {@code k}-th call returns {@code sample(seed, count, N)[k]} for every {@code N > k} (the lazy
+     * Fisher-Yates shuffle draws output {@code k} from the first words only, so a longer sample extends a
+     * shorter one). Memory grows with the outputs drawn in the current pass, not with how many might be.
+     * Not thread-safe.
+     *
+     * @throws IllegalArgumentException when {@code count < 1}
+     */
+    public static LongSupplier sequence(byte[] seed, long count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("need count >= 1, got count=" + count);
+        }
+        PageSampler random = new PageSampler(seed);
+        Map<Long, Long> swapped = new HashMap<>();
+        long[] i = {0};
+        return () -> {
+            long p = i[0]++ % count;
+            if (p == 0) {
+                swapped.clear();
+            }
+            long j = p + random.uniform(count - p);
+            long atP = swapped.getOrDefault(p, p);
+            long atJ = swapped.getOrDefault(j, j);
+            swapped.put(j, atP);
+            swapped.put(p, atJ);
+            return atJ;
+        };
     }
 
     private static byte[] tagged(String tag, byte[] payload) {

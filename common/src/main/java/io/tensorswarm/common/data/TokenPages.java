@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.LongPredicate;
+import java.util.function.LongSupplier;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
@@ -174,6 +175,16 @@ public final class TokenPages implements AutoCloseable {
     /** Returns the pages of {@link #pageIndicesFor}. */
     public List<int[]> pagesFor(long round, String hotkey, int n) {
         return pages(pageIndicesFor(round, hotkey, n));
+    }
+
+    /**
+     * Returns the page sequence of {@code hotkey} in {@code round}, drawn lazily: its first {@code n}
+     * values are {@link #pageIndicesFor pageIndicesFor(round, hotkey, n)} for every {@code n}, so a miner
+     * that trains on more pages than it was assigned continues its own sequence (distinct for the first
+     * {@link #pageCount()} values). Not thread-safe.
+     */
+    public LongSupplier pageSequenceFor(long round, String hotkey) {
+        return PageSampler.sequence(PageSampler.assignedSeed(round, hotkey, fingerprint), pageCount());
     }
 
     /**

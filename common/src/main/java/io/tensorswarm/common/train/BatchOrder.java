@@ -2,60 +2,60 @@ package io.tensorswarm.common.train;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
+import java.util.Objects;
 
 /**
- * Returns batches of pages in a deterministic shuffled order: a seeded permutation of all pages,
- * consumed batch by batch, and a fresh permutation from the same random stream when it runs out.
- * The same pages and seed give the same sequence of batches on every machine.
+ * Returns batches of pages from a {@link PageOrder}, consumed page by page. Over a list of pages it is
+ * a deterministic shuffled order: a seeded permutation of all pages, consumed batch by batch, and a
+ * fresh permutation from the same random stream when it runs out ({@link PageOrder#cycling}). The
+ * same pages and seed give the same sequence of batches on every machine.
  */
 public final class BatchOrder {
-    private final List<int[]> pages;
+    private final PageOrder pages;
     private final int batchSize;
-    private final SplittableRandom random;
-    private final int[] order;
-    private int next;
 
     /**
-     * Creates a sampler.
+     * Creates a sampler over shuffled passes of {@code pages}.
      *
      * @throws IllegalArgumentException when there are no pages or the batch size is not positive
      */
     public BatchOrder(List<int[]> pages, int batchSize, long seed) {
+        this(PageOrder.cycling(checkBatch(pages, batchSize), seed), batchSize);
+    }
+
+    /**
+     * Creates a sampler that cuts {@code pages} into batches of {@code batchSize}.
+     *
+     * @throws IllegalArgumentException when the batch size is not positive
+     */
+    public BatchOrder(PageOrder pages, int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be positive");
+        }
+        this.pages = Objects.requireNonNull(pages, "pages");
+        this.batchSize = batchSize;
+    }
+
+    private static List<int[]> checkBatch(List<int[]> pages, int batchSize) {
         if (pages.isEmpty()) {
             throw new IllegalArgumentException("no training pages");
         }
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be positive");
         }
-        this.pages = List.copyOf(pages);
-        this.batchSize = batchSize;
-        this.random = new SplittableRandom(seed);
-        this.order = new int[pages.size()];
-        reshuffle();
+        return pages;
     }
 
-    private void reshuffle() {
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int tmp = order[i];
-            order[i] = order[j];
-            order[j] = tmp;
-        }
-        next = 0;
+    /** Returns the page order the batches are cut from. */
+    public PageOrder pageOrder() {
+        return pages;
     }
 
     /** Returns the next batch of {@code batchSize} pages. */
     public List<int[]> nextBatch() {
         List<int[]> batch = new ArrayList<>(batchSize);
         while (batch.size() < batchSize) {
-            if (next == order.length) {
-                reshuffle();
-            }
-            batch.add(pages.get(order[next++]));
+            batch.add(pages.next());
         }
         return batch;
     }

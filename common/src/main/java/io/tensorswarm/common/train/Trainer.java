@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * Trains a {@link GptModel} in place on token pages with the causal language-model loss, AdamW,
  * warm-up plus cosine learning rate and global-norm clipping, as {@link TrainConfig} says.
  *
- * <p>Each step draws {@code batchSize} pages from a {@link BatchOrder} seeded with the config's
- * seed, runs forward and backward inside its own NDManager sub-scope, updates the weights, and reads
+ * <p>Each step draws {@code batchSize} pages from a {@link BatchOrder}: over a list of pages,
+ * shuffled passes seeded with the config's seed; over a {@link PageOrder}, that order (a miner's
+ * assigned pages first, then fresh pages of its sequence), runs forward and backward inside its own NDManager sub-scope, updates the weights, and reads
  * exactly one value back from the device per batch: its loss. With {@code gradAccum = N}, a step draws
  * N micro-batches in turn (the same pages as one batch of {@code N x batchSize}), backpropagates each
  * micro-batch's summed loss divided by the step's predicted tokens, and updates once: the same update
@@ -102,7 +103,30 @@ public final class Trainer implements AutoCloseable {
      * @throws TrainingDivergedException when a step's loss is not finite
      */
     public TrainResult train(List<int[]> pages, TrainingListener listener, TrainingDeadline deadline) {
-        BatchOrder sampler = new BatchOrder(pages, config.batchSize(), config.seed());
+        return train(PageOrder.cycling(pages, config.seed()), listener, deadline);
+    }
+
+    /**
+     * Runs {@code config.steps()} steps on pages drawn from {@code pages} and returns the per-step losses.
+     *
+     * @throws IllegalArgumentException when a page is malformed
+     * @throws TrainingDivergedException when a step's loss is not finite
+     */
+    public TrainResult train(PageOrder pages, TrainingListener listener) {
+        return train(pages, listener, TrainingDeadline.NONE);
+    }
+
+    /**
+     * Runs up to {@code config.steps()} steps on pages drawn in turn from {@code pages} (a miner's round:
+     * its assigned pages first, then fresh ones, see {@link PageOrder}), stopping before a step that
+     * would end after {@code deadline} (at least one step runs), and returns the per-step losses. The
+     * order is consumed: {@link PageOrder#served()} afterwards says how many pages were trained on.
+     *
+     * @throws IllegalArgumentException when a page is malformed
+     * @throws TrainingDivergedException when a step's loss is not finite
+     */
+    public TrainResult train(PageOrder pages, TrainingListener listener, TrainingDeadline deadline) {
+        BatchOrder sampler = new BatchOrder(pages, config.batchSize());
         if (model.config().embdPdrop() > 0 || model.config().attnPdrop() > 0 || model.config().residPdrop() > 0) {
             JniUtils.setSeed(config.seed()); // dropout masks come from libtorch's global generator
         }
