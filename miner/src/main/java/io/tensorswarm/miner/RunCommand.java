@@ -136,6 +136,13 @@ public final class RunCommand implements Callable<Integer> {
                     + "just the time to encode and commit (default: ${DEFAULT-VALUE}; env TS_TRAIN_STEPS).")
     int steps;
 
+    @Option(names = "--train.max-pages", defaultValue = "${env:TS_TRAIN_MAX_PAGES:-0}", paramLabel = "<n>",
+            description = "Most distinct pages per round: the --pages assigned ones first, then fresh pages of this "
+                    + "miner's own page sequence, each once, for as long as it trains; after n, passes over them all "
+                    + "again. Bounded by the corpus; 0 = 64 x --pages; --pages = the assigned pages only (default: "
+                    + "${DEFAULT-VALUE}; env TS_TRAIN_MAX_PAGES).")
+    int maxPages;
+
     @Option(names = "--train.warmup", defaultValue = "${env:TS_TRAIN_WARMUP:-100}", paramLabel = "<n>",
             description = "Learning-rate warm-up over the miner's first n optimizer steps, counted across rounds and "
                     + "restarts with the AdamW state in --state.dir (default: ${DEFAULT-VALUE}; env TS_TRAIN_WARMUP).")
@@ -224,6 +231,10 @@ public final class RunCommand implements Callable<Integer> {
             throw new ExitException(ExitCodes.USAGE, "--train.steps, --train.warmup and --train.decay-steps must not be "
                     + "negative");
         }
+        if (maxPages != 0 && maxPages < pages) {
+            throw new ExitException(ExitCodes.USAGE, "--train.max-pages " + maxPages + " is below --pages " + pages
+                    + " (0 = " + DEFAULT_MAX_PAGES_PER_ASSIGNED + " x --pages)");
+        }
         TorchRuntime.device(device);
         Path dataPath = DataSources.resolve(data, dataCache);
         Sr25519KeyPair hotkey = Wallet.at(walletOptions.paths()).hotkey();
@@ -242,7 +253,7 @@ public final class RunCommand implements Callable<Integer> {
                 // The embedded chain knows its block time; on another the miner assumes Bittensor's until it has measured.
                 Duration blockTime = chain instanceof LocalChain local ? local.blockTime() : MinerSettings.DEFAULT_BLOCK_TIME;
                 MinerSettings settings = new MinerSettings(netuid, storageLocation, clock, dataPath, textField, tokenCache,
-                        device, pages, steps, batchSize, gradAccum, precisionOption.get(), learningRate, warmupSteps,
+                        device, pages, maxPages(), steps, batchSize, gradAccum, precisionOption.get(), learningRate, warmupSteps,
                         decaySteps, codec, stateDir, once ? 1 : rounds, poll, maxModelBytes, blockTime);
                 // After a commitment the upload window is waited for on the real clock: a stop does not cut it short.
                 new MinerLoop(settings, chain, hotkey, base, ownStoreDecorator.apply(own), runner, sleeper, Sleeper.SYSTEM,
@@ -250,6 +261,14 @@ public final class RunCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** {@code --train.max-pages}, 0 meaning this many times {@code --pages}. */
+    static final int DEFAULT_MAX_PAGES_PER_ASSIGNED = 64;
+
+    /** Returns the cap on distinct pages per round: {@code --train.max-pages}, or 64 x {@code --pages} for 0. */
+    int maxPages() {
+        return maxPages != 0 ? maxPages : (int) Math.min(Integer.MAX_VALUE, (long) DEFAULT_MAX_PAGES_PER_ASSIGNED * pages);
     }
 
     private List<String> jvmArgs() {

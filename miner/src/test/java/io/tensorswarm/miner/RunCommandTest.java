@@ -117,6 +117,22 @@ class RunCommandTest {
         assertTrue(noTraining.err().contains("--round.deadline-margin 9"), noTraining.err());
     }
 
+    @Test
+    void trainMaxPagesDefaultsTo64TimesThePagesAndMayNotFallBelowThem() {
+        assumeTrue(System.getenv("TS_TRAIN_MAX_PAGES") == null && System.getenv("TS_PAGES") == null);
+        RunCommand byDefault = new RunCommand();
+        new CommandLine(byDefault).parseArgs("--pages", "24");
+        assertEquals(24 * 64, byDefault.maxPages());
+        RunCommand set = new RunCommand();
+        new CommandLine(set).parseArgs("--pages", "24", "--train.max-pages", "100");
+        assertEquals(100, set.maxPages());
+        String[] base = {"--netuid", "1", "--storage.location", "file:///tmp/x", "--base.location", "file:///tmp/y",
+            "--data", "x.txt"};
+        CliRun below = CliRun.of(new RunCommand(), concat(base, "--pages", "24", "--train.max-pages", "23"));
+        assertEquals(ExitCodes.USAGE, below.exitCode(), below.err());
+        assertTrue(below.err().contains("--train.max-pages 23 is below --pages 24"), below.err());
+    }
+
     private static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each step draws {@code batchSize} pages from a {@link BatchOrder}: over a list of pages,
  * shuffled passes seeded with the config's seed; over a {@link PageOrder}, that order (a miner's
- * assigned pages first, then fresh pages of its sequence), runs forward and backward inside its own NDManager sub-scope, updates the weights, and reads
- * exactly one value back from the device per batch: its loss. With {@code gradAccum = N}, a step draws
- * N micro-batches in turn (the same pages as one batch of {@code N x batchSize}), backpropagates each
+ * assigned pages first, then fresh pages of its sequence), runs forward and backward inside its own
+ * NDManager sub-scope, updates the weights, and reads exactly one value back from the device per
+ * batch: its loss. With {@code gradAccum = N}, a step draws N micro-batches in turn (the same pages as one batch of {@code N x batchSize}), backpropagates each
  * micro-batch's summed loss divided by the step's predicted tokens, and updates once: the same update
  * as the large batch, with one micro-batch's activations in memory. The optimizer state lives as long as the
  * trainer, so consecutive {@link #train} calls continue the same AdamW moments; it can also be saved

@@ -304,8 +304,11 @@ public final class MinerLoop {
             TrainJob job = job(round, revision, baseDir, work,
                     Instant.ofEpochMilli(System.currentTimeMillis() + plan.trainMillis()));
             String steps = settings.maxSteps() > 0 ? "at most " + settings.maxSteps() + " steps, " : "";
-            log.info("{} training base {} on {} pages for {}up to {} s (the deadline in {} s, {} s kept to encode and "
-                    + "commit; blocks of {} s)", prefix, shortHash(revision), settings.pages(), steps,
+            String pages = settings.maxPages() > settings.pages()
+                    ? settings.pages() + " pages, then up to " + (settings.maxPages() - settings.pages()) + " fresh ones,"
+                    : settings.pages() + " pages";
+            log.info("{} training base {} on {} for {}up to {} s (the deadline in {} s, {} s kept to encode and "
+                    + "commit; blocks of {} s)", prefix, shortHash(revision), pages, steps,
                     seconds(plan.trainMillis()), seconds(plan.untilDeadlineMillis()), seconds(plan.reserveMillis()),
                     seconds(plan.blockMillis()));
             if (plan.trainMillis() <= 0) {
@@ -404,7 +407,8 @@ public final class MinerLoop {
     private TrainJob job(long round, String revision, Path baseDir, Path work, Instant trainUntil) {
         Path residual = settings.usesErrorFeedback() ? settings.stateDir().resolve(MinerSettings.RESIDUAL_FILE) : null;
         return new TrainJob(baseDir, revision, settings.data(), settings.textField(), settings.tokenCache(),
-                settings.device(), round, hotkeySs58, settings.pages(), settings.maxSteps(), trainUntil,
+                settings.device(), round, hotkeySs58, settings.pages(), settings.maxPages(), settings.maxSteps(),
+                trainUntil,
                 settings.batchSize(), settings.gradAccum(), settings.precision(), settings.learningRate(),
                 settings.warmupSteps(), settings.decaySteps(), settings.codec(),
                 residual, residual == null ? null : work.resolve("residual.safetensors"),

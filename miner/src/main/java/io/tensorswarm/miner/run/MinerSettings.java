@@ -19,6 +19,8 @@ import java.util.Objects;
  * @param tokenCache token cache folder, or {@code null}
  * @param device {@code cpu}, {@code cuda}, {@code cuda:N}
  * @param pages assigned pages per round
+ * @param maxPages most distinct pages trained on per round: the assigned ones first, then fresh pages of the
+ *     miner's own page sequence ({@code --train.max-pages}); {@code pages} for the assigned pages only
  * @param maxSteps most inner optimizer steps per round, 0 for no cap: train until the deadline leaves
  *     just the time to encode and commit ({@code --train.steps})
  * @param batchSize pages per micro-batch
@@ -43,6 +45,7 @@ public record MinerSettings(
         Path tokenCache,
         String device,
         int pages,
+        int maxPages,
         int maxSteps,
         int batchSize,
         int gradAccum,
@@ -82,12 +85,26 @@ public record MinerSettings(
         if (pages < 1 || batchSize < 1 || gradAccum < 1 || !(learningRate > 0) || maxRounds < 0) {
             throw new IllegalArgumentException("pages, batch size, grad accumulation and learning rate must be positive");
         }
+        if (maxPages < pages) {
+            throw new IllegalArgumentException("max pages " + maxPages + " must not be below the " + pages
+                    + " assigned pages");
+        }
         if (maxSteps < 0 || warmupSteps < 0 || decaySteps < 0) {
             throw new IllegalArgumentException("train steps, warm-up and decay steps must not be negative");
         }
         if (blockTime.isZero() || blockTime.isNegative()) {
             throw new IllegalArgumentException("block time must be positive, got " + blockTime);
         }
+    }
+
+    /** Settings that train on the assigned pages only ({@code maxPages == pages}), as before the cap existed. */
+    public MinerSettings(int netuid, String locator, RoundClock clock, Path data, String textField, Path tokenCache,
+            String device, int pages, int maxSteps, int batchSize, int gradAccum, Precision precision,
+            double learningRate, int warmupSteps, long decaySteps, String codec, Path stateDir, long maxRounds,
+            Duration pollInterval, long maxModelBytes, Duration blockTime) {
+        this(netuid, locator, clock, data, textField, tokenCache, device, pages, pages, maxSteps, batchSize, gradAccum,
+                precision, learningRate, warmupSteps, decaySteps, codec, stateDir, maxRounds, pollInterval,
+                maxModelBytes, blockTime);
     }
 
     /** Returns whether the codec keeps an error-feedback residual between rounds (the sparse codecs). */

@@ -18,6 +18,7 @@ import io.tensorswarm.common.tensor.Deltas;
 import io.tensorswarm.common.tensor.NonFiniteValue;
 import io.tensorswarm.common.tensor.ParameterSet;
 import io.tensorswarm.common.train.AdamWStateFile;
+import io.tensorswarm.common.train.PageOrder;
 import io.tensorswarm.common.train.TrainConfig;
 import io.tensorswarm.common.train.TrainResult;
 import io.tensorswarm.common.train.Trainer;
@@ -28,14 +29,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a {@link TrainJob}: trains the base on the round's assigned pages, computes {@code trained -
+ * Runs a {@link TrainJob}: trains the base on the round's assigned pages (all of them first), then on
+ * fresh pages of the miner's page sequence up to {@link TrainJob#maxPages()} ({@link PageOrder}), computes {@code trained -
  * base}, encodes it with the job's codec (through the error-feedback residual when the job keeps
  * one) and writes the delta file atomically, so a reader sees no file or the whole file.
  *
@@ -98,7 +99,10 @@ public final class DeltaProducer {
         try (GptModel gpt = ModelDirectory.load(job.baseDir(), TorchRuntime.device(job.device()));
                 Tokenizer tokenizer = Tokenizers.forModelDir(job.baseDir(), gpt.config().vocabSize());
                 TokenPages corpus = openPages(job, tokenizer, gpt.config().nPositions())) {
-            List<int[]> pages = corpus.pagesFor(job.round(), job.hotkey(), job.pages());
+            // The assigned pages first (the validators' assigned-page bonus is measured on them), then fresh
+            // pages of the miner's own sequence: a longer training sees more data instead of repeating them.
+            PageOrder pages = PageOrder.forRound(corpus, job.round(), job.hotkey(), job.pages(), job.maxPages(),
+                    job.round());
             TrainConfig config = TrainConfig.defaults()
                     .withSteps(job.maxSteps() == 0 ? TrainConfig.UNLIMITED_STEPS : job.maxSteps())
                     .withBatchSize(job.batchSize())
@@ -154,8 +158,10 @@ public final class DeltaProducer {
             createParent(job.out());
             new SafetensorsWriter().write(stored, job.out());
             double finishSeconds = (System.nanoTime() - finishStart) / 1e9;
-            log.debug("r={} trained {} steps on {} pages ({}), loss {} -> {}, global step {}; wrote {} in {} s",
-                    job.round(), result.steps(), pages.size(), result.stoppedAtDeadline() ? "stopped for the deadline"
+            log.debug("r={} trained {} steps on {} distinct pages ({} assigned, cap {}; {} served) ({}), loss {} -> {}, "
+                    + "global step {}; wrote {} in {} s",
+                    job.round(), result.steps(), pages.distinctServed(), pages.assigned(), pages.maxPages(),
+                    pages.served(), result.stoppedAtDeadline() ? "stopped for the deadline"
                             : "step cap", result.firstLoss(), result.meanOfLast(Math.min(10, result.steps())), globalStep,
                     job.out(), String.format(Locale.ROOT, "%.3f", finishSeconds));
             return new Produced(result, finishSeconds, globalStep);

@@ -27,6 +27,10 @@ import java.util.Objects;
  * @param round the round whose page assignment to train on
  * @param hotkey the miner's hotkey (SS58), which selects the assigned pages
  * @param pages number of assigned pages
+ * @param maxPages most distinct pages trained on: the {@code pages} assigned ones first, then fresh pages of
+ *     the miner's page sequence up to {@code maxPages} (bounded by the corpus), then passes over all of them
+ *     (see {@link io.tensorswarm.common.train.PageOrder}); {@code maxPages == pages} trains on the assigned
+ *     pages only
  * @param maxSteps most optimizer steps, or 0 for no cap (then {@code trainUntil} ends the training)
  * @param trainUntil when training must have stopped (the round's deadline less the time to encode and
  *     commit), or {@code null} for none
@@ -55,6 +59,7 @@ public record TrainJob(
         long round,
         String hotkey,
         int pages,
+        int maxPages,
         int maxSteps,
         Instant trainUntil,
         int batchSize,
@@ -87,6 +92,9 @@ public record TrainJob(
         if ((optimizerIn == null) != (optimizerOut == null)) {
             throw new IllegalArgumentException("optimizerIn and optimizerOut go together");
         }
+        if (maxPages < pages) {
+            throw new IllegalArgumentException("maxPages " + maxPages + " must not be below pages " + pages);
+        }
         if (pages < 1 || batchSize < 1 || gradAccum < 1 || !(learningRate > 0)) {
             throw new IllegalArgumentException("pages, batchSize, gradAccum and learningRate must be positive");
         }
@@ -103,16 +111,33 @@ public record TrainJob(
         return residualIn != null;
     }
 
+    /** Returns a job that trains on its assigned pages only ({@code maxPages == pages}), as before the cap existed. */
+    public TrainJob(Path baseDir, String baseRevision, Path data, String textField, Path tokenCache, String device,
+            long round, String hotkey, int pages, int maxSteps, Instant trainUntil, int batchSize, int gradAccum,
+            Precision precision, double learningRate, int warmupSteps, long decaySteps, String codec, Path residualIn,
+            Path residualOut, Path optimizerIn, Path optimizerOut, Path out) {
+        this(baseDir, baseRevision, data, textField, tokenCache, device, round, hotkey, pages, pages, maxSteps,
+                trainUntil, batchSize, gradAccum, precision, learningRate, warmupSteps, decaySteps, codec, residualIn,
+                residualOut, optimizerIn, optimizerOut, out);
+    }
+
+    /** Returns this job with at most {@code maxPages} distinct pages (see {@link #maxPages()}). */
+    public TrainJob withMaxPages(int maxPages) {
+        return new TrainJob(baseDir, baseRevision, data, textField, tokenCache, device, round, hotkey, pages, maxPages,
+                maxSteps, trainUntil, batchSize, gradAccum, precision, learningRate, warmupSteps, decaySteps, codec,
+                residualIn, residualOut, optimizerIn, optimizerOut, out);
+    }
+
     /**
      * Returns a job of exactly {@code steps} steps with a schedule of its own (warm-up over a tenth of
      * them, at most 100, then a cosine to the end), fresh AdamW moments and no optimizer state saved:
-     * one-off training, as before the miner kept its optimizer across rounds.
+     * one-off training on the assigned pages only, as before the miner kept its optimizer across rounds.
      */
     public TrainJob(Path baseDir, String baseRevision, Path data, String textField, Path tokenCache, String device,
             long round, String hotkey, int pages, int steps, int batchSize, int gradAccum, Precision precision,
             double learningRate, String codec, Path residualIn, Path residualOut, Path out) {
-        this(baseDir, baseRevision, data, textField, tokenCache, device, round, hotkey, pages, requirePositive(steps),
-                null, batchSize, gradAccum, precision, learningRate, Math.min(100, steps / 10), TrainConfig.DECAY_PER_RUN,
+        this(baseDir, baseRevision, data, textField, tokenCache, device, round, hotkey, pages, pages,
+                requirePositive(steps), null, batchSize, gradAccum, precision, learningRate, Math.min(100, steps / 10), TrainConfig.DECAY_PER_RUN,
                 codec, residualIn, residualOut, null, null, out);
     }
 
@@ -142,6 +167,7 @@ public record TrainJob(
         add(args, "round", Long.toString(round));
         add(args, "hotkey", hotkey);
         add(args, "pages", Integer.toString(pages));
+        add(args, "max-pages", Integer.toString(maxPages));
         add(args, "max-steps", Integer.toString(maxSteps));
         if (trainUntil != null) {
             add(args, "train-until", Long.toString(trainUntil.toEpochMilli()));
@@ -180,6 +206,9 @@ public record TrainJob(
                 throw new IllegalArgumentException("bad or repeated worker argument " + args[i]);
             }
         }
+        int pages = Integer.parseInt(take(values, "pages"));
+        String maxPagesArg = values.remove("max-pages"); // absent from a worker of before the cap: assigned pages only
+        int maxPages = maxPagesArg == null ? pages : Integer.parseInt(maxPagesArg);
         TrainJob job = new TrainJob(
                 Path.of(take(values, "base")),
                 take(values, "revision"),
@@ -189,7 +218,8 @@ public record TrainJob(
                 take(values, "device"),
                 Long.parseLong(take(values, "round")),
                 take(values, "hotkey"),
-                Integer.parseInt(take(values, "pages")),
+                pages,
+                maxPages,
                 Integer.parseInt(take(values, "max-steps")),
                 optionalInstant(values.remove("train-until")),
                 Integer.parseInt(take(values, "batch-size")),

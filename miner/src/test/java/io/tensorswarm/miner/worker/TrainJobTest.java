@@ -56,6 +56,23 @@ class TrainJobTest {
     }
 
     @Test
+    void aJobsPageCapRoundTripsAndTheOldConstructorsTrainTheAssignedPagesOnly() {
+        TrainJob old = job(0, Instant.ofEpochMilli(1_700_000_000_000L), null, null);
+        assertEquals(32, old.maxPages(), "the constructor without a page cap keeps to the assigned pages");
+        TrainJob job = old.withMaxPages(2048);
+        assertEquals(2048, job.maxPages());
+        assertTrue(job.toArgs().containsAll(java.util.List.of("--max-pages", "2048")));
+        assertEquals(job, TrainJob.fromArgs(job.toArgs().toArray(String[]::new)));
+        // a worker argument list of before the cap (no --max-pages) means the assigned pages only
+        java.util.List<String> args = new java.util.ArrayList<>(job.toArgs());
+        int at = args.indexOf("--max-pages");
+        args.remove(at);
+        args.remove(at);
+        assertEquals(old, TrainJob.fromArgs(args.toArray(String[]::new)));
+        assertThrows(IllegalArgumentException.class, () -> old.withMaxPages(31), "a cap below the assigned pages");
+    }
+
+    @Test
     void refusesAJobThatNothingWouldStopOrWhoseOptimizerPathsComeAlone() {
         assertThrows(IllegalArgumentException.class, () -> job(0, null, null, null), "no cap and no deadline");
         assertThrows(IllegalArgumentException.class, () -> job(5, null, DIR.resolve("o.safetensors"), null));
