@@ -18,10 +18,10 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 
 /**
- * Draws held-out loss against tokens seen, one panel per miner count and one line per
- * configuration, with Java2D into a PNG (headless; no plotting dependency). The y axis starts at
- * the loss after the first round, so the differences at the end stay visible; the initial model's
- * loss, above it, is named in the panel title.
+ * Draws held-out loss against tokens seen, one column per miner count and one line per
+ * configuration, with Java2D into a PNG (headless; no plotting dependency). The top row shows the
+ * whole run from the loss after the first round (the initial model's loss, above it, is named in
+ * the title); the bottom row zooms on the last three quarters of the rounds, where the lines end.
  */
 final class LossPlot {
     private static final int PANEL_W = 640;
@@ -42,7 +42,7 @@ final class LossPlot {
     /** Writes one panel per entry of {@code panels} (title, runs) side by side to {@code file}. */
     static void write(Path file, String title, List<Map.Entry<String, List<RunResult>>> panels) throws IOException {
         int width = PANEL_W * Math.max(1, panels.size());
-        int height = PANEL_H + 30;
+        int height = 2 * PANEL_H + 30;
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
@@ -54,7 +54,11 @@ final class LossPlot {
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
             g.drawString(title, 10, 20);
             for (int i = 0; i < panels.size(); i++) {
-                drawPanel(g, i * PANEL_W, 30, panels.get(i).getKey(), panels.get(i).getValue());
+                List<RunResult> runs = panels.get(i).getValue();
+                int rounds = runs.stream().mapToInt(r -> r.points().size() - 1).max().orElse(1);
+                drawPanel(g, i * PANEL_W, 30, panels.get(i).getKey(), runs, 1);
+                drawPanel(g, i * PANEL_W, 30 + PANEL_H, panels.get(i).getKey() + ", zoomed on rounds "
+                        + Math.max(1, rounds / 4) + "-" + rounds, runs, Math.max(1, rounds / 4));
             }
         } finally {
             g.dispose();
@@ -68,7 +72,8 @@ final class LossPlot {
         }
     }
 
-    private static void drawPanel(Graphics2D g, int x0, int y0, String title, List<RunResult> runs) {
+    /** Draws one panel whose y range covers the points from round {@code fromRound} on (x: all tokens). */
+    private static void drawPanel(Graphics2D g, int x0, int y0, String title, List<RunResult> runs, int fromRound) {
         double maxTokens = 1;
         double lo = Double.POSITIVE_INFINITY;
         double hi = Double.NEGATIVE_INFINITY;
@@ -77,7 +82,7 @@ final class LossPlot {
             initial = run.initialLoss();
             for (RunResult.Point p : run.points()) {
                 maxTokens = Math.max(maxTokens, p.tokens());
-                if (p.round() >= 1 && Double.isFinite(p.loss())) {
+                if (p.round() >= fromRound && Double.isFinite(p.loss())) {
                     lo = Math.min(lo, p.loss());
                     hi = Math.max(hi, p.loss());
                 }
@@ -99,7 +104,8 @@ final class LossPlot {
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
         g.drawString(title, px, y0 + 18);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        g.drawString(String.format(Locale.ROOT, "initial held-out loss %.3f (above the axis)", initial), px, y0 + 34);
+        g.drawString(String.format(Locale.ROOT, "initial held-out loss %.3f (above the axis); final loss in the legend",
+                initial), px, y0 + 34);
 
         // Grid and ticks.
         g.setStroke(new BasicStroke(1f));
