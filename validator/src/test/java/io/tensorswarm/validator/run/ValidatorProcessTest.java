@@ -147,6 +147,7 @@ class ValidatorProcessTest {
                 "--round.deadline-margin", Long.toString(CLOCK.deadlineMarginBlocks()),
                 "--assigned-pages", "4", "--eval-pages", "32",
                 "--locators.allow", "file",
+                "--codec", "fp32", // the fixture's miners publish fp32
                 "--shutdown.grace", GRACE.toString()));
         args.addAll(List.of(extra));
         return ChildJvm.start(Main.class, args, Map.of(), tmp.resolve(logName));
