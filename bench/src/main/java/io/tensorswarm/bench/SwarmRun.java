@@ -1,12 +1,12 @@
 package io.tensorswarm.bench;
 
 import ai.djl.Device;
-import io.tensorswarm.averager.merge.HotkeyDelta;
 import io.tensorswarm.averager.merge.MergeConfig;
 import io.tensorswarm.averager.merge.MergeResult;
 import io.tensorswarm.averager.merge.Merger;
 import io.tensorswarm.averager.merge.MixingConfig;
 import io.tensorswarm.averager.merge.OuterOptimizer;
+import io.tensorswarm.averager.run.ChosenDeltasMerge;
 import io.tensorswarm.chain.crypto.Sr25519KeyPair;
 import io.tensorswarm.chain.crypto.Sr25519ManifestSigner;
 import io.tensorswarm.chain.crypto.Sr25519SignatureVerifier;
@@ -235,7 +235,8 @@ final class SwarmRun {
                         List<int[]> heldOut = mergePages(r, miners);
                         List<int[]> fit = heldOut.subList(0, settings.fitPages());
                         List<int[]> check = heldOut.subList(settings.fitPages(), heldOut.size());
-                        result = merge(merger, model, baseWeights, cache, top, fit, check, outer);
+                        result = ChosenDeltasMerge.merge(merger, model, baseWeights, cache, top, fit, check, outer,
+                                () -> false);
                     }
                     if (result != null && result.accepted()) {
                         outer.accept(result.step());
@@ -302,63 +303,6 @@ final class SwarmRun {
         }
         CommitmentPayload payload = CommitmentPayload.forDelta(NETUID, round, m.hotkey(), sha, m.locator());
         return new RoundCommitments.Counted(m.hotkey(), m.uid(), block, payload);
-    }
-
-    /**
-     * Merges the chosen deltas as {@code averager run} does; when that is refused and there were
-     * several, merges the best-scored one alone, so one harmful delta cannot sink the round.
-     */
-    private static MergeResult merge(Merger merger, GptModel model, ParameterSet base, Path cache, List<String> top,
-            List<int[]> fit, List<int[]> check, OuterOptimizer outer) {
-        MergeResult all = merger.merge(model, base, load(cache, top, base), fit, check, outer);
-        if (all.accepted() || top.size() == 1) {
-            return all;
-        }
-        all = all.withoutWeights();
-        MergeResult best = merger.merge(model, base, load(cache, top.subList(0, 1), base), fit, check, outer);
-        return best.accepted() ? best : all;
-    }
-
-    /**
-     * Reads the chosen deltas as {@code averager run} does: sparse codecs' as their kept entries,
-     * dense ones whole, through the averager's own {@code FetchedDeltas.read}.
-     */
-    private static List<HotkeyDelta> load(Path cache, List<String> hotkeys, ParameterSet layout) {
-        List<HotkeyDelta> out = new ArrayList<>();
-        for (String h : hotkeys) {
-            out.add(FETCHED_DELTAS.read(cache, h, layout));
-        }
-        return out;
-    }
-
-    /** {@code io.tensorswarm.averager.run.FetchedDeltas.read}, which is package-private. */
-    private static final FetchedDeltasRead FETCHED_DELTAS = FetchedDeltasRead.find();
-
-    /** Calls the averager's package-private {@code FetchedDeltas.read(Path, String, ParameterSet)}. */
-    private record FetchedDeltasRead(java.lang.reflect.Method method) {
-        static FetchedDeltasRead find() {
-            try {
-                java.lang.reflect.Method m = Class.forName("io.tensorswarm.averager.run.FetchedDeltas")
-                        .getDeclaredMethod("read", Path.class, String.class, ParameterSet.class);
-                m.setAccessible(true);
-                return new FetchedDeltasRead(m);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("the averager has no FetchedDeltas.read(Path, String, ParameterSet)", e);
-            }
-        }
-
-        HotkeyDelta read(Path cache, String hotkey, ParameterSet layout) {
-            try {
-                return (HotkeyDelta) method.invoke(null, cache, hotkey, layout);
-            } catch (java.lang.reflect.InvocationTargetException e) {
-                if (e.getCause() instanceof RuntimeException re) {
-                    throw re;
-                }
-                throw new IllegalStateException(e.getCause());
-            } catch (IllegalAccessException e) {
-                throw new IllegalStateException(e);
-            }
-        }
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.tensorswarm.averager.run;
 
-import io.tensorswarm.averager.merge.HotkeyDelta;
 import io.tensorswarm.averager.merge.MergeResult;
 import io.tensorswarm.averager.merge.Merger;
 import io.tensorswarm.averager.merge.OuterOptimizer;
@@ -296,34 +295,13 @@ public final class AveragerRound {
         return scores;
     }
 
-    /**
-     * Merges the chosen deltas; when that is refused and there were several, merges the best one alone
-     * (the one scored highest), so a single harmful delta among them cannot sink the round.
-     */
+    /** Merges the chosen deltas, or the best one alone when that is refused ({@link ChosenDeltasMerge}). */
     private MergeResult merge(GptConfig config, ParameterSet target, Path cache, List<String> top, List<int[]> fit,
             List<int[]> check, OuterOptimizer outer) {
         try (GptModel model = GptModel.fromParameters(config, target, settings.device())) {
-            Merger merger = new Merger(settings.merge());
-            MergeResult all = merger.merge(model, target, load(cache, top, target), fit, check, outer, stop);
-            if (all.accepted() || top.size() == 1) {
-                return all;
-            }
-            all = all.withoutWeights(); // free its weights and velocity before the second merge
-            log.info("the merge of {} deltas was refused (loss {} -> {}); trying the best one alone", top.size(),
-                    all.lossBefore(), all.lossAfter());
-            MergeResult best = merger.merge(model, target, load(cache, top.subList(0, 1), target), fit, check, outer,
+            return ChosenDeltasMerge.merge(new Merger(settings.merge()), model, target, cache, top, fit, check, outer,
                     stop);
-            return best.accepted() ? best : all;
         }
-    }
-
-    /** Reads the chosen deltas: sparse codecs' as their kept entries, dense ones whole ({@link FetchedDeltas}). */
-    private static List<HotkeyDelta> load(Path cache, List<String> hotkeys, ParameterSet layout) {
-        List<HotkeyDelta> out = new ArrayList<>();
-        for (String h : hotkeys) {
-            out.add(FetchedDeltas.read(cache, h, layout));
-        }
-        return out;
     }
 
     private static Double momentumLoss(MergeResult result) {
