@@ -21,7 +21,7 @@ import javax.imageio.ImageIO;
  * Draws held-out loss against tokens seen, one column per miner count and one line per
  * configuration, with Java2D into a PNG (headless; no plotting dependency). The top row shows the
  * whole run from the loss after the first round (the initial model's loss, above it, is named in
- * the title); the bottom row zooms on the last three quarters of the rounds, where the lines end.
+ * the title); the bottom row zooms on the second half of the rounds, where the lines end.
  */
 final class LossPlot {
     private static final int PANEL_W = 640;
@@ -58,7 +58,7 @@ final class LossPlot {
                 int rounds = runs.stream().mapToInt(r -> r.points().size() - 1).max().orElse(1);
                 drawPanel(g, i * PANEL_W, 30, panels.get(i).getKey(), runs, 1);
                 drawPanel(g, i * PANEL_W, 30 + PANEL_H, panels.get(i).getKey() + ", zoomed on rounds "
-                        + Math.max(1, rounds / 4) + "-" + rounds, runs, Math.max(1, rounds / 4));
+                        + Math.max(1, rounds / 2) + "-" + rounds, runs, Math.max(1, rounds / 2));
             }
         } finally {
             g.dispose();
