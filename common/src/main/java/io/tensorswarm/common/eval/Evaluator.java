@@ -111,6 +111,44 @@ public final class Evaluator {
      *     unknown, mis-shaped or not floating-point
      */
     public Comparison compareWithDelta(GptModel model, ParameterSet base, ParameterSet delta, List<int[]> pages) {
+        checkDelta(model, delta);
+        model.loadParameters(base);
+        try {
+            return compareAdding(model, delta, pages);
+        } finally {
+            model.loadParameters(base);
+        }
+    }
+
+    /**
+     * Evaluates the weights {@code model} holds, adds {@code delta} to them in place on the device,
+     * and evaluates again: the model ends holding its weights plus {@code delta}. For a caller whose
+     * model already holds the base (a miner checking what it is about to send), which then needs no
+     * host copy of the base.
+     *
+     * @throws ModelWeightsException when a delta tensor is unknown, mis-shaped or not floating-point
+     *     (nothing changed)
+     */
+    public Comparison compareAddingInPlace(GptModel model, ParameterSet delta, List<int[]> pages) {
+        checkDelta(model, delta);
+        return compareAdding(model, delta, pages);
+    }
+
+    private Comparison compareAdding(GptModel model, ParameterSet delta, List<int[]> pages) {
+        Map<String, NDArray> params = model.parameterArrays();
+        Result before = evaluate(model, pages);
+        try (NDManager scope = NDManager.newBaseManager(model.device());
+                GradMode.Guard ignored = GradMode.disabled()) {
+            for (NamedTensor t : delta) {
+                NDArray p = params.get(GptParameterLayout.canonicalName(t.name()));
+                p.addi(scope.create(t.toFloats(), p.getShape()));
+            }
+        }
+        Result after = evaluate(model, pages);
+        return new Comparison(before, after);
+    }
+
+    private static void checkDelta(GptModel model, ParameterSet delta) {
         Map<String, NDArray> params = model.parameterArrays();
         for (NamedTensor t : delta) {
             NDArray p = params.get(GptParameterLayout.canonicalName(t.name()));
@@ -124,21 +162,6 @@ public final class Evaluator {
             if (!t.dtype().isFloatingPoint()) {
                 throw new ModelWeightsException("delta tensor " + t.name() + " has dtype " + t.dtype());
             }
-        }
-        model.loadParameters(base);
-        try {
-            Result before = evaluate(model, pages);
-            try (NDManager scope = NDManager.newBaseManager(model.device());
-                    GradMode.Guard ignored = GradMode.disabled()) {
-                for (NamedTensor t : delta) {
-                    NDArray p = params.get(GptParameterLayout.canonicalName(t.name()));
-                    p.addi(scope.create(t.toFloats(), p.getShape()));
-                }
-            }
-            Result after = evaluate(model, pages);
-            return new Comparison(before, after);
-        } finally {
-            model.loadParameters(base);
         }
     }
 }

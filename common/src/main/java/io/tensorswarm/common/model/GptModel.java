@@ -233,6 +233,25 @@ public final class GptModel implements AutoCloseable {
     }
 
     /**
+     * Puts the snapshot's weights back into the model, on the device (no host copy); the snapshot
+     * stays usable. A miner does this to measure what it is about to send against the round's base.
+     */
+    public void restore(Snapshot base) {
+        try (GradMode.Guard ignored = GradMode.disabled()) {
+            for (Map.Entry<String, NDArray> e : params.entrySet()) {
+                NDArray copy = base.copies.get(e.getKey());
+                if (copy == null) {
+                    throw new ModelWeightsException("snapshot has no tensor " + e.getKey());
+                }
+                NDArray fresh = copy.duplicate();
+                fresh.setName(e.getValue().getName());
+                fresh.setRequiresGradient(true);
+                e.getValue().intern(fresh);
+            }
+        }
+    }
+
+    /**
      * Returns {@code parameters() - base}, one tensor at a time, without a host copy of all the
      * trained weights: the delta path then holds the base and the delta, not a third full copy.
      *

@@ -29,6 +29,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -117,7 +118,7 @@ public final class DeltaProducer {
             TrainResult result;
             long globalStep;
             long finishStart;
-            ParameterSet delta;
+            ParameterSet stored;
             // The base stays on the device: the host holds the delta, then its encoding, and nothing else.
             try (GptModel.Snapshot base = gpt.snapshot()) {
                 try (Trainer trainer = new Trainer(gpt, config)) {
@@ -132,28 +133,29 @@ public final class DeltaProducer {
                         trainer.saveOptimizer(job.optimizerOut());
                     }
                 }
-                delta = gpt.deltaFrom(base);
-            }
-            Optional<NonFiniteValue> bad = Deltas.checkFinite(delta);
-            if (bad.isPresent()) {
-                throw new WorkerException("training diverged in round " + job.round() + ": the delta holds "
-                        + bad.get() + "; nothing written (try a lower --train.lr)");
-            }
-            ParameterSet tagged = delta.toBuilder()
-                    .putMetadata(DeltaMetadata.FORMAT, "pt")
-                    .putMetadata(DeltaMetadata.KIND, DeltaMetadata.KIND_DELTA)
-                    .putMetadata(DeltaMetadata.BASE_REVISION, job.baseRevision())
-                    .putMetadata(DeltaMetadata.STEPS, Integer.toString(result.steps()))
-                    .putMetadata(DeltaMetadata.TOKENS, Long.toString(result.tokens()))
-                    .build();
-            ParameterSet stored;
-            if (job.usesErrorFeedback()) {
-                ErrorFeedback feedback = ErrorFeedback.load(job.residualIn());
-                stored = feedback.encode(codec, tagged);
-                createParent(job.residualOut());
-                feedback.save(job.residualOut());
-            } else {
-                stored = codec.encode(tagged);
+                ParameterSet delta = gpt.deltaFrom(base);
+                Optional<NonFiniteValue> bad = Deltas.checkFinite(delta);
+                if (bad.isPresent()) {
+                    throw new WorkerException("training diverged in round " + job.round() + ": the delta holds "
+                            + bad.get() + "; nothing written (try a lower --train.lr)");
+                }
+                ParameterSet tagged = delta.toBuilder()
+                        .putMetadata(DeltaMetadata.FORMAT, "pt")
+                        .putMetadata(DeltaMetadata.KIND, DeltaMetadata.KIND_DELTA)
+                        .putMetadata(DeltaMetadata.BASE_REVISION, job.baseRevision())
+                        .putMetadata(DeltaMetadata.STEPS, Integer.toString(result.steps()))
+                        .putMetadata(DeltaMetadata.TOKENS, Long.toString(result.tokens()))
+                        .build();
+                if (job.usesErrorFeedback()) {
+                    ErrorFeedback feedback = ErrorFeedback.load(job.residualIn());
+                    List<int[]> assigned = corpus.pagesFor(job.round(), job.hotkey(), job.pages());
+                    stored = new AssignedPageCheck(gpt, base, assigned, job.batchSize(), job.precision())
+                            .encode(codec, feedback, tagged, job.round());
+                    createParent(job.residualOut());
+                    feedback.save(job.residualOut());
+                } else {
+                    stored = codec.encode(tagged);
+                }
             }
             createParent(job.out());
             new SafetensorsWriter().write(stored, job.out());
