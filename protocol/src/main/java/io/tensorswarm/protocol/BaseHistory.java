@@ -48,7 +48,12 @@ public final class BaseHistory {
         if (latest.isEmpty()) {
             return Optional.empty();
         }
-        LatestPointer pointer = LatestPointer.parse(latest.get());
+        LatestPointer pointer;
+        try {
+            pointer = LatestPointer.parse(latest.get());
+        } catch (ProtocolException e) {
+            throw new ProtocolException(StorageLayout.LATEST + ": " + strip(e.getMessage(), "latest pointer: "), e);
+        }
         Optional<BaseRecord> record = entry(pointer.round());
         if (record.isEmpty()) {
             return Optional.of(new BaseRecord(pointer.revision(), pointer.round(), -1));
@@ -83,9 +88,6 @@ public final class BaseHistory {
             long previous = r.previousRound();
             BaseRecord before = entry(previous).orElseThrow(() -> new ProtocolException("base history is broken: "
                     + StorageLayout.baseRecordKey(previous) + " (named by round " + r.round() + ") is missing"));
-            if (before.round() != previous) {
-                throw new ProtocolException(StorageLayout.baseRecordKey(previous) + " names round " + before.round());
-            }
             cur = Optional.of(before);
         }
         return Optional.empty();
@@ -121,8 +123,32 @@ public final class BaseHistory {
         return record;
     }
 
+    /**
+     * Returns the entry stored under round {@code round}'s key, checked: a record whose fields are out
+     * of range, or whose {@code round} is not the one its key names, is a one-line {@link
+     * ProtocolException} that names the object and the field.
+     */
     private Optional<BaseRecord> entry(long round) {
-        return read(StorageLayout.baseRecordKey(round), BaseRecord.MAX_BYTES).map(BaseRecord::parse);
+        String key = StorageLayout.baseRecordKey(round);
+        Optional<byte[]> bytes = read(key, BaseRecord.MAX_BYTES);
+        if (bytes.isEmpty()) {
+            return Optional.empty();
+        }
+        BaseRecord record;
+        try {
+            record = BaseRecord.parse(bytes.get());
+        } catch (ProtocolException e) {
+            throw new ProtocolException(key + ": " + strip(e.getMessage(), "base record: "), e);
+        }
+        if (record.round() != round) {
+            throw new ProtocolException(key + ": field round is " + record.round() + ", not the object's round " + round);
+        }
+        return Optional.of(record);
+    }
+
+    private static String strip(String message, String prefix) {
+        String m = String.valueOf(message);
+        return m.startsWith(prefix) ? m.substring(prefix.length()) : m;
     }
 
     private Optional<byte[]> read(String key, int maxBytes) {

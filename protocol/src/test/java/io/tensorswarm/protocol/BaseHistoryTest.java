@@ -90,4 +90,77 @@ class BaseHistoryTest {
             assertThrows(ProtocolException.class, () -> h.forRound(5));
         }
     }
+
+    /** Writes {@code json} as the object {@code key} of the store, as a hostile or damaged store would hold it. */
+    private static void put(ObjectStore store, String key, String json) {
+        store.put(PutRequest.ofBytes(key, json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    private static void assertOneLineNaming(ProtocolException e, String... parts) {
+        assertTrue(e.getMessage().lines().count() == 1, e.getMessage());
+        for (String part : parts) {
+            assertTrue(e.getMessage().contains(part), "'" + part + "' in: " + e.getMessage());
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void baseRecordWhoseRoundIsNotItsFileNamesRoundIsRefusedNamingTheFileAndField() {
+        try (ObjectStore store = store()) {
+            put(store, StorageLayout.baseRecordKey(4), "{\"previous_round\":-1,\"revision\":\"" + A + "\",\"round\":9}");
+            put(store, StorageLayout.LATEST, "{\"revision\":\"" + A + "\",\"round\":4}");
+            BaseHistory h = new BaseHistory(store);
+            ProtocolException e = assertThrows(ProtocolException.class, () -> h.forRound(5));
+            assertOneLineNaming(e, "bases/4.json", "field round is 9", "round 4");
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void baseRecordWithARoundBeyondU32IsRefusedNamingTheFileAndField() {
+        try (ObjectStore store = store()) {
+            BaseHistory h = new BaseHistory(store);
+            h.append(new LatestPointer(A, 0));
+            h.append(new LatestPointer(B, 4));
+            put(store, StorageLayout.baseRecordKey(4),
+                    "{\"previous_round\":5000000000,\"revision\":\"" + B + "\",\"round\":4}");
+            ProtocolException previous = assertThrows(ProtocolException.class, () -> h.forRound(5));
+            assertOneLineNaming(previous, "bases/4.json", "field previous_round is 5000000000", "4294967295");
+            put(store, StorageLayout.LATEST, "{\"revision\":\"" + B + "\",\"round\":9223372036854775807}");
+            ProtocolException latest = assertThrows(ProtocolException.class, h::head);
+            assertOneLineNaming(latest, "latest", "field round is 9223372036854775807", "4294967295");
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void baseRecordWithANegativeOrOutOfOrderPreviousRoundIsRefusedNamingTheField() {
+        try (ObjectStore store = store()) {
+            BaseHistory h = new BaseHistory(store);
+            h.append(new LatestPointer(A, 0));
+            h.append(new LatestPointer(B, 4));
+            put(store, StorageLayout.baseRecordKey(4), "{\"previous_round\":-7,\"revision\":\"" + B + "\",\"round\":4}");
+            assertOneLineNaming(assertThrows(ProtocolException.class, () -> h.forRound(1)), "bases/4.json",
+                    "field previous_round is -7");
+            put(store, StorageLayout.baseRecordKey(4), "{\"previous_round\":4,\"revision\":\"" + B + "\",\"round\":4}");
+            assertOneLineNaming(assertThrows(ProtocolException.class, () -> h.forRound(1)), "bases/4.json",
+                    "field previous_round is 4");
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void baseRecordWithAMalformedRevisionIsRefusedNamingTheFileAndField() {
+        try (ObjectStore store = store()) {
+            BaseHistory h = new BaseHistory(store);
+            h.append(new LatestPointer(A, 0));
+            h.append(new LatestPointer(B, 4));
+            put(store, StorageLayout.baseRecordKey(0), "{\"previous_round\":-1,\"revision\":\"../../etc\\n\",\"round\":0}");
+            ProtocolException e = assertThrows(ProtocolException.class, () -> h.forRound(1));
+            assertOneLineNaming(e, "bases/0.json", "field revision is", "64 lowercase hex");
+            put(store, StorageLayout.baseRecordKey(0), "{\"previous_round\":-1,\"revision\":\"" + A + "\",\"round\":1.5}");
+            assertOneLineNaming(assertThrows(ProtocolException.class, () -> h.forRound(1)), "bases/0.json",
+                    "field round is 1.5");
+        }
+    }
 }

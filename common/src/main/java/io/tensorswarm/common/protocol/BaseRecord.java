@@ -15,7 +15,7 @@ import java.util.Set;
  * manifest.
  *
  * @param revision SHA-256 hex of the base model's {@code model.safetensors}
- * @param round the first round that trains on it
+ * @param round the first round that trains on it, in {@code [0, }{@link RoundClock#MAX_ROUND}{@code ]}
  * @param previousRound the {@code round} of the entry before, smaller than {@code round}; {@code -1} for none
  */
 public record BaseRecord(String revision, long round, long previousRound) {
@@ -29,13 +29,13 @@ public record BaseRecord(String revision, long round, long previousRound) {
      */
     public BaseRecord {
         if (!ProtocolIds.isSha256Hex(revision)) {
-            throw new ProtocolException("base record: revision " + Quote.of(revision) + " is not 64 lowercase hex chars");
+            throw new ProtocolException("base record: field revision is " + Quote.of(revision) + ", not 64 lowercase hex chars");
         }
-        if (round < 0 || round > StrictJson.MAX_SAFE_INTEGER) {
-            throw new ProtocolException("base record: round " + round + " is out of range");
+        if (round < 0 || round > RoundClock.MAX_ROUND) {
+            throw new ProtocolException("base record: field round is " + round + ", not in [0, " + RoundClock.MAX_ROUND + "]");
         }
         if (previousRound < -1 || previousRound >= round) {
-            throw new ProtocolException("base record: previous_round " + previousRound + " is not in [-1, " + round + ")");
+            throw new ProtocolException("base record: field previous_round is " + previousRound + ", not in [-1, " + round + ")");
         }
     }
 
@@ -56,8 +56,8 @@ public record BaseRecord(String revision, long round, long previousRound) {
         try {
             StrictJson j = StrictJson.parseObject(bytes);
             j.requireKeys(Set.of("previous_round", "revision", "round"));
-            return new BaseRecord(j.string("revision"), j.integer("round", 0, StrictJson.MAX_SAFE_INTEGER),
-                    j.integer("previous_round", -1, StrictJson.MAX_SAFE_INTEGER));
+            return new BaseRecord(j.string("revision"), j.integer("round", 0, RoundClock.MAX_ROUND),
+                    j.integer("previous_round", -1, RoundClock.MAX_ROUND));
         } catch (StrictJson.Problem p) {
             throw new ProtocolException("base record: " + p.getMessage());
         }

@@ -11,7 +11,7 @@ import java.util.Set;
  * types.
  *
  * @param revision SHA-256 hex of the current base model's {@code model.safetensors}
- * @param round the first round that trains on it, in {@code [0, 2^53 - 1]}
+ * @param round the first round that trains on it, in {@code [0, 2^32 - 1]} ({@link RoundClock#MAX_ROUND})
  */
 public record LatestPointer(String revision, long round) {
     /** The largest pointer a reader accepts, in bytes. */
@@ -24,10 +24,10 @@ public record LatestPointer(String revision, long round) {
      */
     public LatestPointer {
         if (!ProtocolIds.isSha256Hex(revision)) {
-            throw new ProtocolException("latest pointer: revision " + Quote.of(revision) + " is not 64 lowercase hex chars");
+            throw new ProtocolException("latest pointer: field revision is " + Quote.of(revision) + ", not 64 lowercase hex chars");
         }
-        if (round < 0 || round > StrictJson.MAX_SAFE_INTEGER) {
-            throw new ProtocolException("latest pointer: round " + round + " is out of range");
+        if (round < 0 || round > RoundClock.MAX_ROUND) {
+            throw new ProtocolException("latest pointer: field round is " + round + ", not in [0, " + RoundClock.MAX_ROUND + "]");
         }
     }
 
@@ -43,7 +43,7 @@ public record LatestPointer(String revision, long round) {
         try {
             StrictJson j = StrictJson.parseObject(bytes);
             j.requireKeys(Set.of("revision", "round"));
-            return new LatestPointer(j.string("revision"), j.integer("round", 0, StrictJson.MAX_SAFE_INTEGER));
+            return new LatestPointer(j.string("revision"), j.integer("round", 0, RoundClock.MAX_ROUND));
         } catch (StrictJson.Problem p) {
             throw new ProtocolException("latest pointer: " + p.getMessage());
         }

@@ -25,6 +25,12 @@ package io.tensorswarm.common.protocol;
  */
 public record RoundClock(long roundBlocks, long deadlineMarginBlocks) {
     /**
+     * The largest round any chain can reach: block numbers are u32 and a round is at least one block.
+     * A persisted round beyond it is corrupt or hostile, never real.
+     */
+    public static final long MAX_ROUND = 0xFFFF_FFFFL;
+
+    /**
      * Validates the settings.
      *
      * @throws IllegalArgumentException when {@code roundBlocks < 1} or the margin is outside {@code

@@ -89,7 +89,9 @@ final class StrictJson {
     long integer(String key, long min, long max) {
         JsonNode n = field(key);
         if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < min || n.longValue() > max) {
-            throw new Problem(true, "field " + key + " must be an integer in [" + min + ", " + max + "]", null);
+            String shown = n.isNumber() ? n.asText() : "a " + n.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+            throw new Problem(true, "field " + key + " is " + (shown.length() > 40 ? shown.substring(0, 40) + "..." : shown)
+                    + ", not an integer in [" + min + ", " + max + "]", null);
         }
         return n.longValue();
     }
