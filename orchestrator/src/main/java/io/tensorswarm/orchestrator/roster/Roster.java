@@ -40,6 +40,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Snapshot form: {@code {"schema":1,"entries":[RosterEntry...]}}, entries sorted by hotkey.
  *
+ * <p>Both files are checked when opened, entry by entry, with the live heartbeat's rules ({@link
+ * Heartbeat}) and the bounds of {@link #problem}: a snapshot entry, or a journal line whose checksum
+ * holds, that breaks one is refused with a one-line {@link RosterException} that names the file, the
+ * entry and the field, and the orchestrator does not start. Only journal lines whose checksum fails
+ * (a write cut short) are skipped.
+ *
  * <pre>{@code
  * try (Roster roster = Roster.open(stateDir.resolve("roster.json"), 4096, Clock.systemUTC())) {
  *     roster.record(hotkey, heartbeat);
@@ -57,6 +63,14 @@ public final class Roster implements AutoCloseable {
     public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofSeconds(1);
     /** Roster files larger than this are refused before parsing. */
     static final long MAX_FILE_BYTES = 64L << 20;
+    /** A snapshot may hold this many entries, or the roster's capacity when larger (this build writes at most the capacity). */
+    static final int MAX_SNAPSHOT_ENTRIES = 1 << 16;
+    /** Longest stored hotkey, in characters (an SS58 address has 47 or 48). */
+    static final int MAX_HOTKEY_CHARS = 64;
+    /** How far after this machine's clock a stored {@code lastSeenMillis} may be (a clock set back). */
+    static final Duration MAX_CLOCK_AHEAD = Duration.ofDays(1);
+    /** The largest stored heartbeat count (2^53 - 1: exact in every JSON reader, and cannot wrap when counted on). */
+    static final long MAX_HEARTBEATS = (1L << 53) - 1;
     /** The journal is folded into the snapshot once it is larger than this and twice the snapshot. */
     static final long MIN_COMPACT_BYTES = 1L << 20;
 
@@ -305,22 +319,34 @@ public final class Roster implements AutoCloseable {
             try {
                 form = JSON.readValue(bytes, FileForm.class);
             } catch (IOException e) {
-                throw new RosterException("roster " + file + " is not valid: " + oneLine(e), e);
+                throw new RosterException("roster " + file + " is not valid: " + where(e) + oneLine(e), e);
             }
             if (form.schema() != SCHEMA || form.entries() == null) {
                 throw new RosterException("roster " + file + " has schema " + form.schema() + ", expected " + SCHEMA, null);
             }
-            for (RosterEntry e : form.entries()) {
-                if (e == null) {
-                    throw new RosterException("roster " + file + " has a null entry", null);
+            int maxEntries = Math.max(capacity, MAX_SNAPSHOT_ENTRIES);
+            if (form.entries().size() > maxEntries) {
+                throw new RosterException("roster " + file + ": field entries has " + form.entries().size()
+                        + " entries, above " + maxEntries, null);
+            }
+            long now = clock.millis();
+            for (int i = 0; i < form.entries().size(); i++) {
+                RosterEntry e = form.entries().get(i);
+                String problem = e == null ? "is null" : problem(e, now);
+                if (problem == null && byHotkey.containsKey(e.hotkey())) {
+                    problem = "field hotkey is " + e.hotkey() + ", a hotkey listed twice";
+                }
+                if (problem != null) {
+                    throw new RosterException("roster " + file + ": entries[" + i + "] " + problem, null);
                 }
                 byHotkey.put(e.hotkey(), e);
             }
             snapshotBytes = bytes.length;
         }
         RosterJournal.Contents journaled;
+        long now = clock.millis();
         try {
-            journaled = RosterJournal.read(journalOf(file), MAX_FILE_BYTES);
+            journaled = RosterJournal.read(journalOf(file), MAX_FILE_BYTES, e -> problem(e, now));
         } catch (IOException e) {
             throw new RosterException("cannot read roster journal " + journalOf(file) + ": " + e.getMessage(), e);
         }
@@ -346,6 +372,61 @@ public final class Roster implements AutoCloseable {
         }
         log.info("Loaded {} roster entries from {} ({} from its journal)", byHotkey.size(), file,
                 journaled.entries().size());
+    }
+
+    /**
+     * Returns what is wrong with a stored entry beyond what {@link RosterEntry} and {@link Heartbeat}
+     * check themselves (the live heartbeat's rules), as {@code field <name> is <value>, <why>}, or null:
+     * the hotkey 1 to {@value #MAX_HOTKEY_CHARS} ASCII letters and digits (an SS58 address is 47 or
+     * 48), {@code 0 <= firstSeenMillis <= lastSeenMillis <= now + }{@link #MAX_CLOCK_AHEAD}, and
+     * {@code heartbeats} in {@code [1, 2^53 - 1]}.
+     */
+    static String problem(RosterEntry e, long nowMillis) {
+        String hk = e.hotkey();
+        if (hk.isEmpty() || hk.length() > MAX_HOTKEY_CHARS
+                || !hk.chars().allMatch(c -> c < 0x80 && Character.isLetterOrDigit(c))) {
+            return "field hotkey is " + shown(hk) + ", not 1 to " + MAX_HOTKEY_CHARS + " ASCII letters and digits";
+        }
+        if (e.firstSeenMillis() < 0) {
+            return "field firstSeenMillis is " + e.firstSeenMillis() + ", below 0";
+        }
+        if (e.lastSeenMillis() < e.firstSeenMillis()) {
+            return "field lastSeenMillis is " + e.lastSeenMillis() + ", before firstSeenMillis " + e.firstSeenMillis();
+        }
+        long latest = nowMillis > Long.MAX_VALUE - MAX_CLOCK_AHEAD.toMillis() ? Long.MAX_VALUE
+                : nowMillis + MAX_CLOCK_AHEAD.toMillis();
+        if (e.lastSeenMillis() > latest) {
+            return "field lastSeenMillis is " + e.lastSeenMillis() + ", more than " + MAX_CLOCK_AHEAD.toHours()
+                    + " h after now (" + nowMillis + ")";
+        }
+        if (e.heartbeats() < 1 || e.heartbeats() > MAX_HEARTBEATS) {
+            return "field heartbeats is " + e.heartbeats() + ", not in [1, " + MAX_HEARTBEATS + "]";
+        }
+        return null;
+    }
+
+    private static String shown(String s) {
+        String cut = s.length() > 64 ? s.substring(0, 64) + "..." : s;
+        StringBuilder b = new StringBuilder("\"");
+        cut.codePoints().forEach(c -> b.appendCodePoint(c < 0x20 || c == 0x7f || Character.getType(c) == Character.FORMAT
+                ? '?' : c));
+        return b.append('"').toString();
+    }
+
+    /** Returns {@code "<path>: "} of a mapping error in the snapshot (e.g. {@code entries[3].heartbeat: }), or "". */
+    private static String where(IOException e) {
+        if (!(e instanceof com.fasterxml.jackson.databind.JsonMappingException m) || m.getPath().isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        for (com.fasterxml.jackson.databind.JsonMappingException.Reference ref : m.getPath()) {
+            if (ref.getFieldName() != null) {
+                b.append(b.isEmpty() ? "" : ".").append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                b.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return b.isEmpty() ? "" : b + ": ";
     }
 
     private static String oneLine(IOException e) {

@@ -1,6 +1,8 @@
 package io.tensorswarm.orchestrator.roster;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,13 +15,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.zip.CRC32;
 
 /**
  * The roster's append-only journal: one line per changed entry, {@code <crc32 as 8 hex> <entry as
  * JSON>\n}, appended and fsynced in batches, and emptied when the roster is compacted into its
- * snapshot. A line whose checksum or JSON does not hold (the torn tail of a write cut by a crash)
- * is skipped when the journal is read. Not thread-safe: the {@link Roster} serializes its use.
+ * snapshot. A line whose checksum does not hold (the torn tail of a write cut by a crash) is skipped
+ * when the journal is read; a line whose checksum holds was written whole, so an entry in it that is
+ * not valid is refused ({@link RosterException}), never skipped. Not thread-safe: the {@link Roster} serializes its use.
  */
 final class RosterJournal implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -37,8 +41,16 @@ final class RosterJournal implements AutoCloseable {
         this.file = file;
     }
 
-    /** Returns the journal's entries in the order written, skipping damaged lines; empty when there is no file. */
-    static Contents read(Path file, long maxBytes) throws IOException {
+    /**
+     * Returns the journal's entries in the order written, skipping damaged lines (short, or whose
+     * checksum fails); empty when there is no file.
+     *
+     * @param check what is wrong with an entry ({@link Roster#problem}), or null when it is sound
+     * @throws RosterException when a line's checksum holds but its entry is not valid JSON of an entry,
+     *     breaks the heartbeat rules or {@code check}: it was written so, not cut short, and is refused
+     *     with a message naming the file, the line and the field
+     */
+    static Contents read(Path file, long maxBytes, Function<RosterEntry, String> check) throws IOException {
         byte[] all;
         try {
             if (Files.size(file) > maxBytes) {
@@ -51,7 +63,9 @@ final class RosterJournal implements AutoCloseable {
         List<RosterEntry> entries = new ArrayList<>();
         int skipped = 0;
         int start = 0;
+        int line = 0;
         while (start < all.length) {
+            line++;
             int end = start;
             while (end < all.length && all[end] != '\n') {
                 end++;
@@ -60,10 +74,14 @@ final class RosterJournal implements AutoCloseable {
                 skipped++; // a line without its newline: a write cut short
                 break;
             }
-            RosterEntry e = parse(all, start, end);
+            RosterEntry e = parse(file, line, all, start, end);
             if (e == null) {
                 skipped++;
             } else {
+                String problem = check.apply(e);
+                if (problem != null) {
+                    throw refused(file, line, problem, null);
+                }
                 entries.add(e);
             }
             start = end + 1;
@@ -71,21 +89,54 @@ final class RosterJournal implements AutoCloseable {
         return new Contents(entries, skipped, all.length);
     }
 
-    private static RosterEntry parse(byte[] all, int start, int end) {
+    /** Returns the line's entry, or null when the line is damaged (short, or its checksum fails). */
+    private static RosterEntry parse(Path file, int line, byte[] all, int start, int end) {
         if (end - start < 10 || all[start + 8] != ' ') {
             return null;
         }
+        long crc;
         try {
-            long crc = Long.parseLong(new String(all, start, 8, StandardCharsets.US_ASCII), 16);
-            CRC32 check = new CRC32();
-            check.update(all, start + 9, end - start - 9);
-            if (check.getValue() != crc) {
-                return null;
-            }
-            return JSON.readValue(all, start + 9, end - start - 9, RosterEntry.class);
-        } catch (NumberFormatException | IOException | HeartbeatException e) {
+            crc = Long.parseLong(new String(all, start, 8, StandardCharsets.US_ASCII), 16);
+        } catch (NumberFormatException e) {
             return null;
         }
+        CRC32 check = new CRC32();
+        check.update(all, start + 9, end - start - 9);
+        if (check.getValue() != crc) {
+            return null;
+        }
+        try {
+            return JSON.readValue(all, start + 9, end - start - 9, RosterEntry.class);
+        } catch (IOException | HeartbeatException e) {
+            throw refused(file, line, why(e), e);
+        }
+    }
+
+    private static RosterException refused(Path file, int line, String why, Throwable cause) {
+        return new RosterException("roster journal " + file + ": line " + line + " (its checksum holds) " + why
+                + "; refusing it (fix or remove the line, or move the journal aside to lose its heartbeats)", cause);
+    }
+
+    /** The mapping error in one line, with where in the entry it is (e.g. {@code heartbeat: heartbeat status is ...}). */
+    private static String why(Exception e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String path = "";
+        if (e instanceof JsonMappingException m) {
+            StringBuilder b = new StringBuilder();
+            for (JsonMappingException.Reference ref : m.getPath()) {
+                if (ref.getFieldName() != null) {
+                    b.append(b.isEmpty() ? "" : ".").append(ref.getFieldName());
+                }
+            }
+            path = b.isEmpty() ? "" : "field " + b + ": ";
+        }
+        String m = root instanceof HeartbeatException ? root.getMessage()
+                : e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+        m = m == null ? e.getClass().getSimpleName() : m.replace('\n', ' ').replace('\r', ' ');
+        return "is not a valid entry: " + path + (m.length() > 200 ? m.substring(0, 200) + "..." : m);
     }
 
     /** Appends one line per entry and syncs them to disk; returns the bytes written. */
