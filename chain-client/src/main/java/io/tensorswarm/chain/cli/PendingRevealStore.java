@@ -1,7 +1,10 @@
 package io.tensorswarm.chain.cli;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.tensorswarm.chain.wallet.WalletPaths;
 import io.tensorswarm.common.cli.ExitCodes;
 import io.tensorswarm.common.cli.ExitException;
@@ -18,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 
 /**
  * Returns the pending reveals of one hotkey, kept in {@code <dir>/pending-reveals-<hotkey ss58>.json}
@@ -27,7 +31,10 @@ import java.util.function.UnaryOperator;
  *
  * <p>Each change is one transaction under an exclusive lock on a sibling {@code .lock} file: read,
  * modify, write a temporary file, fsync, and rename it over the old one atomically; a crash (even
- * {@code kill -9}) leaves the old or the new list, never half of one. Safe for concurrent use by
+ * {@code kill -9}) leaves the old or the new list, never half of one. Every read checks the whole
+ * file against what a chain can hold ({@link #problem}): a file that breaks a bound is refused with
+ * a one-line {@link ExitException} (state) that names the file, the reveal and the field, and is
+ * left as it is. Safe for concurrent use by
  * threads and processes (the file lock orders processes; a process-wide monitor orders this JVM's
  * threads, whose file locks would otherwise overlap).
  *
@@ -40,6 +47,24 @@ import java.util.function.UnaryOperator;
 public final class PendingRevealStore {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<List<PendingReveal>> LIST = new TypeReference<>() {};
+    /** Reads whole numbers only: a fractional uid or block is refused, not rounded. */
+    private static final ObjectReader READER = JSON.readerFor(LIST)
+            .without(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .with(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    /** Files larger than this are refused before parsing. */
+    static final long MAX_BYTES = 64L << 20;
+    /** The most reveals a file may hold (the chain caps a hotkey's unrevealed commits at a handful). */
+    static final int MAX_REVEALS = 1024;
+    /** The most salt values a reveal may have ({@code chain set-weights} uses 8). */
+    static final int MAX_SALT = 32;
+    /** The largest block number: blocks are u32. */
+    static final long MAX_BLOCK = 0xFFFF_FFFFL;
+    /** The furthest a reveal window may end after its commit, in blocks: 16 of the longest tempos (u16, 65,535 blocks). */
+    static final long MAX_WINDOW_BLOCKS = 1L << 20;
+    private static final int U16 = 0xFFFF;
+    private static final String BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+    private static final Pattern HEX = Pattern.compile("0x[0-9a-fA-F]{1,128}");
     /** Orders this JVM's transactions: a second lock on the same file from the same JVM would throw. */
     private static final Object IN_PROCESS = new Object();
 
@@ -86,9 +111,14 @@ public final class PendingRevealStore {
         return load().stream().filter(r -> r.isFor(chainId, netuid, hotkey) && block <= r.revealUntilBlock()).count();
     }
 
-    /** Appends {@code reveal}. */
+    /**
+     * Appends {@code reveal}.
+     *
+     * @throws IllegalArgumentException when {@code reveal} breaks a bound of the file ({@link #problem}),
+     *     so that nothing is written that a later read would refuse
+     */
     public void add(PendingReveal reveal) {
-        Objects.requireNonNull(reveal, "reveal");
+        requireStorable(reveal);
         transact(list -> {
             List<PendingReveal> next = new ArrayList<>(list);
             next.add(reveal);
@@ -101,7 +131,7 @@ public final class PendingRevealStore {
      * one transaction (e.g. once the commit's actual block is known); appends it when none has.
      */
     public void replace(PendingReveal reveal) {
-        Objects.requireNonNull(reveal, "reveal");
+        requireStorable(reveal);
         transact(list -> {
             List<PendingReveal> next = new ArrayList<>(list);
             boolean found = false;
@@ -152,12 +182,167 @@ public final class PendingRevealStore {
         if (!Files.exists(file)) {
             return List.of();
         }
+        long size = Files.size(file);
+        if (size > MAX_BYTES) {
+            throw refused("is " + size + " bytes, above the " + MAX_BYTES + "-byte cap");
+        }
+        List<PendingReveal> reveals;
         try {
-            return List.copyOf(JSON.readValue(file.toFile(), LIST));
+            reveals = READER.readValue(file.toFile());
+        } catch (JsonMappingException e) {
+            String where = e.getPath().isEmpty() ? "" : " at " + pathOf(e);
+            throw new ExitException(ExitCodes.STATE, "the pending-reveal file " + file + " is not readable JSON: "
+                    + firstLine(e.getOriginalMessage()) + where);
         } catch (IOException e) {
             throw new ExitException(ExitCodes.STATE, "the pending-reveal file " + file + " is not readable JSON: "
-                    + e.getMessage().lines().findFirst().orElse(""));
+                    + firstLine(e.getMessage()));
         }
+        if (reveals == null) {
+            throw refused("holds null, not a list of reveals");
+        }
+        if (reveals.size() > MAX_REVEALS) {
+            throw refused("holds " + reveals.size() + " reveals, above " + MAX_REVEALS);
+        }
+        for (int i = 0; i < reveals.size(); i++) {
+            String problem = problem(reveals.get(i));
+            if (problem != null) {
+                throw refused("reveal " + i + " " + problem);
+            }
+        }
+        return List.copyOf(reveals);
+    }
+
+    /**
+     * Returns what is wrong with a stored reveal, as {@code field <name> is <value>, <why>}, or null when
+     * every field is within what a chain can hold: uids and weights u16, as many weights as uids, no uid
+     * twice, a salt of 1 to {@value #MAX_SALT} u16 values, blocks u32 with the reveal window in order
+     * and at most {@value #MAX_WINDOW_BLOCKS} blocks past the commit (a window beyond would count against
+     * the chain's cap of unrevealed commits for months), hashes {@code 0x} and 1 to 128 hex digits.
+     */
+    static String problem(PendingReveal r) {
+        if (r == null) {
+            return "is null";
+        }
+        String p = hex("chain", r.chain());
+        if (p != null) {
+            return p;
+        }
+        if (r.netuid() < 0 || r.netuid() > U16) {
+            return "field netuid is " + r.netuid() + ", not a u16";
+        }
+        if (r.hotkey() == null || r.hotkey().isEmpty() || r.hotkey().length() > 64
+                || !r.hotkey().chars().allMatch(c -> BASE58.indexOf(c) >= 0)) {
+            return "field hotkey is " + quote(r.hotkey()) + ", not an SS58 address";
+        }
+        if (r.uids() == null) {
+            return "field uids is missing";
+        }
+        if (r.values() == null) {
+            return "field values is missing";
+        }
+        if (r.values().length != r.uids().length) {
+            return "field values has " + r.values().length + " entries, not one per uid (" + r.uids().length + ")";
+        }
+        boolean[] seen = new boolean[U16 + 1];
+        for (int i = 0; i < r.uids().length; i++) {
+            int uid = r.uids()[i];
+            if (uid < 0 || uid > U16) {
+                return "field uids[" + i + "] is " + uid + ", " + (uid < 0 ? "below 0" : "above " + U16);
+            }
+            if (seen[uid]) {
+                return "field uids[" + i + "] is " + uid + ", a uid listed twice";
+            }
+            seen[uid] = true;
+            int w = r.values()[i];
+            if (w < 0 || w > U16) {
+                return "field values[" + i + "] is " + w + ", " + (w < 0 ? "below 0" : "above " + U16);
+            }
+        }
+        if (r.salt() == null || r.salt().length < 1 || r.salt().length > MAX_SALT) {
+            return "field salt has " + (r.salt() == null ? "no" : r.salt().length) + " entries, not 1 to " + MAX_SALT;
+        }
+        for (int i = 0; i < r.salt().length; i++) {
+            if (r.salt()[i] < 0 || r.salt()[i] > U16) {
+                return "field salt[" + i + "] is " + r.salt()[i] + ", not a u16";
+            }
+        }
+        if (r.versionKey() < 0) {
+            return "field versionKey is " + r.versionKey() + ", below 0";
+        }
+        p = block("commitBlock", r.commitBlock());
+        p = p != null ? p : block("revealFromBlock", r.revealFromBlock());
+        p = p != null ? p : block("revealUntilBlock", r.revealUntilBlock());
+        if (p != null) {
+            return p;
+        }
+        if (r.revealUntilBlock() < r.revealFromBlock()) {
+            return "field revealUntilBlock is " + r.revealUntilBlock() + ", before revealFromBlock " + r.revealFromBlock();
+        }
+        if (r.revealUntilBlock() - r.commitBlock() > MAX_WINDOW_BLOCKS) {
+            return "field revealUntilBlock is " + r.revealUntilBlock() + ", more than " + MAX_WINDOW_BLOCKS
+                    + " blocks after commitBlock " + r.commitBlock();
+        }
+        return hex("commitHash", r.commitHash());
+    }
+
+    private static void requireStorable(PendingReveal reveal) {
+        Objects.requireNonNull(reveal, "reveal");
+        String problem = problem(reveal);
+        if (problem != null) {
+            throw new IllegalArgumentException("pending reveal " + problem);
+        }
+    }
+
+    private static String block(String field, long value) {
+        if (value < 0) {
+            return "field " + field + " is " + value + ", below 0";
+        }
+        if (value > MAX_BLOCK) {
+            return "field " + field + " is " + value + ", above " + MAX_BLOCK;
+        }
+        return null;
+    }
+
+    private static String hex(String field, String value) {
+        if (value == null) {
+            return "field " + field + " is missing";
+        }
+        if (!HEX.matcher(value).matches()) {
+            return "field " + field + " is " + quote(value) + ", not 0x and 1 to 128 hex digits";
+        }
+        return null;
+    }
+
+    private static String quote(String s) {
+        if (s == null) {
+            return "null";
+        }
+        String shown = s.length() > 80 ? s.substring(0, 80) + "..." : s;
+        StringBuilder b = new StringBuilder("\"");
+        shown.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c)
+                || Character.getType(c) == Character.FORMAT ? '?' : c));
+        return b.append('"').toString();
+    }
+
+    private ExitException refused(String why) {
+        return new ExitException(ExitCodes.STATE, "the pending-reveal file " + file + ": " + why
+                + " (fix it, or delete it to drop its unrevealed weights)");
+    }
+
+    private static String pathOf(JsonMappingException e) {
+        StringBuilder b = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                b.append(b.isEmpty() ? "" : ".").append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                b.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return b.toString();
+    }
+
+    private static String firstLine(String message) {
+        return String.valueOf(message).lines().findFirst().orElse("");
     }
 
     private void write(List<PendingReveal> reveals) throws IOException {

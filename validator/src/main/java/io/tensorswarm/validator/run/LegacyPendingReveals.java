@@ -55,11 +55,17 @@ final class LegacyPendingReveals {
         Set<String> known = new HashSet<>();
         store.load().forEach(r -> known.add(r.commitHash()));
         int added = 0;
-        for (JsonNode n : list) {
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode n = list.get(i);
             String hash = text(legacy, n, "commitHash");
             if (known.add(hash)) {
-                store.add(PendingReveal.of(chain, hp, hotkey, ints(legacy, n, "uids"), ints(legacy, n, "weights"),
-                        ints(legacy, n, "salt"), number(legacy, n, "versionKey"), number(legacy, n, "commitBlock"), hash));
+                try {
+                    store.add(PendingReveal.of(chain, hp, hotkey, ints(legacy, n, "uids"), ints(legacy, n, "weights"),
+                            ints(legacy, n, "salt"), number(legacy, n, "versionKey"), number(legacy, n, "commitBlock"),
+                            hash));
+                } catch (IllegalArgumentException e) {
+                    throw unreadable(legacy, "entry " + i + ": " + e.getMessage());
+                }
                 added++;
             }
         }

@@ -56,6 +56,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Validator rounds against an embedded chain, file stores and a micro model, with hostile miners. */
@@ -553,5 +554,29 @@ class ValidatorRunTest {
         advanceToBlock(21);
         double incentive = chain.metagraph(NETUID).byHotkey(miner.ss58Address()).orElseThrow().incentive();
         assertTrue(incentive > 0.99, "the revealed weights count: " + incentive);
+    }
+
+    @Test
+    @Timeout(60)
+    void anEarlierPendingRevealFileWithAUidAboveU16StopsTheValidatorNamingTheFileAndField() throws Exception {
+        setUp(LocalSubnetConfig.defaults().withCommitRevealEnabled(true).withTempo(10).withRevealPeriodEpochs(1));
+        advanceToBlock(5);
+        Path state = tmp.resolve("state");
+        Files.createDirectories(state);
+        String legacy = """
+                [{"round":0,"commitBlock":3,"commitHash":"0x%s","uids":[70000],"weights":[65535],
+                  "salt":[1,2,3,4,5,6,7,8],"versionKey":0}]""".formatted("ab".repeat(32));
+        Files.writeString(state.resolve("pending-reveals.json"), legacy);
+        advanceToBlock(19);
+        RunConfig config = config(state, 1L << 20);
+        Validator v = validator(config);
+        io.tensorswarm.common.cli.ExitException e = assertThrows(io.tensorswarm.common.cli.ExitException.class,
+                () -> v.run(1));
+        assertEquals(io.tensorswarm.common.cli.ExitCodes.STATE, e.exitCode());
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        assertTrue(e.getMessage().contains(state.resolve("pending-reveals.json").toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("entry 0: pending reveal field uids[0] is 70000, above 65535"), e.getMessage());
+        assertEquals(legacy, Files.readString(state.resolve("pending-reveals.json")), "the earlier file is left as it is");
+        assertEquals(List.of(), pendingReveals(config).load(), "nothing out of bounds reached the shared file");
     }
 }
