@@ -74,7 +74,7 @@ import java.util.TreeMap;
  *       decode with {@link DeltaFetcher}; screen; progress check; evaluation on unassigned and
  *       assigned pages; {@link Scorer}), keeping its {@link ScoringHistory} across rounds;
  *   <li>it reads those deltas as the averager does (sparse codecs' as their kept entries) and
- *       merges the best {@code G} positive scores with {@link Merger} (mixing weights, Nesterov
+ *       merges the best {@code G} merge candidates ({@code Scores.mergeCandidates}) with {@link Merger} (mixing weights, Nesterov
  *       outer step, check-loss gate, restart from zero velocity), merging the best delta alone when
  *       the merge of all is refused, and accepts or restarts its {@link OuterOptimizer} as {@code
  *       averager run} does; the merged model is the next round's base (a synchronous merge: the
@@ -226,7 +226,7 @@ final class SwarmRun {
                         }
                     }
                     positive = scores.positive().size();
-                    List<String> top = scores.positive().stream().limit(topG).map(MinerResult::hotkey).toList();
+                    List<String> top = scores.mergeCandidates().stream().limit(topG).map(MinerResult::hotkey).toList();
                     score = seconds(t1);
 
                     long t2 = System.nanoTime();

@@ -50,8 +50,9 @@ import org.slf4j.LoggerFactory;
  *   <li>read the round's counted commitments ({@link RoundCommitments}, at the deadline block) and
  *       score every miner with the validators' own code ({@link RoundScorer}: fetch and verify,
  *       screen with the norm bound, same-round copies and replays of earlier rounds, evaluate on the
- *       validators' evaluation pages), so a delta is merged only if validators would pay it;
- *   <li>merge the best {@code G} positively scored deltas ({@link Merger}) on fit and check pages seeded
+ *       validators' evaluation pages), so a delta is merged only if it passed every check validators make;
+ *   <li>merge the best {@code G} of them ({@link RoundScorer.Scores#mergeCandidates}: positive scores
+ *       first, then the others that passed every check) ({@link Merger}) on fit and check pages seeded
  *       by the hash of the block that closes the round's uploads (nobody knows them while a delta can
  *       still change); when the merge of all G is refused, the best single delta is tried alone, so
  *       one harmful delta cannot sink the round;
@@ -143,11 +144,11 @@ public final class AveragerRound {
                 if (m.reason() != null) {
                     skipped.put(m.hotkey(), m.reason() + ": " + m.detail());
                     metrics.error("delta_rejected");
-                } else if (!(m.score() > 0)) {
-                    skipped.put(m.hotkey(), "scored 0 (no improvement on the evaluation pages)");
+                } else if (m.anomalous() && !(m.score() > 0)) {
+                    skipped.put(m.hotkey(), "scored 0 as an outlier of the round's losses");
                 }
             }
-            List<MinerResult> ranked = scores.positive();
+            List<MinerResult> ranked = scores.mergeCandidates();
             List<String> top = ranked.stream().limit(settings.topG()).map(MinerResult::hotkey).toList();
             ranked.stream().skip(settings.topG()).forEach(m -> skipped.put(m.hotkey(), "below the top "
                     + settings.topG()));
@@ -160,7 +161,7 @@ public final class AveragerRound {
                         List.of(), skipped, Map.of(), null, null, false, null, outer.steps(), false, null,
                         "no usable deltas");
                 report.write(settings.reportFile(round));
-                log.info("r={} nothing to merge ({} committed, none scored above 0)", round, counted.size());
+                log.info("r={} nothing to merge ({} committed, none passed the checks)", round, counted.size());
                 return report;
             }
             List<int[]> heldOut = heldOutPages(round, counted.stream().map(RoundCommitments.Counted::hotkey).toList());
