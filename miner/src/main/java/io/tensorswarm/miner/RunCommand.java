@@ -149,8 +149,8 @@ public final class RunCommand implements Callable<Integer> {
     int warmupSteps;
 
     @Option(names = "--train.decay-steps", defaultValue = "${env:TS_TRAIN_DECAY_STEPS:-0}", paramLabel = "<n>",
-            description = "After warm-up, a cosine decay to 10% of --train.lr over the next n optimizer steps (counted "
-                    + "across rounds), then 10%; 0 = no decay, --train.lr for good (default: ${DEFAULT-VALUE}; env "
+            description = "After warm-up, a cosine decay to 10%% of --train.lr over the next n optimizer steps (counted "
+                    + "across rounds), then 10%%; 0 = no decay, --train.lr for good (default: ${DEFAULT-VALUE}; env "
                     + "TS_TRAIN_DECAY_STEPS).")
     long decaySteps;
 
