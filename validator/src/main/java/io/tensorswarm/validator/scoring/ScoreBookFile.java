@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tensorswarm.common.protocol.RoundClock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -32,11 +33,8 @@ final class ScoreBookFile {
     /** The schema version this build writes and reads. */
     static final int SCHEMA_VERSION = 1;
 
-    /**
-     * The largest round any chain can reach: block numbers are u32, and a round is at least one
-     * block. A larger {@code last_round} would hold the book shut forever.
-     */
-    static final long MAX_ROUND = 0xFFFF_FFFFL;
+    /** The largest round any chain can reach; a larger {@code last_round} would hold the book shut forever. */
+    static final long MAX_ROUND = RoundClock.MAX_ROUND;
 
     /** Files larger than this are refused before parsing. */
     static final long MAX_BYTES = 64L << 20;
