@@ -62,7 +62,7 @@ class SparseRoundTest {
                 }
                 g.add(NamedTensor.ofFloats(t.name(), t.shape(), v));
             }
-            ParameterSet expected = new OuterOptimizer(0.7f, 0.9f).propose(base, g.build()).weights();
+            ParameterSet expected = new OuterOptimizer(OuterOptimizer.DEFAULT_LEARNING_RATE, OuterOptimizer.DEFAULT_MOMENTUM).propose(base, g.build()).weights();
             ParameterSet published = f.weights(store, report.newRevision());
             for (NamedTensor t : expected) {
                 assertArrayEquals(t.toFloats(), published.require(t.name()).toFloats(), 0f, t.name());
