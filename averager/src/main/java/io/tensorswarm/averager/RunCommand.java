@@ -156,7 +156,7 @@ public final class RunCommand implements Callable<Integer> {
             description = "Pages each miner is assigned per round; the averager's pages avoid them (default: ${DEFAULT-VALUE}; env TS_PAGES).")
     int minerPages;
 
-    @Option(names = "--outer.lr", defaultValue = "${env:TS_OUTER_LR:-1.0}", paramLabel = "<x>",
+    @Option(names = "--outer.lr", defaultValue = "${env:TS_OUTER_LR:-0.7}", paramLabel = "<x>",
             description = "Outer learning rate (default: ${DEFAULT-VALUE}; env TS_OUTER_LR).")
     float outerLr;
 

@@ -23,9 +23,9 @@ import java.util.function.Function;
  *   θ'    = θ - lr (g + μ v')
  * </pre>
  *
- * with defaults {@code lr = 1.0}, {@code μ = 0.9} from the swarm benchmark's sweep (docs/benchmarks.md;
- * DiLoCo's are 0.7 and 0.9, Templar's outer lr 0.4). On the first step this moves {@code 1.9 ×}
- * the mixed delta. All arithmetic is element-wise IEEE float on the host in a fixed order,
+ * with DiLoCo's defaults {@code lr = 0.7}, {@code μ = 0.9}, kept after the swarm benchmark's sweep
+ * (docs/averager.md: 1.0 was better for sparseloco deltas but stalled dense ones). On the first step
+ * this moves {@code 1.33 ×} the mixed delta. All arithmetic is element-wise IEEE float on the host in a fixed order,
  * so the same inputs give bit-identical weights on every machine.
  *
  * <p>{@link #propose} is pure: it returns the new weights and velocity without changing the
@@ -51,9 +51,9 @@ import java.util.function.Function;
  * }</pre>
  */
 public final class OuterOptimizer {
-    /** The outer learning rate: the best of 0.4, 0.7 and 1.0 in the swarm benchmark (docs/benchmarks.md). */
-    public static final float DEFAULT_LEARNING_RATE = 1.0f;
-    /** The outer Nesterov momentum (DiLoCo's; the better of 0 and 0.9 in the swarm benchmark). */
+    /** DiLoCo's outer learning rate; the swarm benchmark's sweep is in docs/averager.md. */
+    public static final float DEFAULT_LEARNING_RATE = 0.7f;
+    /** DiLoCo's outer Nesterov momentum (the better of 0 and 0.9 in the swarm benchmark). */
     public static final float DEFAULT_MOMENTUM = 0.9f;
 
     static final String STEPS_KEY = "outer_steps";
