@@ -13,7 +13,7 @@
 # Ctrl-C, or the end of the last round, stops every process it started. Wallets are kept in
 # <workdir>/wallets between runs (creating one costs ~10 s of Argon2); everything else is rebuilt.
 # Timing knobs (environment): LS_BLOCK_TIME (1s), LS_ROUND_BLOCKS (40), LS_DEADLINE_MARGIN (20),
-# LS_TRAIN_STEPS (12), LS_TRAIN_WARMUP (12), LS_BATCH_SIZE (4), LS_PAGES (24), LS_EVAL_PAGES (8), LS_LR (2e-3);
+# LS_TRAIN_STEPS (0: honest miners train until the deadline; adversaries then train 12), LS_TRAIN_WARMUP (12), LS_BATCH_SIZE (4), LS_PAGES (24), LS_EVAL_PAGES (8), LS_LR (2e-3);
 # LS_MERGE_DELAY (3 blocks after the upload window); LS_HTTP_PORT (0 = any free port) for the
 # orchestrator's API and dashboard; LS_MERGE_BATCH: the averager's --merge.batch-size (8 tiny, 1 gpt2);
 # LS_EVAL_BATCH: the validator's --batch-size (8 tiny, 2 gpt2);
@@ -71,7 +71,10 @@ done
 BLOCK_TIME="${LS_BLOCK_TIME:-1s}"
 ROUND_BLOCKS="${LS_ROUND_BLOCKS:-40}"
 MARGIN="${LS_DEADLINE_MARGIN:-20}"
-TRAIN_STEPS="${LS_TRAIN_STEPS:-12}"
+TRAIN_STEPS="${LS_TRAIN_STEPS:-0}"
+# The attack gym trains a fixed step count (it has no deadline mode); 12 is about what an honest
+# miner trains in a round on a loaded 2-core machine.
+GYM_TRAIN_STEPS=$(( TRAIN_STEPS > 0 ? TRAIN_STEPS : 12 ))
 TRAIN_WARMUP="${LS_TRAIN_WARMUP:-12}"
 BATCH_SIZE="${LS_BATCH_SIZE:-4}"
 PAGES="${LS_PAGES:-24}"
@@ -289,7 +292,7 @@ for a in "${ADVERSARY_LIST[@]}"; do
     start "$a" "${GYM_JAVA[@]}" -jar dist/gym.jar run --kind "$a" --netuid "$NETUID" "${CHAIN_FLAGS[@]}" \
         --wallet.name "$a" --wallet.path "$WALLETS" "${twin[@]}" --storage.location "file://$STORES/$a" \
         --base.location "$BASE_LOCATION" "${DATA_FLAGS[@]}" --state.dir "$STATE/$a" --device "$DEVICE" \
-        "${ROUND_FLAGS[@]}" --pages "$PAGES" --train.steps "$TRAIN_STEPS" --train.batch-size "$BATCH_SIZE" \
+        "${ROUND_FLAGS[@]}" --pages "$PAGES" --train.steps "$GYM_TRAIN_STEPS" --train.batch-size "$BATCH_SIZE" \
         --train.lr "$LR" --target "${TARGETS%,}" --poll PT1S --miner.jvm-args "-Xmx512m -XX:TieredStopAtLevel=1" \
         ${LS_GYM_ARGS:-}
 done
