@@ -13,7 +13,7 @@
 # Ctrl-C, or the end of the last round, stops every process it started. Wallets are kept in
 # <workdir>/wallets between runs (creating one costs ~10 s of Argon2); everything else is rebuilt.
 # Timing knobs (environment): LS_BLOCK_TIME (1s), LS_ROUND_BLOCKS (40), LS_DEADLINE_MARGIN (20),
-# LS_TRAIN_STEPS (0: honest miners train until the deadline; adversaries then train 12), LS_TRAIN_WARMUP (12), LS_BATCH_SIZE (4), LS_PAGES (24), LS_EVAL_PAGES (8), LS_LR (2e-3);
+# LS_TRAIN_STEPS (12; 0: honest miners train until the deadline and the adversaries 12), LS_TRAIN_WARMUP (12), LS_BATCH_SIZE (4), LS_PAGES (24), LS_EVAL_PAGES (8), LS_LR (2e-3);
 # LS_MERGE_DELAY (3 blocks after the upload window); LS_HTTP_PORT (0 = any free port) for the
 # orchestrator's API and dashboard; LS_MERGE_BATCH: the averager's --merge.batch-size (8 tiny, 1 gpt2);
 # LS_EVAL_BATCH: the validator's --batch-size (8 tiny, 2 gpt2);
@@ -71,7 +71,7 @@ done
 BLOCK_TIME="${LS_BLOCK_TIME:-1s}"
 ROUND_BLOCKS="${LS_ROUND_BLOCKS:-40}"
 MARGIN="${LS_DEADLINE_MARGIN:-20}"
-TRAIN_STEPS="${LS_TRAIN_STEPS:-0}"
+TRAIN_STEPS="${LS_TRAIN_STEPS:-12}"
 # The attack gym trains a fixed step count (it has no deadline mode); 12 is about what an honest
 # miner trains in a round on a loaded 2-core machine.
 GYM_TRAIN_STEPS=$(( TRAIN_STEPS > 0 ? TRAIN_STEPS : 12 ))
