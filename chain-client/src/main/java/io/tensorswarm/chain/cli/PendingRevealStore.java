@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.tensorswarm.chain.wallet.WalletPaths;
+import io.tensorswarm.common.JsonReadErrors;
+import io.tensorswarm.common.LoggedText;
 import io.tensorswarm.common.cli.ExitCodes;
 import io.tensorswarm.common.cli.ExitException;
 import java.io.IOException;
@@ -190,7 +192,8 @@ public final class PendingRevealStore {
         try {
             reveals = READER.readValue(file.toFile());
         } catch (JsonMappingException e) {
-            String where = e.getPath().isEmpty() ? "" : " at " + pathOf(e);
+            String path = JsonReadErrors.path(e);
+            String where = path.isEmpty() ? "" : " at " + path;
             throw new ExitException(ExitCodes.STATE, "the pending-reveal file " + file + " is not readable JSON: "
                     + firstLine(e.getOriginalMessage()) + where);
         } catch (IOException e) {
@@ -314,31 +317,12 @@ public final class PendingRevealStore {
     }
 
     private static String quote(String s) {
-        if (s == null) {
-            return "null";
-        }
-        String shown = s.length() > 80 ? s.substring(0, 80) + "..." : s;
-        StringBuilder b = new StringBuilder("\"");
-        shown.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c)
-                || Character.getType(c) == Character.FORMAT ? '?' : c));
-        return b.append('"').toString();
+        return LoggedText.quoted(s, 80);
     }
 
     private ExitException refused(String why) {
         return new ExitException(ExitCodes.STATE, "the pending-reveal file " + file + ": " + why
                 + " (fix it, or delete it to drop its unrevealed weights)");
-    }
-
-    private static String pathOf(JsonMappingException e) {
-        StringBuilder b = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            if (ref.getFieldName() != null) {
-                b.append(b.isEmpty() ? "" : ".").append(ref.getFieldName());
-            } else if (ref.getIndex() >= 0) {
-                b.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return b.toString();
     }
 
     private static String firstLine(String message) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tensorswarm.common.LoggedText;
 import io.tensorswarm.common.protocol.ProtocolIds;
 import io.tensorswarm.common.protocol.RoundClock;
 import io.tensorswarm.common.safetensors.AtomicFiles;
@@ -198,13 +199,10 @@ public final class MinerState {
     }
 
     private static String shown(JsonNode v) {
-        String s = v.isValueNode() ? v.asText() : v.getNodeType().name().toLowerCase(Locale.ROOT);
         if (v.isTextual()) {
-            s = '"' + s + '"';
+            return LoggedText.quoted(v.textValue(), 80);
         }
-        s = s.codePoints().map(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT ? '?' : c)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
-        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+        return LoggedText.plain(v.isValueNode() ? v.asText() : v.getNodeType().name().toLowerCase(Locale.ROOT), 80);
     }
 
     private static String firstLine(IOException e) {

@@ -1,9 +1,9 @@
 package io.tensorswarm.orchestrator.roster;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tensorswarm.common.TensorswarmException;
+import io.tensorswarm.common.JsonReadErrors;
+import io.tensorswarm.common.LoggedText;
 import io.tensorswarm.orchestrator.history.StateFile;
 import java.io.IOException;
 import java.io.InputStream;
@@ -319,7 +319,7 @@ public final class Roster implements AutoCloseable {
             try {
                 form = JSON.readValue(bytes, FileForm.class);
             } catch (IOException e) {
-                throw new RosterException("roster " + file + " is not valid: " + where(e) + oneLine(e), e);
+                throw new RosterException("roster " + file + " is not valid: " + where(e) + JsonReadErrors.oneLine(e), e);
             }
             if (form.schema() != SCHEMA || form.entries() == null) {
                 throw new RosterException("roster " + file + " has schema " + form.schema() + ", expected " + SCHEMA, null);
@@ -406,36 +406,12 @@ public final class Roster implements AutoCloseable {
     }
 
     private static String shown(String s) {
-        String cut = s.length() > 64 ? s.substring(0, 64) + "..." : s;
-        StringBuilder b = new StringBuilder("\"");
-        cut.codePoints().forEach(c -> b.appendCodePoint(c < 0x20 || c == 0x7f || Character.getType(c) == Character.FORMAT
-                ? '?' : c));
-        return b.append('"').toString();
+        return LoggedText.quoted(s, 64);
     }
 
     /** Returns {@code "<path>: "} of a mapping error in the snapshot (e.g. {@code entries[3].heartbeat: }), or "". */
     private static String where(IOException e) {
-        if (!(e instanceof com.fasterxml.jackson.databind.JsonMappingException m) || m.getPath().isEmpty()) {
-            return "";
-        }
-        StringBuilder b = new StringBuilder();
-        for (com.fasterxml.jackson.databind.JsonMappingException.Reference ref : m.getPath()) {
-            if (ref.getFieldName() != null) {
-                b.append(b.isEmpty() ? "" : ".").append(ref.getFieldName());
-            } else if (ref.getIndex() >= 0) {
-                b.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return b.isEmpty() ? "" : b + ": ";
-    }
-
-    private static String oneLine(IOException e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String m = root instanceof TensorswarmException ? root.getMessage()
-                : e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-        return m == null ? e.getClass().getSimpleName() : m.replace('\n', ' ').replace('\r', ' ');
+        String path = JsonReadErrors.path(e);
+        return path.isEmpty() ? "" : path + ": ";
     }
 }

@@ -1,9 +1,8 @@
 package io.tensorswarm.orchestrator.roster;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tensorswarm.common.JsonReadErrors;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -117,26 +116,12 @@ final class RosterJournal implements AutoCloseable {
                 + "; refusing it (fix or remove the line, or move the journal aside to lose its heartbeats)", cause);
     }
 
-    /** The mapping error in one line, with where in the entry it is (e.g. {@code heartbeat: heartbeat status is ...}). */
+    /** The mapping error in one line, with where in the entry it is (e.g. {@code field heartbeat: heartbeat status is ...}). */
     private static String why(Exception e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String path = "";
-        if (e instanceof JsonMappingException m) {
-            StringBuilder b = new StringBuilder();
-            for (JsonMappingException.Reference ref : m.getPath()) {
-                if (ref.getFieldName() != null) {
-                    b.append(b.isEmpty() ? "" : ".").append(ref.getFieldName());
-                }
-            }
-            path = b.isEmpty() ? "" : "field " + b + ": ";
-        }
-        String m = root instanceof HeartbeatException ? root.getMessage()
-                : e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-        m = m == null ? e.getClass().getSimpleName() : m.replace('\n', ' ').replace('\r', ' ');
-        return "is not a valid entry: " + path + (m.length() > 200 ? m.substring(0, 200) + "..." : m);
+        String path = JsonReadErrors.path(e);
+        String m = JsonReadErrors.oneLine(e);
+        return "is not a valid entry: " + (path.isEmpty() ? "" : "field " + path + ": ")
+                + (m.length() > 200 ? m.substring(0, 200) + "..." : m);
     }
 
     /** Appends one line per entry and syncs them to disk; returns the bytes written. */
