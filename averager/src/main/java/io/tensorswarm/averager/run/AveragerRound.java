@@ -137,6 +137,8 @@ public final class AveragerRound {
         Path cache = settings.stateDir().resolve("work").resolve("deltas-" + round);
         try {
             RoundScorer.Scores scores = score(round, roundBase.revision(), roundBaseDir, counted, cache);
+            List<MinerResult> ranked = scores.mergeCandidates();
+            Set<String> candidates = ranked.stream().map(MinerResult::hotkey).collect(Collectors.toSet());
             Map<String, String> skipped = new LinkedHashMap<>();
             Map<String, Double> scoreMap = new LinkedHashMap<>();
             for (MinerResult m : scores.results()) {
@@ -144,11 +146,11 @@ public final class AveragerRound {
                 if (m.reason() != null) {
                     skipped.put(m.hotkey(), m.reason() + ": " + m.detail());
                     metrics.error("delta_rejected");
-                } else if (m.anomalous() && !(m.score() > 0)) {
-                    skipped.put(m.hotkey(), "scored 0 as an outlier of the round's losses");
+                } else if (!candidates.contains(m.hotkey())) {
+                    skipped.put(m.hotkey(), m.anomalous() ? "scored 0 as an outlier of the round's losses"
+                            : "scored 0 (its loss after the delta is not finite)");
                 }
             }
-            List<MinerResult> ranked = scores.mergeCandidates();
             List<String> top = ranked.stream().limit(settings.topG()).map(MinerResult::hotkey).toList();
             ranked.stream().skip(settings.topG()).forEach(m -> skipped.put(m.hotkey(), "below the top "
                     + settings.topG()));
