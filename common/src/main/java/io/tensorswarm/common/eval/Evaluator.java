@@ -134,9 +134,25 @@ public final class Evaluator {
         return compareAdding(model, delta, pages);
     }
 
+    /**
+     * Adds {@code delta} in place to the weights {@code model} holds and returns the loss with it: the
+     * second half of {@link #compareAddingInPlace}, for a caller that already knows the loss before.
+     *
+     * @throws ModelWeightsException when a delta tensor is unknown, mis-shaped or not floating-point
+     *     (nothing changed)
+     */
+    public Result evaluateAddingInPlace(GptModel model, ParameterSet delta, List<int[]> pages) {
+        checkDelta(model, delta);
+        return evaluateAdding(model, delta, pages);
+    }
+
     private Comparison compareAdding(GptModel model, ParameterSet delta, List<int[]> pages) {
-        Map<String, NDArray> params = model.parameterArrays();
         Result before = evaluate(model, pages);
+        return new Comparison(before, evaluateAdding(model, delta, pages));
+    }
+
+    private Result evaluateAdding(GptModel model, ParameterSet delta, List<int[]> pages) {
+        Map<String, NDArray> params = model.parameterArrays();
         try (NDManager scope = NDManager.newBaseManager(model.device());
                 GradMode.Guard ignored = GradMode.disabled()) {
             for (NamedTensor t : delta) {
@@ -144,8 +160,7 @@ public final class Evaluator {
                 p.addi(scope.create(t.toFloats(), p.getShape()));
             }
         }
-        Result after = evaluate(model, pages);
-        return new Comparison(before, after);
+        return evaluate(model, pages);
     }
 
     private static void checkDelta(GptModel model, ParameterSet delta) {

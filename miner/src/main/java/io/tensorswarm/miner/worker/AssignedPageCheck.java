@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * residual then keeps everything left unsent ({@code delta + decay * residual - decode(sent)}), so
  * nothing is lost, only postponed.
  *
- * <p>Cost: two or four evaluations of the assigned pages on the device, no host copy of the base;
+ * <p>Cost: two or three evaluations of the assigned pages on the device, no host copy of the base;
  * the heap holds what error feedback's encoding always held (the delta, the compensated delta and
  * one decoded delta besides the residual).
  * The model is a workspace: it holds neither the trained nor the base weights afterwards.
@@ -53,12 +53,15 @@ final class AssignedPageCheck {
         ParameterSet toSend = feedback.compensate(delta);
         ParameterSet stored = codec.encode(toSend);
         ParameterSet decoded = codec.decode(stored, toSend);
-        Evaluator.Comparison withResidual = measure(decoded);
+        model.restore(base);
+        Evaluator.Comparison withResidual = evaluator.compareAddingInPlace(model, decoded, assigned);
         if (withResidual.improvement() <= 0) {
             decoded = null; // one decoded delta on the heap at a time: the residual path's peak, no more
             ParameterSet alone = codec.encode(delta);
             ParameterSet aloneDecoded = codec.decode(alone, delta);
-            Evaluator.Comparison withoutResidual = measure(aloneDecoded);
+            model.restore(base);
+            Evaluator.Comparison withoutResidual = new Evaluator.Comparison(withResidual.base(),
+                    evaluator.evaluateAddingInPlace(model, aloneDecoded, assigned));
             if (withoutResidual.improvement() > withResidual.improvement()) {
                 log.info("r={} the delta with the carried residual would raise the loss on the assigned pages ({} -> {}); "
                         + "sending this round's training alone ({} -> {}), the residual keeps the rest", round,
@@ -77,12 +80,6 @@ final class AssignedPageCheck {
         }
         feedback.update(toSend, decoded);
         return stored;
-    }
-
-    /** Loss on the assigned pages at the base and at the base plus {@code decoded}. */
-    private Evaluator.Comparison measure(ParameterSet decoded) {
-        model.restore(base);
-        return evaluator.compareAddingInPlace(model, decoded, assigned);
     }
 
     private static String nats(double loss) {
